@@ -1,0 +1,54 @@
+# Two commands for a newcomer: `make run` and `make test`. Nothing here needs a server.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install test lint format bench migrate seed assets clean
+
+run: install migrate seed ## install, migrate, load demo data, serve on http://127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+install: $(VENV)/.installed static/build/app.css
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/build/app.css: node_modules/.installed $(wildcard static/src/*)
+	npm run --silent build
+
+assets: static/build/app.css
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+seed: install
+	$(PY) manage.py seed_demo
+
+test: install ## the whole suite; without servers, server-bound tests are skipped and named
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || true
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

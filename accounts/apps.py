@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts and organisations"
+
+    def ready(self) -> None:
+        import rules
+
+        from accounts import areas, permissions
+
+        rules.add_perm("accounts.use_admin", permissions.is_administrator)
+        areas.register(
+            areas.Area(
+                title="Organisations",
+                description="Every applicant and provider organisation, its people and details.",
+                url_name="accounts:staff-organisation-list",
+                permission="accounts.list_organisations",
+                order=50,
+            )
+        )
+        areas.register(
+            areas.Area(
+                title="Administration",
+                description="Users, staff roles and reference data.",
+                url_name="admin:index",
+                permission="accounts.use_admin",
+                order=900,
+            )
+        )

@@ -1,0 +1,35 @@
+"""The staff home lists the areas a person's roles reach. Apps register their areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Area:
+    title: str
+    description: str
+    url_name: str
+    permission: str
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_AREAS: list[Area] = []
+
+
+def register(area: Area) -> None:
+    if area not in _AREAS:
+        _AREAS.append(area)
+
+
+def areas_for_user(user) -> list[Area]:
+    return sorted(
+        (area for area in _AREAS if user.has_perm(area.permission)),
+        key=lambda area: (area.order, area.title),
+    )

@@ -1,0 +1,101 @@
+"""Who may do what: `rules` predicates, object access helpers and queryset scoping."""
+
+from __future__ import annotations
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, Organisation, User
+from accounts.roles import Role, has_role, roles_of
+
+
+def memberships_of(user: User) -> dict[int, str]:
+    """{organisation id: role in org} for the user, read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, "_membership_cache", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user=user).values_list("organisation_id", "role")
+        )
+        user._membership_cache = cached
+    return cached
+
+
+@rules.predicate
+def is_grants_officer(user) -> bool:
+    return has_role(user, Role.GRANTS_OFFICER)
+
+
+@rules.predicate
+def is_assessor(user) -> bool:
+    return has_role(user, Role.ASSESSOR)
+
+
+@rules.predicate
+def is_decision_maker(user) -> bool:
+    return has_role(user, Role.DECISION_MAKER)
+
+
+@rules.predicate
+def is_commissioner(user) -> bool:
+    return has_role(user, Role.COMMISSIONER)
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return bool(roles_of(user))
+
+
+@rules.predicate
+def is_org_member(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in memberships_of(user)
+
+
+@rules.predicate
+def is_org_owner(user, organisation) -> bool:
+    return (
+        organisation is not None
+        and memberships_of(user).get(organisation.pk) == Membership.Role.OWNER
+    )
+
+
+reads_all_organisations = is_grants_officer | is_commissioner | is_administrator
+
+rules.add_perm("accounts.view_staff_home", is_staff_member)
+rules.add_perm("accounts.list_organisations", reads_all_organisations)
+rules.add_perm("accounts.view_organisation", is_org_member | reads_all_organisations)
+rules.add_perm("accounts.change_organisation", is_org_member | is_administrator)
+rules.add_perm("accounts.invite_to_organisation", is_org_owner | is_administrator)
+
+
+def organisations_for_user(user: User) -> QuerySet[Organisation]:
+    """The organisations this user may see."""
+    organisations = Organisation.objects.all()
+    if reads_all_organisations(user):
+        return organisations
+    if not getattr(user, "is_authenticated", False):
+        return organisations.none()
+    return organisations.filter(memberships__user=user)
+
+
+def access_organisation_by_uuid(user: User, organisation_uuid, perm: str) -> Organisation:
+    """The organisation if the user holds `perm` on it; 404 alike for missing and not yours."""
+    organisation = (
+        organisations_for_user(user)
+        .select_related("district")
+        .filter(uuid=organisation_uuid)
+        .first()
+    )
+    if organisation is None or not user.has_perm("accounts.view_organisation", organisation):
+        raise Http404("No such organisation")
+    if not user.has_perm(perm, organisation):
+        raise PermissionDenied("You cannot do that for this organisation")
+    return organisation

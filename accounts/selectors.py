@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import District, Invitation, Membership, Organisation, User
+
+
+def organisation_list_for_staff(
+    *, search: str = "", district: District | None = None
+) -> QuerySet[Organisation]:
+    """Organisations with their district and member count, for the staff directory."""
+    organisations = Organisation.objects.select_related("district").annotate(
+        member_count=Count("memberships")
+    )
+    if search:
+        organisations = organisations.filter(
+            Q(name__icontains=search)
+            | Q(charity_number__iexact=search.replace(" ", ""))
+            | Q(company_number__iexact=search.replace(" ", ""))
+        )
+    if district is not None:
+        organisations = organisations.filter(district=district)
+    return organisations.order_by("name")
+
+
+def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("-role", "user__email")
+
+
+def organisation_open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(accepted_at__isnull=True).order_by("email")
+
+
+def organisations_of_member(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(memberships__user=user).select_related("district")

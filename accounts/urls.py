@@ -1,0 +1,17 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signed-in/", views.after_login, name="after-login"),
+    path("organisation/", views.organisation_mine, name="organisation-mine"),
+    path("organisation/new/", views.organisation_create, name="organisation-create"),
+    path("organisation/<uuid:organisation_uuid>/", views.organisation_detail, name="organisation-detail"),
+    path("organisation/<uuid:organisation_uuid>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("organisation/<uuid:organisation_uuid>/invite/", views.organisation_invite, name="organisation-invite"),
+    path("invitations/<uuid:token>/", views.invitation_accept, name="invitation-accept"),
+    path("staff/", views.staff_home, name="staff-home"),
+    path("staff/organisations/", views.staff_organisation_list, name="staff-organisation-list"),
+]

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import selectors, services
+from accounts.areas import areas_for_user
+from accounts.decorators import permission_required
+from accounts.errors import ApplicationError
+from accounts.forms import InvitationForm, OrganisationForm, OrganisationSearchForm
+from accounts.models import Invitation
+from accounts.permissions import access_organisation_by_uuid, is_staff_member
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def after_login(request):
+    """Send staff to their home and everyone else to their organisation."""
+    if is_staff_member(request.user):
+        return redirect("accounts:staff-home")
+    return redirect("accounts:organisation-mine")
+
+
+@login_required
+def organisation_mine(request):
+    organisations = list(selectors.organisations_of_member(request.user))
+    if len(organisations) == 1:
+        return redirect("accounts:organisation-detail", organisations[0].uuid)
+    return render(request, "accounts/organisation_mine.html", {"organisations": organisations})
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=request.user, data=form.service_data()
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"{organisation.name} has been set up.")
+            return redirect("accounts:organisation-detail", organisation.uuid)
+    return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organisation_detail(request, organisation_uuid):
+    organisation = access_organisation_by_uuid(
+        request.user, organisation_uuid, "accounts.view_organisation"
+    )
+    context = {
+        "organisation": organisation,
+        "memberships": selectors.organisation_memberships(organisation),
+        "invitations": selectors.organisation_open_invitations(organisation),
+        "can_edit": request.user.has_perm("accounts.change_organisation", organisation),
+        "can_invite": request.user.has_perm("accounts.invite_to_organisation", organisation),
+    }
+    return render(request, "accounts/organisation_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, organisation_uuid):
+    organisation = access_organisation_by_uuid(
+        request.user, organisation_uuid, "accounts.change_organisation"
+    )
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation, actor=request.user, data=form.service_data()
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Your organisation's details have been saved.")
+            return redirect("accounts:organisation-detail", organisation.uuid)
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form, "organisation": organisation, "creating": False},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_invite(request, organisation_uuid):
+    organisation = access_organisation_by_uuid(
+        request.user, organisation_uuid, "accounts.invite_to_organisation"
+    )
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organisation=organisation, actor=request.user, email=form.cleaned_data["email"]
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"We have emailed an invitation to {invitation.email}.")
+            return redirect("accounts:organisation-detail", organisation.uuid)
+    return render(
+        request, "accounts/organisation_invite.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    error = None
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ApplicationError as refused:
+            error = refused.message
+        else:
+            messages.success(request, f"You are now a member of {invitation.organisation.name}.")
+            return redirect("accounts:organisation-detail", invitation.organisation.uuid)
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "error": error}
+    )
+
+
+@permission_required("accounts.view_staff_home")
+def staff_home(request):
+    return render(request, "accounts/staff_home.html", {"areas": areas_for_user(request.user)})
+
+
+@permission_required("accounts.list_organisations")
+def staff_organisation_list(request):
+    form = OrganisationSearchForm(request.GET or None)
+    search, district = "", None
+    if form.is_valid():
+        search = form.cleaned_data["q"].strip()
+        district = form.cleaned_data["district"]
+    organisations = selectors.organisation_list_for_staff(search=search, district=district)
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/staff_organisation_list.html", {"form": form, "page": page}
+    )

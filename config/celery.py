@@ -1,0 +1,23 @@
+"""The Celery app. Beat's schedule lives here, in code (django-celery-beat blocks Django 6.1)."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# One regular task per job finds what is due, rather than long countdowns that a broker
+# restart or a visibility timeout could lose or repeat. Filled in as workflows arrive.
+app.conf.beat_schedule = {}
+
+
+@app.task(name="config.ping")
+def ping() -> str:
+    """Answer 'pong': proves a worker is consuming from the broker."""
+    return "pong"

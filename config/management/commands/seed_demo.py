@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, seed_people_and_organisations
+from grants.demo import seed_fund_and_rounds
+from outcomes.plan_file import parse_plan_text
+from outcomes.services import plan_load
+
+PLAN_FILE = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-24.yaml"
+
+
+class Command(BaseCommand):
+    help = "Load demo data: the 2021-24 plan, organisations, one user per role, an open round."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: it creates accounts with known "
+                "passwords. Use it on a development or demo machine only."
+            )
+        with transaction.atomic():
+            plan, _ = plan_load(data=parse_plan_text(PLAN_FILE.read_text(), str(PLAN_FILE)))
+            people = seed_people_and_organisations()
+            rounds = seed_fund_and_rounds(plan)
+        self.stdout.write(f"Plan: {plan.title}")
+        for name in rounds:
+            self.stdout.write(f"Round: {name}")
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+        for email, what in people:
+            self.stdout.write(f"  {email:<32} {what}")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import home
+from config.views import healthz
+
+admin.site.site_header = "Safer Communities Grants administration"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("outcomes.urls")),
+    path("admin/", admin.site.urls),
+]

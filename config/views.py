@@ -1,0 +1,58 @@
+"""Liveness and readiness for load balancers and people: /healthz."""
+
+from __future__ import annotations
+
+import socket
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+HEALTH_TIMEOUT_SECONDS = 1.0
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "unavailable"
+    return "ok"
+
+
+def _broker_state() -> str:
+    if not settings.REDIS_URL:
+        return "eager"  # embedded mode: tasks run in the web process, no broker to ask
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=HEALTH_TIMEOUT_SECONDS,
+        socket_timeout=HEALTH_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), 0),  # one bounded try: a hung Redis must not hang us
+    )
+    try:
+        client.ping()
+    except (redis.RedisError, OSError, socket.timeout):
+        return "unavailable"
+    finally:
+        client.close()
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    database, broker = _database_state(), _broker_state()
+    if database != "ok":
+        status = "down"
+    elif broker == "unavailable":
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse(
+        {"status": status, "database": database, "broker": broker},
+        status=503 if status == "down" else 200,
+    )

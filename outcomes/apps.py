@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "outcomes"
+    verbose_name = "Police and Crime Plan"
+
+    def ready(self) -> None:
+        from accounts import areas
+
+        areas.register(
+            areas.Area(
+                title="Police and Crime Plan",
+                description="The plan's priorities, outcomes, indicators and themes.",
+                url_name="outcomes:plan",
+                permission="accounts.view_staff_home",
+                order=10,
+            )
+        )

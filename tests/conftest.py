@@ -1,0 +1,142 @@
+"""Personas and the rule for tests that need a real server.
+
+Without DATABASE_URL/REDIS_URL the suite runs on SQLite and skips the tests marked
+needs_postgres/needs_redis, naming each in the summary. In CI (CI=true) nothing may be
+skipped: a missing server fails those tests instead.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.models import Membership, Organisation, User
+from accounts.roles import Role
+from tests.factories import DistrictFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_runtest_setup(item):
+    for marker, missing, reason in (
+        ("needs_redis", not settings.REDIS_URL, "needs a Redis server: set REDIS_URL"),
+        (
+            "needs_postgres",
+            connection.vendor != "postgresql",
+            "needs PostgreSQL: set DATABASE_URL",
+        ),
+    ):
+        if marker in item.keywords and missing:
+            if IN_CI:
+                pytest.fail(f"CI must not skip this test: it {reason}")
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "uploads", "base_url": None},
+        },
+    }
+
+
+@dataclass
+class Personas:
+    applicant_a: User
+    colleague_a: User
+    applicant_b: User
+    officer: User
+    assessor: User
+    decision_maker: User
+    provider: User
+    commissioner: User
+    administrator: User
+    org_a: Organisation
+    org_b: Organisation
+    provider_org: Organisation
+
+    def get(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+PERSONA_NAMES = [
+    "anonymous",
+    "applicant_a",
+    "colleague_a",
+    "applicant_b",
+    "officer",
+    "assessor",
+    "decision_maker",
+    "provider",
+    "commissioner",
+    "administrator",
+]
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    leeds = DistrictFactory(name="Leeds")
+    bradford = DistrictFactory(name="Bradford")
+    org_a = OrganisationFactory(name="Org A Youth Project", district=leeds)
+    org_b = OrganisationFactory(name="Org B Boxing Club", district=bradford)
+    provider_org = OrganisationFactory(
+        name="Victim Care Provider", is_applicant=False, is_provider=True, district=leeds
+    )
+    applicant_a = MembershipFactory(organisation=org_a, user__email="alice@example.org").user
+    colleague_a = MembershipFactory(
+        organisation=org_a, user__email="colin@example.org", role=Membership.Role.MEMBER
+    ).user
+    applicant_b = MembershipFactory(organisation=org_b, user__email="bob@example.org").user
+    provider = MembershipFactory(organisation=provider_org, user__email="pat@example.org").user
+    return Personas(
+        applicant_a=applicant_a,
+        colleague_a=colleague_a,
+        applicant_b=applicant_b,
+        officer=UserFactory(email="olive@example.org", roles=[Role.GRANTS_OFFICER]),
+        assessor=UserFactory(email="ash@example.org", roles=[Role.ASSESSOR]),
+        decision_maker=UserFactory(email="dee@example.org", roles=[Role.DECISION_MAKER]),
+        provider=provider,
+        commissioner=UserFactory(email="cam@example.org", roles=[Role.COMMISSIONER]),
+        administrator=UserFactory(
+            email="ada@example.org", roles=[Role.ADMINISTRATOR], is_staff=True, is_superuser=True
+        ),
+        org_a=org_a,
+        org_b=org_b,
+        provider_org=provider_org,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as that user (None: anonymous)."""
+
+    def sign_in(user: User | None):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def plan(db):
+    """The 2021-24 plan, loaded from the project's copy of the plan file."""
+    from outcomes.plan_file import parse_plan_text
+    from outcomes.services import plan_load
+
+    path = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-24.yaml"
+    loaded, _ = plan_load(data=parse_plan_text(path.read_text(), str(path)))
+    return loaded
