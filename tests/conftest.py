@@ -21,19 +21,38 @@ from tests.factories import DistrictFactory, MembershipFactory, OrganisationFact
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def _missing_server(item) -> str | None:
+    if "needs_redis" in item.keywords and not settings.REDIS_URL:
+        return "needs a Redis server: set REDIS_URL"
+    if "needs_postgres" in item.keywords and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if IN_CI:
+        return
+    for item in items:
+        reason = _missing_server(item)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=f"{reason} (server-bound)"))
+
+
 def pytest_runtest_setup(item):
-    for marker, missing, reason in (
-        ("needs_redis", not settings.REDIS_URL, "needs a Redis server: set REDIS_URL"),
-        (
-            "needs_postgres",
-            connection.vendor != "postgresql",
-            "needs PostgreSQL: set DATABASE_URL",
-        ),
-    ):
-        if marker in item.keywords and missing:
-            if IN_CI:
-                pytest.fail(f"CI must not skip this test: it {reason}")
-            pytest.skip(reason)
+    reason = _missing_server(item)
+    if IN_CI and reason:
+        pytest.fail(f"CI must not skip this test: it {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Run tasks in the test's own process; tests marked needs_redis use the real broker."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = "needs_redis" not in request.keywords
+    yield
+    app.conf.task_always_eager = before
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,56 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import District, Membership, Organisation, User
+from accounts.roles import Role, roles_of
+from grants.models import Fund, Round
+from outcomes.models import Plan
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
+        _seed()
+    assert not User.objects.exists()
+
+
+def test_it_loads_a_demo_world_and_prints_the_accounts(db, settings):
+    settings.DEBUG = True
+    output = _seed()
+    assert "password for all: safer-communities-demo" in output
+    assert "officer@demo.example" in output
+    assert Plan.objects.get().is_current
+    every_district = set(District.objects.values_list("name", flat=True))
+    assert every_district == {"Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"}
+    assert set(Organisation.objects.values_list("district__name", flat=True)) == every_district
+    held = set().union(*(roles_of(user) for user in User.objects.all()))
+    assert held == {role.value for role in Role}
+    assert Round.objects.open_now().filter(fund__code="mscf").exists()
+    assert User.objects.get(email="officer@demo.example").check_password("safer-communities-demo")
+
+
+def test_running_it_twice_changes_nothing(db, settings):
+    settings.DEBUG = True
+    _seed()
+    counts = [m.objects.count() for m in (User, Organisation, Membership, Fund, Round, Plan)]
+    _seed()
+    assert [m.objects.count() for m in (User, Organisation, Membership, Fund, Round, Plan)] == counts
+
+
+def test_demo_users_can_sign_in(client, db, settings):
+    settings.DEBUG = True
+    _seed()
+    response = client.post(
+        "/accounts/login/",
+        {"login": "applicant@demo.example", "password": "safer-communities-demo"},
+    )
+    assert response.status_code == 302
+    assert client.get("/organisation/", follow=True).status_code == 200
