@@ -20,19 +20,86 @@ STAFF = [
 ]
 
 ORGANISATIONS = [
-    # (owner email, owner name, name, type, charity no, company no, address, town, postcode, district, provider?)
-    ("applicant@demo.example", "Aisha Applicant", "Manningham Youth Boxing Project",
-     Organisation.Type.COMMUNITY_GROUP, "", "", "12 Lumb Lane", "Bradford", "BD8 7QP", "Bradford", False),
-    ("halifax@demo.example", "Hannah Hughes", "Calder Valley Women's Centre",
-     Organisation.Type.REGISTERED_CHARITY, "1104567", "", "3 Square Road", "Halifax", "HX1 1QG", "Calderdale", False),
-    ("kirklees@demo.example", "Kamal Khan", "Kirklees Street Angels",
-     Organisation.Type.CIO, "1189012", "", "Market Street", "Huddersfield", "HD1 2EN", "Kirklees", False),
-    ("leeds@demo.example", "Lucy Lee", "Chapeltown Community Safety Partnership",
-     Organisation.Type.COMPANY_LIMITED_BY_GUARANTEE, "", "07654321", "145 Chapeltown Road", "Leeds", "LS7 3AS", "Leeds", False),
-    ("wakefield@demo.example", "Wes Walker", "Wakefield Restorative Futures CIC",
-     Organisation.Type.CIC, "", "12345678", "1 Northgate", "Wakefield", "WF1 3BJ", "Wakefield", False),
-    ("provider@demo.example", "Priya Provider", "West Yorkshire Independent Advocacy Service",
-     Organisation.Type.REGISTERED_CHARITY, "1098765", "04567890", "Parkway House", "Leeds", "LS1 5AB", "Leeds", True),
+    # owner email, owner name, organisation, type, charity no, company no,
+    # street, town, postcode, district, is a provider
+    (
+        "applicant@demo.example",
+        "Aisha Applicant",
+        "Manningham Youth Boxing Project",
+        Organisation.Type.COMMUNITY_GROUP,
+        "",
+        "",
+        "12 Lumb Lane",
+        "Bradford",
+        "BD8 7QP",
+        "Bradford",
+        False,
+    ),
+    (
+        "halifax@demo.example",
+        "Hannah Hughes",
+        "Calder Valley Women's Centre",
+        Organisation.Type.REGISTERED_CHARITY,
+        "1104567",
+        "",
+        "3 Square Road",
+        "Halifax",
+        "HX1 1QG",
+        "Calderdale",
+        False,
+    ),
+    (
+        "kirklees@demo.example",
+        "Kamal Khan",
+        "Kirklees Street Angels",
+        Organisation.Type.CIO,
+        "1189012",
+        "",
+        "Market Street",
+        "Huddersfield",
+        "HD1 2EN",
+        "Kirklees",
+        False,
+    ),
+    (
+        "leeds@demo.example",
+        "Lucy Lee",
+        "Chapeltown Community Safety Partnership",
+        Organisation.Type.COMPANY_LIMITED_BY_GUARANTEE,
+        "",
+        "07654321",
+        "145 Chapeltown Road",
+        "Leeds",
+        "LS7 3AS",
+        "Leeds",
+        False,
+    ),
+    (
+        "wakefield@demo.example",
+        "Wes Walker",
+        "Wakefield Restorative Futures CIC",
+        Organisation.Type.CIC,
+        "",
+        "12345678",
+        "1 Northgate",
+        "Wakefield",
+        "WF1 3BJ",
+        "Wakefield",
+        False,
+    ),
+    (
+        "provider@demo.example",
+        "Priya Provider",
+        "West Yorkshire Independent Advocacy Service",
+        Organisation.Type.REGISTERED_CHARITY,
+        "1098765",
+        "04567890",
+        "Parkway House",
+        "Leeds",
+        "LS1 5AB",
+        "Leeds",
+        True,
+    ),
 ]
 
 
@@ -55,8 +122,19 @@ def seed_people_and_organisations() -> list[tuple[str, str]]:
         user = _user(email, name, is_staff=is_admin, is_superuser=is_admin)
         user.groups.add(*Group.objects.filter(name__in=[role.label for role in roles]))
         rows.append((email, ", ".join(role.label for role in roles)))
-    for (email, person, name, kind, charity, company, street, town, postcode, district,
-         provider) in ORGANISATIONS:
+    for (
+        email,
+        person,
+        name,
+        kind,
+        charity,
+        company,
+        street,
+        town,
+        postcode,
+        district,
+        provider,
+    ) in ORGANISATIONS:
         owner = _user(email, person)
         organisation, _ = Organisation.objects.get_or_create(
             name=name,

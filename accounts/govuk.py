@@ -49,7 +49,9 @@ def style_widgets(form: forms.BaseForm) -> None:
             css += " govuk-js-character-count"
         existing = widget.attrs.get("class", "")
         known = set(css.split())
-        extra = " ".join(c for c in existing.split() if c not in known and not c.endswith("--error"))
+        extra = " ".join(
+            c for c in existing.split() if c not in known and not c.endswith("--error")
+        )
         widget.attrs["class"] = f"{css} {extra}".strip()
         described = []
         if field.help_text:

@@ -17,9 +17,7 @@ def memberships_of(user: User) -> dict[int, str]:
         return {}
     cached = getattr(user, "_membership_cache", None)
     if cached is None:
-        cached = dict(
-            Membership.objects.filter(user=user).values_list("organisation_id", "role")
-        )
+        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
         user._membership_cache = cached
     return cached
 

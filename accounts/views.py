@@ -154,6 +154,4 @@ def staff_organisation_list(request):
         district = form.cleaned_data["district"]
     organisations = selectors.organisation_list_for_staff(search=search, district=district)
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "accounts/staff_organisation_list.html", {"form": form, "page": page}
-    )
+    return render(request, "accounts/staff_organisation_list.html", {"form": form, "page": page})

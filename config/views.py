@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 HEALTH_TIMEOUT_SECONDS = 1.0
 
@@ -36,7 +34,7 @@ def _broker_state() -> str:
     )
     try:
         client.ping()
-    except (redis.RedisError, OSError, socket.timeout):
+    except (TimeoutError, redis.RedisError, OSError):
         return "unavailable"
     finally:
         client.close()

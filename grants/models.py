@@ -60,7 +60,9 @@ class Round(models.Model):
     class Meta:
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="round_closes_after_opening"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="round_closes_after_opening"
+            ),
             models.UniqueConstraint(fields=["fund", "number"], name="round_number_unique_in_fund"),
         ]
 

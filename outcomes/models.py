@@ -29,7 +29,9 @@ class Plan(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="plan_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="plan_dates_in_order"
+            ),
             models.UniqueConstraint(
                 fields=["is_current"], condition=Q(is_current=True), name="one_current_plan"
             ),

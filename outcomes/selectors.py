@@ -23,4 +23,8 @@ def plan_with_framework(*, code: str | None = None) -> Plan | None:
 
 
 def plan_versions() -> list[Plan]:
-    return list(Plan.objects.order_by("-starts_on").only("code", "title", "is_current", "starts_on", "ends_on"))
+    return list(
+        Plan.objects.order_by("-starts_on").only(
+            "code", "title", "is_current", "starts_on", "ends_on"
+        )
+    )

@@ -66,7 +66,10 @@ def plan_load(*, data: PlanData, make_current: bool = False) -> tuple[Plan, Coun
         fields = asdict(priority_data)
         del fields["outcomes"], fields["indicators"], fields["code"]
         priority = _sync(
-            Priority, {"plan": plan, "code": priority_data.code}, {**fields, "position": position}, counts
+            Priority,
+            {"plan": plan, "code": priority_data.code},
+            {**fields, "position": position},
+            counts,
         )
         for index, outcome in enumerate(priority_data.outcomes):
             _sync(
@@ -85,9 +88,16 @@ def plan_load(*, data: PlanData, make_current: bool = False) -> tuple[Plan, Coun
                 counts,
             )
     for position, theme in enumerate(data.themes):
-        _sync(Theme, {"plan": plan, "code": theme.code}, {"title": theme.title, "position": position}, counts)
+        _sync(
+            Theme,
+            {"plan": plan, "code": theme.code},
+            {"title": theme.title, "position": position},
+            counts,
+        )
 
-    _remove_others(plan.outcomes.all(), {o.code for p in data.priorities for o in p.outcomes}, counts)
+    _remove_others(
+        plan.outcomes.all(), {o.code for p in data.priorities for o in p.outcomes}, counts
+    )
     _remove_others(
         plan.indicators.all(), {i.code for p in data.priorities for i in p.indicators}, counts
     )

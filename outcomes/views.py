@@ -10,6 +10,4 @@ def plan_detail(request, code: str | None = None):
     plan = plan_with_framework(code=code)
     if plan is None and code is not None:
         raise Http404("No such plan")
-    return render(
-        request, "outcomes/plan_detail.html", {"plan": plan, "versions": plan_versions()}
-    )
+    return render(request, "outcomes/plan_detail.html", {"plan": plan, "versions": plan_versions()})

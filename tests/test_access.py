@@ -73,7 +73,9 @@ PAGES = [
 def _cases():
     for name, args, expected, default in PAGES:
         for persona in PERSONA_NAMES:
-            yield pytest.param(name, args, persona, expected.get(persona, default), id=f"{name}-{persona}")
+            yield pytest.param(
+                name, args, persona, expected.get(persona, default), id=f"{name}-{persona}"
+            )
 
 
 @pytest.mark.parametrize(("url_name", "args", "persona", "expected"), list(_cases()))

@@ -58,7 +58,13 @@ def test_a_company_needs_a_well_formed_company_number(client, leeds):
     client.force_login(UserFactory())
     response = client.post(
         reverse("accounts:organisation-create"),
-        {**VALID, "type": "cic", "charity_number": "", "company_number": "12-34", "district": leeds.pk},
+        {
+            **VALID,
+            "type": "cic",
+            "charity_number": "",
+            "company_number": "12-34",
+            "district": leeds.pk,
+        },
     )
     assert "Enter a company number of 8 characters" in response.content.decode()
     assert not Organisation.objects.exists()
@@ -69,8 +75,13 @@ def test_a_member_can_change_the_details_and_history_records_who(client_for, per
     url = reverse("accounts:organisation-edit", args=[personas.org_a.uuid])
     form = client.get(url).context["form"]
     data = {name: form.initial.get(name) or "" for name in form.fields}
-    data.update(name="Org A Youth Project CIO", type="cio", charity_number="1189012",
-                district=personas.org_a.district_id, activity="both")
+    data.update(
+        name="Org A Youth Project CIO",
+        type="cio",
+        charity_number="1189012",
+        district=personas.org_a.district_id,
+        activity="both",
+    )
     response = client.post(url, data)
     assert response.status_code == 302
     personas.org_a.refresh_from_db()
@@ -113,7 +124,9 @@ def test_an_invitation_cannot_be_used_by_someone_else(client_for, personas):
     response = client.post(reverse("accounts:invitation-accept", args=[invitation.token]))
     assert response.status_code == 200
     assert "This invitation was sent to friend@example.org" in response.content.decode()
-    assert not Membership.objects.filter(user=personas.applicant_b, organisation=personas.org_a).exists()
+    assert not Membership.objects.filter(
+        user=personas.applicant_b, organisation=personas.org_a
+    ).exists()
 
 
 def test_inviting_an_existing_member_says_so(client_for, personas):

@@ -15,7 +15,9 @@ from tests.factories import MembershipFactory, OrganisationFactory
         ("administrator", ["Police and Crime Plan", "Organisations", "Administration"], []),
     ],
 )
-def test_staff_home_shows_only_the_areas_a_role_reaches(client_for, personas, persona, shown, hidden):
+def test_staff_home_shows_only_the_areas_a_role_reaches(
+    client_for, personas, persona, shown, hidden
+):
     response = client_for(personas.get(persona)).get(reverse("accounts:staff-home"))
     titles = [area.title for area in response.context["areas"]]
     assert all(title in titles for title in shown)
@@ -58,4 +60,6 @@ def test_the_organisation_list_filters_by_name_and_district(client_for, personas
         reverse("accounts:staff-organisation-list"), {"district": personas.org_a.district_id}
     )
     names = {o.name for o in response.context["page"]}
-    assert names == set(Organisation.objects.filter(district=personas.org_a.district).values_list("name", flat=True))
+    assert names == set(
+        Organisation.objects.filter(district=personas.org_a.district).values_list("name", flat=True)
+    )

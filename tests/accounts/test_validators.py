@@ -52,7 +52,12 @@ def test_it_refuses_a_malformed_company_number(typed):
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("ls1 2de", "LS1 2DE"), ("BD87QP", "BD8 7QP"), (" hx1  1qg ", "HX1 1QG"), ("W1A 1AA", "W1A 1AA")],
+    [
+        ("ls1 2de", "LS1 2DE"),
+        ("BD87QP", "BD8 7QP"),
+        (" hx1  1qg ", "HX1 1QG"),
+        ("W1A 1AA", "W1A 1AA"),
+    ],
 )
 def test_it_normalises_postcodes(typed, stored):
     assert normalise_postcode(typed) == stored

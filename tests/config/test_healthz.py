@@ -78,7 +78,9 @@ def test_it_is_down_when_the_database_is(client, db, monkeypatch):
         raise DatabaseError("gone")
 
     with monkeypatch.context() as patch:
-        patch.setattr(config.views, "connection", type("Gone", (), {"cursor": staticmethod(broken_cursor)}))
+        patch.setattr(
+            config.views, "connection", type("Gone", (), {"cursor": staticmethod(broken_cursor)})
+        )
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["status"] == "down"

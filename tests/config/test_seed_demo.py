@@ -42,7 +42,9 @@ def test_running_it_twice_changes_nothing(db, settings):
     _seed()
     counts = [m.objects.count() for m in (User, Organisation, Membership, Fund, Round, Plan)]
     _seed()
-    assert [m.objects.count() for m in (User, Organisation, Membership, Fund, Round, Plan)] == counts
+    assert [
+        m.objects.count() for m in (User, Organisation, Membership, Fund, Round, Plan)
+    ] == counts
 
 
 def test_demo_users_can_sign_in(client, db, settings):

@@ -38,7 +38,7 @@ def test_it_loads_the_2021_24_plan(db):
     assert plan.outcomes.count() == 24
     assert plan.indicators.count() == 27
     assert plan.themes.count() == 3
-    assert list(District.objects.values_list("name", "ons_code"))[0] == ("Bradford", "E08000032")
+    assert District.objects.values_list("name", "ons_code").first() == ("Bradford", "E08000032")
     assert Indicator.objects.get(code="P1-I4").direction == "down"
     assert Priority.objects.get(code="P3").focus_areas == [
         "Neighbourhood Crime and ASB",
@@ -91,7 +91,9 @@ def test_a_second_plan_loads_beside_the_first_and_can_be_made_current(db, tmp_pa
 MALFORMED = [
     (
         "broken YAML",
-        lambda text: text.replace("  title: West Yorkshire Police", "  title: [West Yorkshire Police"),
+        lambda text: text.replace(
+            "  title: West Yorkshire Police", "  title: [West Yorkshire Police"
+        ),
         "line 8: not valid YAML",
     ),
     (
@@ -123,7 +125,9 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("what", "damage", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
-def test_a_malformed_file_is_refused_with_its_line_and_loads_nothing(db, tmp_path, what, damage, message):
+def test_a_malformed_file_is_refused_with_its_line_and_loads_nothing(
+    db, tmp_path, what, damage, message
+):
     broken = tmp_path / "broken.yaml"
     broken.write_text(damage(PLAN_FILE.read_text()))
     with pytest.raises(CommandError) as refused:

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path} was not loaded; nothing changed:\n{lines}") from None
         plan, counts = plan_load(data=data, make_current=current)
         summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()) if n) or "no rows"
-        changed = counts["created"] or counts["updated"] or counts["removed"] or counts["made current"]
+        changed = (
+            counts["created"] or counts["updated"] or counts["removed"] or counts["made current"]
+        )
         verdict = "loaded" if changed else "already up to date"
         self.stdout.write(f"{plan.code} {verdict}: {summary}.")
