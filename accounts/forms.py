@@ -56,6 +56,7 @@ class OrganisationForm(GovukFormMixin, forms.ModelForm):
         for name in ("charity_number", "company_number", "postcode"):
             self.fields[name].validators = []  # normalised in clean_<field> below
             self.fields[name].widget.attrs["spellcheck"] = "false"
+            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
         if self.instance.pk:
             if self.instance.is_applicant and self.instance.is_provider:
                 self.initial["activity"] = "both"

@@ -25,6 +25,21 @@ PAGES = [
     ("healthz", None, {}, 200),
     ("account_login", None, {"anonymous": 200}, 302),
     ("account_signup", None, {"anonymous": 200}, 302),
+    ("account_reset_password", None, {}, 200),
+    ("account_logout", None, {"anonymous": 302}, 200),
+    ("outcomes:plan-version", lambda personas: ["WY-PCP-2021-24"], {}, 200),
+    (
+        "accounts:organisation-mine",
+        None,
+        {
+            "anonymous": SIGN_IN,
+            "applicant_a": 302,
+            "colleague_a": 302,
+            "applicant_b": 302,
+            "provider": 302,
+        },
+        200,
+    ),
     ("accounts:organisation-create", None, {"anonymous": SIGN_IN}, 200),
     (
         "accounts:organisation-detail",
@@ -99,6 +114,27 @@ def test_outsiders_cannot_change_or_invite_by_posting(client_for, personas, pers
     personas.org_a.refresh_from_db()
     assert personas.org_a.name == "Org A Youth Project"
     assert not personas.org_a.invitations.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_the_invitation_page_needs_sign_in_and_only_its_addressee_can_use_it(
+    client_for, personas, persona
+):
+    from accounts.models import Invitation
+
+    invitation = Invitation.objects.create(organisation=personas.org_a, email="ada@example.org")
+    url = reverse("accounts:invitation-accept", args=[invitation.token])
+    client = client_for(personas.get(persona))
+    response = client.post(url)
+    if persona == "anonymous":
+        assert response.url.startswith(reverse("account_login"))
+    elif persona == "administrator":  # ada@example.org, the addressee
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 200
+        assert "This invitation was sent to ada@example.org" in response.content.decode()
+    joined = personas.org_a.memberships.filter(user__email="ada@example.org").exists()
+    assert joined is (persona == "administrator")
 
 
 def test_an_unknown_organisation_is_404_for_everyone(client_for, personas):
