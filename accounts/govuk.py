@@ -40,6 +40,8 @@ def style_widgets(form: forms.BaseForm) -> None:
     """Give every widget its GOV.UK class, error state and hint/error links."""
     for name, field in form.fields.items():
         widget = field.widget
+        if isinstance(widget, forms.MultiWidget):
+            continue  # composite widgets (the date input) style their own parts
         widget.attrs.pop("placeholder", None)  # GOV.UK: hints, not placeholders
         css = widget_class(widget)
         has_error = form.is_bound and name in form.errors
@@ -72,3 +74,71 @@ class GovukFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes."""
+
+    template_name = "includes/govuk_date_widget.html"
+    PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+    def __init__(self, attrs=None) -> None:
+        widgets = {
+            name: forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                }
+            )
+            for name, _, width in self.PARTS
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, (_, label, _) in zip(
+            context["widget"]["subwidgets"], self.PARTS, strict=True
+        ):
+            subwidget["label"] = label
+        return context
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = GovukDateWidget
+
+    def __init__(self, **kwargs) -> None:
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31),
+            forms.IntegerField(min_value=1, max_value=12),
+            forms.IntegerField(min_value=1900, max_value=2200),
+        )
+        kwargs.setdefault("help_text", "For example, 27 3 2026")
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        self.error_messages["incomplete"] = "Enter a full date: day, month and year"
+        self.error_messages["invalid"] = "Enter a real date, like 27 3 2026"
+
+    def clean(self, value):
+        if isinstance(value, list | tuple) and not any(str(part or "").strip() for part in value):
+            if self.required:
+                raise forms.ValidationError("Enter a date")
+            return None
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                "Enter a real date, like 27 3 2026", code="invalid"
+            ) from None
+
+    def compress(self, data_list):
+        import datetime as dt
+
+        if not data_list or any(part in (None, "") for part in data_list):
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = data_list
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
@@ -25,6 +26,8 @@ def after_login(request):
     """Send staff to their home and everyone else to their organisation."""
     if is_staff_member(request.user):
         return redirect("accounts:staff-home")
+    if request.user.memberships.exists():
+        return redirect("grants:dashboard")
     return redirect("accounts:organisation-mine")
 
 
@@ -57,6 +60,9 @@ def organisation_create(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, f"{organisation.name} has been set up.")
+            next_url = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                return redirect(next_url)
             return redirect("accounts:organisation-detail", organisation.uuid)
     return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -14,7 +15,12 @@ app.autodiscover_tasks()
 
 # One regular task per job finds what is due, rather than long countdowns that a broker
 # restart or a visibility timeout could lose or repeat. Filled in as workflows arrive.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "grants-draft-reminders": {
+        "task": "grants.tasks.reminders_daily",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 
 @app.task(name="config.ping")

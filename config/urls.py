@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("outcomes.urls")),
+    path("", include("grants.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,3 +7,4 @@ cpSync(`${from}/govuk-frontend.min.js`, "static/build/govuk-frontend.min.js");
 cpSync(`${from}/assets/images`, "static/build/assets/images", { recursive: true });
 cpSync(`${from}/assets/manifest.json`, "static/build/assets/manifest.json");
 cpSync("static/src/app.js", "static/build/app.js");
+cpSync("static/src/autosave.js", "static/build/autosave.js");

@@ -30,7 +30,7 @@ def test_staff_are_sent_to_staff_home_after_signing_in(client_for, personas):
     response = client_for(personas.officer).get(reverse("accounts:after-login"))
     assert response.url == reverse("accounts:staff-home")
     response = client_for(personas.applicant_a).get(reverse("accounts:after-login"))
-    assert response.url == reverse("accounts:organisation-mine")
+    assert response.url == reverse("grants:dashboard")
 
 
 def _add_organisations(count):

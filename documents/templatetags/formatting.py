@@ -1,0 +1,11 @@
+from django import template
+
+from documents import formatting
+
+register = template.Library()
+
+register.filter("deadline", formatting.deadline_text)
+register.filter("date_text", formatting.date_text)
+register.filter("time_left", formatting.time_left_text)
+register.filter("money", formatting.money)
+register.filter("clock", formatting.clock_text)

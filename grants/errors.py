@@ -1,0 +1,17 @@
+from accounts.errors import ApplicationError
+
+
+class DeadlinePassed(ApplicationError):
+    pass
+
+
+class RoundNotOpen(ApplicationError):
+    pass
+
+
+class IncompleteApplication(ApplicationError):
+    pass
+
+
+class UploadRefused(ApplicationError):
+    pass

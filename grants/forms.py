@@ -1,0 +1,335 @@
+"""Application sections as forms. They check the format of each answer; whether every
+answer is there is checked when the applicant submits (grants.sections)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from accounts.govuk import GovukDateField, GovukFormMixin
+from accounts.models import District
+from grants.models import Application, ApplicationDocument, BudgetLine
+from grants.sections import amount_problem, project_date_problems
+from outcomes.models import Outcome, Priority, Theme
+
+
+def _text(label: str, max_length: int, help_text: str = "", rows: int = 5) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        help_text=help_text or f"You can enter up to {max_length} characters",
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class MoneyField(forms.DecimalField):
+    prefix = "£"
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Enter an amount in pounds, like 6000 or 5999.50"
+        self.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("£", "").strip()
+        return super().to_python(value)
+
+
+class SectionForm(GovukFormMixin, forms.Form):
+    """A section of the application; `values()` gives what the save service takes."""
+
+    def __init__(self, *args, application: Application, **kwargs) -> None:
+        self.application = application
+        super().__init__(*args, **kwargs)
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def unsaved_text(self) -> dict[str, str]:
+        """Text answers that failed validation, kept so nothing typed is lost."""
+        kept = {}
+        for name in self.errors:
+            field = self.fields.get(name)
+            if isinstance(field, forms.CharField) and name in self.data:
+                kept[name] = self.data.get(name, "")
+        return kept
+
+
+class ProjectForm(SectionForm):
+    project_title = forms.CharField(
+        label="Project title", max_length=140, required=False, help_text="Up to 140 characters"
+    )
+    summary = _text(
+        "Summary of your project",
+        1000,
+        "What you will do and why, in a few sentences. Up to 1000 characters",
+        rows=4,
+    )
+    activities = _text(
+        "Your activities",
+        3000,
+        "What will happen, when, and who will run it. Up to 3000 characters",
+        rows=8,
+    )
+    start_date = GovukDateField(label="Start date", required=False)
+    end_date = GovukDateField(
+        label="End date",
+        required=False,
+        help_text="No more than 12 months after the start date. For example, 27 3 2027",
+    )
+    pot = forms.ModelChoiceField(
+        label="Which pot are you applying to?",
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    amount_requested = MoneyField(label="How much are you asking for?", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        pots = self.application.round.pots.all()
+        self.fields["pot"].queryset = pots
+        self.fields["pot"].label_from_instance = lambda pot: (
+            f"{pot.name}: £{pot.min_award:,.0f} to £{pot.max_award:,.0f}"
+        )
+        if self.is_bound:
+            return
+        application = self.application
+        self.initial.update(
+            project_title=application.project_title,
+            summary=application.summary,
+            activities=application.activities,
+            start_date=application.start_date,
+            end_date=application.end_date,
+            pot=application.pot_id,
+            amount_requested=application.amount_requested,
+        )
+
+    def clean(self):
+        data = super().clean()
+        for field, message in project_date_problems(
+            self.application, data.get("start_date"), data.get("end_date")
+        ).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        message = amount_problem(data.get("pot"), data.get("amount_requested"))
+        if message and "amount_requested" not in self.errors:
+            self.add_error("amount_requested", message)
+        return data
+
+
+class WhereForm(SectionForm):
+    across_west_yorkshire = forms.BooleanField(
+        label="Our project works across all of West Yorkshire", required=False
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label="Which districts will your project work in?",
+        queryset=District.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+    )
+    postcodes = _text(
+        "Postcodes or wards",
+        500,
+        "The postcodes or wards where your project's activities take place, one a line",
+        rows=3,
+    )
+    beneficiary_groups = _text(
+        "Who will your project help?",
+        1000,
+        "For example: young people aged 11 to 17 at risk of exploitation",
+        rows=4,
+    )
+    beneficiary_count = forms.IntegerField(
+        label="How many people will it help?", required=False, min_value=1, max_value=10_000_000
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["beneficiary_count"].widget.attrs.update(
+            {"class": "govuk-input--width-5", "inputmode": "numeric"}
+        )
+        round = self.application.round
+        if not round.all_districts:
+            self.fields["postcodes"].help_text = (
+                "This round only funds work in these areas: "
+                + ", ".join(round.postcode_list)
+                + ". Enter your activities' postcodes, one a line"
+            )
+        if not self.is_bound:
+            application = self.application
+            self.initial.update(
+                across_west_yorkshire=application.across_west_yorkshire,
+                districts=[d.pk for d in application.districts.all()],
+                postcodes=application.postcodes,
+                beneficiary_groups=application.beneficiary_groups,
+                beneficiary_count=application.beneficiary_count,
+            )
+
+    def clean_postcodes(self) -> str:
+        text = self.cleaned_data["postcodes"]
+        allowed = self.application.round.postcode_list
+        if not allowed or not text.strip():
+            return text
+        outside = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip()
+            and not any(
+                line.strip().upper().replace(" ", "").startswith(a.replace(" ", ""))
+                for a in allowed
+            )
+        ]
+        if outside:
+            raise forms.ValidationError(
+                f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} outside the areas this round funds ({', '.join(allowed)})"
+            )
+        return text
+
+
+class AlignmentForm(SectionForm):
+    primary_priority = forms.ModelChoiceField(
+        label="Which priority of the Police and Crime Plan does your project mainly support?",
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    outcomes = forms.ModelMultipleChoiceField(
+        label="Which outcomes will it contribute to?",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Which cross-cutting themes does it support?",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+    )
+    contribution = _text("How will your project contribute to these?", 2000, rows=6)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        round = self.application.round
+        targeted = list(round.priorities.all())
+        self.fields["primary_priority"].queryset = (
+            Priority.objects.filter(pk__in=[p.pk for p in targeted])
+            if targeted
+            else Priority.objects.filter(plan=round.plan_id)
+        ).order_by("position")
+        self.fields["outcomes"].queryset = (
+            Outcome.objects.filter(plan=round.plan_id)
+            .select_related("priority")
+            .order_by("priority__position", "position")
+        )
+        self.fields["outcomes"].label_from_instance = lambda outcome: outcome.title
+        self.fields["themes"].queryset = Theme.objects.filter(plan=round.plan_id).order_by(
+            "position"
+        )
+        self.fields["primary_priority"].label_from_instance = lambda priority: priority.title
+        if not self.is_bound:
+            application = self.application
+            self.initial.update(
+                primary_priority=application.primary_priority_id,
+                outcomes=[o.pk for o in application.outcomes.all()],
+                themes=[t.pk for t in application.themes.all()],
+                contribution=application.contribution,
+            )
+
+
+class DeclarationsForm(SectionForm):
+    declaration_true = forms.BooleanField(
+        label="The information in this application is true and complete", required=False
+    )
+    declaration_terms = forms.BooleanField(
+        label="We have read and accept the fund's terms and conditions", required=False
+    )
+    declaration_data = forms.BooleanField(
+        label="We have read how the information we give will be used and shared", required=False
+    )
+    submitter_name = forms.CharField(label="Your full name", max_length=150, required=False)
+    submitter_position = forms.CharField(
+        label="Your role in the organisation",
+        max_length=150,
+        required=False,
+        help_text="For example, chair or treasurer",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submitter_name"].widget.attrs["autocomplete"] = "name"
+        if not self.is_bound:
+            for name in self.fields:
+                self.initial[name] = getattr(self.application, name)
+
+
+SECTION_FORMS = {
+    "project": ProjectForm,
+    "where": WhereForm,
+    "alignment": AlignmentForm,
+    "declarations": DeclarationsForm,
+}
+
+
+class BudgetLineForm(GovukFormMixin, forms.Form):
+    description = forms.CharField(label="What is it for?", max_length=200)
+    category = forms.ChoiceField(
+        label="Type of cost", choices=[("", "Choose a type"), *list(BudgetLine.Category.choices)]
+    )
+    amount = MoneyField(label="Amount")
+
+    def clean_category(self) -> str:
+        category = self.cleaned_data["category"]
+        if category in BudgetLine.EXCLUDED:
+            raise forms.ValidationError(BudgetLine.EXCLUDED[category])
+        return category
+
+
+class DocumentForm(GovukFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What is this document?",
+        choices=ApplicationDocument.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, Word (.docx), JPEG or PNG, up to 10 MB",
+        error_messages={
+            "required": "Choose a file to upload",
+            "empty": "The file you chose is empty",
+        },
+    )
+
+
+class WithdrawForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing this application?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Tell us why you are withdrawing"},
+    )
+
+
+class CopyForm(GovukFormMixin, forms.Form):
+    round = forms.ModelChoiceField(
+        label="Which round are you applying to?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose a round"},
+    )
+
+    def __init__(self, *args, rounds, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds

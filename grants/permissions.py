@@ -1,0 +1,68 @@
+"""Who may see and change grant rounds and applications."""
+
+from __future__ import annotations
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.permissions import is_administrator, is_grants_officer, memberships_of
+from grants.models import Application, Round
+
+
+@rules.predicate
+def is_application_member(user, application) -> bool:
+    return application is not None and application.organisation_id in memberships_of(user)
+
+
+@rules.predicate
+def is_draft(user, application) -> bool:
+    return application is not None and application.status == Application.Status.DRAFT
+
+
+@rules.predicate
+def is_withdrawable(user, application) -> bool:
+    return application is not None and application.can_be_withdrawn
+
+
+runs_grants = is_grants_officer | is_administrator
+
+rules.add_perm("grants.manage_rounds", runs_grants)
+rules.add_perm("grants.view_application", is_application_member | runs_grants)
+rules.add_perm("grants.change_application", is_application_member & is_draft)
+rules.add_perm("grants.submit_application", is_application_member & is_draft)
+rules.add_perm("grants.withdraw_application", is_application_member & is_withdrawable)
+rules.add_perm("grants.list_round_applications", runs_grants)
+
+
+def applications_for_user(user: User) -> QuerySet[Application]:
+    applications = Application.objects.all()
+    if runs_grants(user):
+        return applications
+    if not getattr(user, "is_authenticated", False):
+        return applications.none()
+    return applications.filter(organisation_id__in=list(memberships_of(user)))
+
+
+def access_application_by_uuid(user: User, application_uuid, perm: str) -> Application:
+    """The application if the user holds `perm` on it; 404 alike for missing and not yours."""
+    application = (
+        applications_for_user(user)
+        .select_related("round__fund", "organisation__district", "pot")
+        .filter(uuid=application_uuid)
+        .first()
+    )
+    if application is None:
+        raise Http404("No such application")
+    if not user.has_perm(perm, application):
+        raise PermissionDenied("You cannot do that to this application now")
+    return application
+
+
+def rounds_visible_to(user: User) -> QuerySet[Round]:
+    """Applicants see published rounds; officers also see drafts (to preview them)."""
+    if runs_grants(user):
+        return Round.objects.all()
+    return Round.objects.exclude(status=Round.Status.DRAFT)

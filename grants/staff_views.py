@@ -1,0 +1,122 @@
+"""Grants officer pages: rounds and the applications to each."""
+
+from __future__ import annotations
+
+import csv
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.decorators import permission_required
+from accounts.govuk import GovukFormMixin
+from accounts.models import District
+from grants import selectors
+from grants.models import Application, Round
+from outcomes.models import Priority
+
+
+@permission_required("grants.manage_rounds")
+def round_list(request):
+    rounds = (
+        Round.objects.select_related("fund")
+        .annotate(
+            drafts=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
+            submitted=Count(
+                "applications",
+                filter=~Q(
+                    applications__status__in=[
+                        Application.Status.DRAFT,
+                        Application.Status.WITHDRAWN,
+                    ]
+                ),
+            ),
+        )
+        .order_by("-opens_at")
+    )
+    return render(request, "grants/staff_round_list.html", {"rounds": rounds})
+
+
+class ApplicationFilterForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *list(Application.Status.choices)]
+    )
+    district = forms.ModelChoiceField(
+        required=False, queryset=District.objects.all(), empty_label="Any district"
+    )
+    pot = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any pot")
+    priority = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any priority")
+
+    def __init__(self, *args, round: Round, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pot"].queryset = round.pots.all()
+        self.fields["priority"].queryset = Priority.objects.filter(plan=round.plan_id)
+        self.fields["priority"].label_from_instance = lambda p: f"{p.code} {p.title}"
+
+
+CSV_COLUMNS = [
+    ("Reference", lambda a: a.reference or ""),
+    ("Status", lambda a: a.get_status_display()),
+    ("Organisation", lambda a: a.organisation.name),
+    ("District", lambda a: a.organisation.district.name if a.organisation.district else ""),
+    ("Pot", lambda a: a.pot.name if a.pot else ""),
+    ("Project title", lambda a: a.project_title),
+    (
+        "Amount requested",
+        lambda a: f"{a.amount_requested:.2f}" if a.amount_requested is not None else "",
+    ),
+    ("Primary priority", lambda a: a.primary_priority.code if a.primary_priority else ""),
+    (
+        "Submitted at",
+        lambda a: (
+            timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M:%S")
+            if a.submitted_at
+            else ""
+        ),
+    ),
+]
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheets run cells that start with these as formulas.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@permission_required("grants.list_round_applications")
+def round_applications(request, round_uuid):
+    round = Round.objects.select_related("fund", "plan").filter(uuid=round_uuid).first()
+    if round is None:
+        raise Http404("No such round")
+    form = ApplicationFilterForm(request.GET or None, round=round)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "status": data["status"],
+            "district_id": data["district"].pk if data["district"] else None,
+            "pot_id": data["pot"].pk if data["pot"] else None,
+            "priority_id": data["priority"].pk if data["priority"] else None,
+        }
+    applications = selectors.applications_for_round(round=round, **filters)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{round.reference_prefix}-applications.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow([title for title, _ in CSV_COLUMNS])
+        for application in applications.iterator(chunk_size=500):
+            writer.writerow([_csv_safe(str(value(application))) for _, value in CSV_COLUMNS])
+        return response
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return render(
+        request,
+        "grants/staff_round_applications.html",
+        {"round": round, "form": form, "page": page, "csv_query": query.urlencode()},
+    )

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from grants import services
+from grants.models import Application, ReminderSent
+
+RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": settings.CELERY_MAX_RETRY_DELAY,
+    "max_retries": 5,
+}
+
+
+def _recipients(application: Application) -> list[str]:
+    return sorted(
+        application.organisation.memberships.select_related("user").values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+@shared_task(**RETRY)
+def application_send_receipt(application_id: int) -> None:
+    """Email every member of the organisation a receipt with a copy of the answers."""
+    from grants.selectors import application_for_form
+
+    application = application_for_form(application_id)
+    if application.reference is None:
+        return
+    context = {
+        "application": application,
+        "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
+        "service_name": settings.SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"Application {application.reference} received",
+        message=render_to_string("grants/email/receipt.txt", context),
+        from_email=None,
+        recipient_list=_recipients(application),
+    )
+
+
+@shared_task(**RETRY)
+def application_send_reminder(application_id: int, milestone: str) -> None:
+    application = (
+        Application.objects.select_related("round", "organisation")
+        .filter(pk=application_id, status=Application.Status.DRAFT)
+        .first()
+    )
+    if (
+        application is None
+        or not ReminderSent.objects.filter(
+            application_id=application_id, milestone=milestone
+        ).exists()
+    ):
+        return
+    context = {
+        "application": application,
+        "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
+        "service_name": settings.SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"Reminder: finish your application to {application.round.fund.name}",
+        message=render_to_string("grants/email/reminder.txt", context),
+        from_email=None,
+        recipient_list=_recipients(application),
+    )
+
+
+@shared_task
+def reminders_daily() -> dict:
+    result = services.reminders_send_due()
+    return {"sent": result.sent, "skipped": result.skipped}

@@ -1,0 +1,41 @@
+"""Decide what an uploaded file really is from its first bytes, never from its name."""
+
+from __future__ import annotations
+
+import zipfile
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENTS_PER_APPLICATION = 12
+ALLOWED_DESCRIPTION = "a PDF, Word document (.docx), JPEG or PNG"
+
+PDF, DOCX, JPEG, PNG = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "image/jpeg",
+    "image/png",
+)
+EXTENSIONS = {PDF: "pdf", DOCX: "docx", JPEG: "jpg", PNG: "png"}
+
+
+def sniff_content_type(uploaded) -> str | None:
+    """The file's real type if it is one we accept, else None."""
+    uploaded.seek(0)
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(uploaded) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return None
+        finally:
+            uploaded.seek(0)
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return DOCX
+    return None

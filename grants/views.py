@@ -1,0 +1,464 @@
+"""Applicant pages: rounds, the eligibility checker, the application form and dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.errors import ApplicationError
+from accounts.forms import OrganisationForm
+from accounts.permissions import memberships_of
+from accounts.services import organisation_update
+from documents.formatting import clock_text
+from grants import selectors, services
+from grants.eligibility import QUESTIONS, EligibilityForm
+from grants.errors import IncompleteApplication
+from grants.forms import SECTION_FORMS, BudgetLineForm, CopyForm, DocumentForm, WithdrawForm
+from grants.models import Application
+from grants.permissions import access_application_by_uuid, rounds_visible_to
+from grants.sections import (
+    SECTION_SLUGS,
+    SECTION_TITLES,
+    SECTIONS,
+    application_problems,
+    section_states,
+)
+
+
+def _round_or_404(user, round_uuid):
+    round = selectors.round_detail(round_uuid=round_uuid)
+    if round is None or not rounds_visible_to(user).filter(pk=round.pk).exists():
+        raise Http404("No such round")
+    return round
+
+
+def round_list(request):
+    return render(request, "grants/round_list.html", {"rounds": selectors.rounds_for_public_list()})
+
+
+def round_detail(request, round_uuid):
+    round = _round_or_404(request.user, round_uuid)
+    return render(request, "grants/round_detail.html", {"round": round})
+
+
+@require_http_methods(["GET", "POST"])
+def eligibility(request, round_uuid):
+    round = _round_or_404(request.user, round_uuid)
+    form = EligibilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        failed = form.failed()
+        return render(request, "grants/eligibility_result.html", {"round": round, "failed": failed})
+    return render(
+        request, "grants/eligibility.html", {"round": round, "form": form, "questions": QUESTIONS}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_start(request, round_uuid):
+    round = _round_or_404(request.user, round_uuid)
+    organisations = selectors.organisations_for_applicant(request.user)
+    if not organisations:
+        messages.info(
+            request, "Tell us about your organisation first. Then you can start your application."
+        )
+        return redirect(f"{reverse('accounts:organisation-create')}?next={request.path}")
+    chosen = organisations[0] if len(organisations) == 1 else None
+    if request.method == "POST" and len(organisations) > 1:
+        chosen = next(
+            (o for o in organisations if str(o.uuid) == request.POST.get("organisation")), None
+        )
+    if request.method == "POST" and chosen is not None:
+        try:
+            application = services.application_start(
+                round=round, organisation=chosen, actor=request.user
+            )
+        except ApplicationError as refused:
+            messages.error(request, refused.message)
+            return redirect("grants:round-detail", round.uuid)
+        return redirect("grants:application-detail", application.uuid)
+    return render(
+        request,
+        "grants/application_start.html",
+        {
+            "round": round,
+            "organisations": organisations,
+            "chosen": chosen,
+            "choice_missing": request.method == "POST",
+        },
+    )
+
+
+@login_required
+def dashboard(request):
+    applications = list(
+        selectors.applications_for_dashboard(organisation_ids=list(memberships_of(request.user)))
+    )
+    return render(
+        request,
+        "grants/dashboard.html",
+        {
+            "drafts": [a for a in applications if a.status == Application.Status.DRAFT],
+            "others": [a for a in applications if a.status != Application.Status.DRAFT],
+            "open_rounds": list(selectors.rounds_open_for_copy()),
+        },
+    )
+
+
+@login_required
+def application_detail(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.view_application"
+    )
+    application = selectors.application_for_form(application.pk)
+    problems = application_problems(application)
+    states = section_states(application, problems)
+    return render(
+        request,
+        "grants/application_detail.html",
+        {
+            "application": application,
+            "sections": [(s, states[s.slug]) for s in SECTIONS],
+            "completed": sum(1 for state in states.values() if state == "completed"),
+            "can_edit": request.user.has_perm("grants.change_application", application),
+            "can_withdraw": request.user.has_perm("grants.withdraw_application", application),
+        },
+    )
+
+
+def _next_url(application, section: str) -> str:
+    index = SECTION_SLUGS.index(section)
+    if index + 1 < len(SECTION_SLUGS):
+        return reverse(
+            "grants:application-section", args=[application.uuid, SECTION_SLUGS[index + 1]]
+        )
+    return reverse("grants:application-check", args=[application.uuid])
+
+
+def _section_response(
+    request, application, section: str, form, template="grants/application_section.html"
+):
+    return render(
+        request,
+        template,
+        {
+            "application": application,
+            "section": section,
+            "section_title": SECTION_TITLES[section],
+            "form": form,
+            "kept": _kept_text(application, section),
+            "autosave_url": reverse(
+                "grants:application-autosave", args=[application.uuid, section]
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_section(request, application_uuid, section):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.change_application"
+    )
+    if section == "organisation":
+        return _organisation_section(request, application)
+    if section == "budget":
+        return redirect("grants:application-budget", application.uuid)
+    if section == "documents":
+        return redirect("grants:application-documents", application.uuid)
+    if section not in SECTION_FORMS:
+        raise Http404("No such section")
+    application = selectors.application_for_form(application.pk)
+    form_class = SECTION_FORMS[section]
+    if request.method == "POST":
+        form = form_class(request.POST, application=application)
+        form.is_valid()
+        services.application_save_section(
+            application=application,
+            actor=request.user,
+            section=section,
+            values=form.values(),
+            unsaved=form.unsaved_text(),
+        )
+        if not form.errors:
+            return redirect(
+                _next_url(application, section)
+                if "continue" in request.POST
+                else reverse("grants:application-detail", args=[application.uuid])
+            )
+        application = selectors.application_for_form(application.pk)
+    else:
+        form = form_class(application=application)
+        for name, text in _kept_text(application, section).items():
+            form.initial[name] = text
+    return _section_response(request, application, section, form)
+
+
+def _kept_text(application, section):
+    return {
+        key.split(".", 1)[1]: text
+        for key, text in application.unsaved_input.items()
+        if key.startswith(f"{section}.")
+    }
+
+
+def _organisation_section(request, application):
+    organisation = application.organisation
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_update(
+                organisation=organisation, actor=request.user, data=form.service_data()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            services.application_save_section(
+                application=application, actor=request.user, section="organisation", values={}
+            )
+            return redirect(
+                _next_url(application, "organisation")
+                if "continue" in request.POST
+                else reverse("grants:application-detail", args=[application.uuid])
+            )
+    return _section_response(request, application, "organisation", form)
+
+
+@login_required
+@require_POST
+def application_autosave(request, application_uuid, section):
+    """Save what is typed so far (called by the page's script); answer with the time."""
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.change_application"
+    )
+    if section not in SECTION_FORMS:
+        raise Http404("No such section")
+    application = selectors.application_for_form(application.pk)
+    form = SECTION_FORMS[section](request.POST, application=application)
+    form.is_valid()
+    services.application_save_section(
+        application=application,
+        actor=request.user,
+        section=section,
+        values=form.values(),
+        unsaved=form.unsaved_text(),
+    )
+    return JsonResponse(
+        {
+            "saved_at": clock_text(timezone.now()),
+            "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_budget(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.change_application"
+    )
+    form = BudgetLineForm(request.POST or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            services.budget_line_remove(
+                application=application, actor=request.user, line_id=int(request.POST["remove"])
+            )
+            return redirect("grants:application-budget", application.uuid)
+        if form.is_valid():
+            try:
+                services.budget_line_add(
+                    application=application, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("grants:application-budget", application.uuid)
+    application = selectors.application_for_form(application.pk)
+    lines = list(application.budget_lines.all())
+    total = sum((line.amount for line in lines), 0)
+    problems = [p for p in application_problems(application) if p.section == "budget"]
+    return render(
+        request,
+        "grants/application_budget.html",
+        {
+            "application": application,
+            "form": form,
+            "lines": lines,
+            "total": total,
+            "problems": problems,
+            "section_title": SECTION_TITLES["budget"],
+            "next_url": _next_url(application, "budget"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_documents(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.change_application"
+    )
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            services.document_remove(
+                application=application, actor=request.user, document_uuid=request.POST["remove"]
+            )
+            return redirect("grants:application-documents", application.uuid)
+        if form.is_valid():
+            try:
+                services.document_upload(
+                    application=application,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    uploaded=form.cleaned_data["file"],
+                )
+            except ApplicationError as refused:
+                form.add_error("file", refused.message)
+            else:
+                messages.success(request, f"“{form.cleaned_data['file'].name}” has been uploaded.")
+                return redirect("grants:application-documents", application.uuid)
+    application = selectors.application_for_form(application.pk)
+    problems = [p for p in application_problems(application) if p.section == "documents"]
+    return render(
+        request,
+        "grants/application_documents.html",
+        {
+            "application": application,
+            "form": form,
+            "documents": list(application.documents.all()),
+            "problems": problems,
+            "section_title": SECTION_TITLES["documents"],
+            "next_url": _next_url(application, "documents"),
+        },
+    )
+
+
+@login_required
+def document_download(request, application_uuid, document_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.view_application"
+    )
+    document = application.documents.filter(uuid=document_uuid).first()
+    if document is None:
+        raise Http404("No such document")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def application_check(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.view_application"
+    )
+    application = selectors.application_for_form(application.pk)
+    problems = application_problems(application)
+    return render(
+        request,
+        "grants/application_check.html",
+        {
+            "application": application,
+            "problems": problems,
+            "can_submit": request.user.has_perm("grants.submit_application", application),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_submit(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.submit_application"
+    )
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except IncompleteApplication:
+        messages.error(request, "Your application is not finished yet: see what is missing below.")
+        return redirect("grants:application-check", application.uuid)
+    except ApplicationError as refused:
+        application = selectors.application_for_form(application.pk)
+        return render(
+            request,
+            "grants/application_check.html",
+            {
+                "application": application,
+                "problems": application_problems(application),
+                "refusal": refused.message,
+                "can_submit": False,
+            },
+            status=409,
+        )
+    return redirect("grants:application-submitted", application.uuid)
+
+
+@login_required
+def application_submitted(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.view_application"
+    )
+    if application.reference is None:
+        return redirect("grants:application-detail", application.uuid)
+    return render(request, "grants/application_submitted.html", {"application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.withdraw_application"
+    )
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Your application has been withdrawn.")
+            return redirect("grants:dashboard")
+    return render(
+        request, "grants/application_withdraw.html", {"application": application, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_copy(request, application_uuid):
+    source = access_application_by_uuid(request.user, application_uuid, "grants.view_application")
+    if source.organisation_id not in memberships_of(request.user):
+        raise Http404("No such application")
+    rounds = selectors.rounds_open_for_copy().exclude(pk=source.round_id)
+    form = CopyForm(request.POST or None, rounds=rounds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.application_copy(
+                source=source, round=form.cleaned_data["round"], actor=request.user
+            )
+        except ApplicationError as refused:
+            form.add_error("round", refused.message)
+        else:
+            messages.success(
+                request,
+                "We have copied your answers and documents into a new application. Check each section before you submit.",
+            )
+            return redirect("grants:application-detail", draft.uuid)
+    return render(
+        request,
+        "grants/application_copy.html",
+        {"application": source, "form": form, "has_rounds": rounds.exists()},
+    )
