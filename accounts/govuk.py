@@ -37,14 +37,18 @@ def widget_class(widget: forms.Widget) -> str:
 
 
 def style_widgets(form: forms.BaseForm) -> None:
-    """Give every widget its GOV.UK class, error state and hint/error links."""
+    """Give every widget its GOV.UK class, error state and hint/error links.
+
+    Reads only errors already found: it must not start validation from a form's __init__.
+    """
+    errors = form._errors or {}
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.MultiWidget):
             continue  # composite widgets (the date input) style their own parts
         widget.attrs.pop("placeholder", None)  # GOV.UK: hints, not placeholders
         css = widget_class(widget)
-        has_error = form.is_bound and name in form.errors
+        has_error = name in errors
         if has_error and css in ("govuk-input", "govuk-textarea", "govuk-select"):
             css += f" {css}--error"
         if isinstance(widget, forms.Textarea) and getattr(field, "max_length", None):

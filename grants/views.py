@@ -21,7 +21,7 @@ from grants.eligibility import QUESTIONS, EligibilityForm
 from grants.errors import IncompleteApplication
 from grants.forms import SECTION_FORMS, BudgetLineForm, CopyForm, DocumentForm, WithdrawForm
 from grants.models import Application
-from grants.permissions import access_application_by_uuid, rounds_visible_to
+from grants.permissions import access_application_by_uuid, can, rounds_visible_to
 from grants.sections import (
     SECTION_SLUGS,
     SECTION_TITLES,
@@ -126,8 +126,8 @@ def application_detail(request, application_uuid):
             "application": application,
             "sections": [(s, states[s.slug]) for s in SECTIONS],
             "completed": sum(1 for state in states.values() if state == "completed"),
-            "can_edit": request.user.has_perm("grants.change_application", application),
-            "can_withdraw": request.user.has_perm("grants.withdraw_application", application),
+            "can_edit": can(request.user, "grants.change_application", application),
+            "can_withdraw": can(request.user, "grants.withdraw_application", application),
         },
     )
 
@@ -372,7 +372,7 @@ def application_check(request, application_uuid):
         {
             "application": application,
             "problems": problems,
-            "can_submit": request.user.has_perm("grants.submit_application", application),
+            "can_submit": can(request.user, "grants.submit_application", application),
         },
     )
 

@@ -20,7 +20,9 @@ def noon(year: int, month: int, day: int) -> dt.datetime:
 
 
 def make_round(plan, *, number=5, opens_at=None, closes_at=None, prefix=None) -> Round:
-    fund, _ = Fund.objects.get_or_create(code="mscf", defaults={"name": "Mayor's Safer Communities Fund"})
+    fund, _ = Fund.objects.get_or_create(
+        code="mscf", defaults={"name": "Mayor's Safer Communities Fund"}
+    )
     now = timezone.now()
     round = Round.objects.create(
         fund=fund,
@@ -32,8 +34,12 @@ def make_round(plan, *, number=5, opens_at=None, closes_at=None, prefix=None) ->
         plan=plan,
         reference_prefix=prefix or f"MSCF-R{number}",
     )
-    Pot.objects.create(round=round, name="Pot 1", min_award=15000, max_award=20000, budget=750000, position=1)
-    Pot.objects.create(round=round, name="Pot 2", min_award=500, max_award=8000, budget=250000, position=2)
+    Pot.objects.create(
+        round=round, name="Pot 1", min_award=15000, max_award=20000, budget=750000, position=1
+    )
+    Pot.objects.create(
+        round=round, name="Pot 2", min_award=500, max_award=8000, budget=250000, position=2
+    )
     return round
 
 
@@ -52,27 +58,58 @@ def complete_application(round: Round, organisation, user, amount=Decimal("6000"
     start = timezone.localtime(round.closes_at).date() + dt.timedelta(days=30)
     priority = round.plan.priorities.get(code="P3")
     services.application_save_section(
-        application=application, actor=user, section="project",
+        application=application,
+        actor=user,
+        section="project",
         values={
-            "project_title": "Gloves Up, Knives Down", "summary": "Boxing and mentoring.",
-            "activities": "Weekly sessions.", "start_date": start,
-            "end_date": start + dt.timedelta(days=200), "pot": round.pots.get(name="Pot 2"),
+            "project_title": "Gloves Up, Knives Down",
+            "summary": "Boxing and mentoring.",
+            "activities": "Weekly sessions.",
+            "start_date": start,
+            "end_date": start + dt.timedelta(days=200),
+            "pot": round.pots.get(name="Pot 2"),
             "amount_requested": amount,
         },
     )
     services.application_save_section(
-        application=application, actor=user, section="where",
-        values={"across_west_yorkshire": True, "beneficiary_groups": "Young people", "beneficiary_count": 80},
+        application=application,
+        actor=user,
+        section="where",
+        values={
+            "across_west_yorkshire": True,
+            "beneficiary_groups": "Young people",
+            "beneficiary_count": 80,
+        },
     )
     services.application_save_section(
-        application=application, actor=user, section="alignment",
-        values={"primary_priority": priority, "contribution": "Diverts young people from violence."},
+        application=application,
+        actor=user,
+        section="alignment",
+        values={
+            "primary_priority": priority,
+            "contribution": "Diverts young people from violence.",
+        },
     )
-    services.budget_line_add(application=application, actor=user, description="Coaches", category=BudgetLine.Category.STAFF, amount=amount)
+    services.budget_line_add(
+        application=application,
+        actor=user,
+        description="Coaches",
+        category=BudgetLine.Category.STAFF,
+        amount=amount,
+    )
     for kind in ApplicationDocument.REQUIRED:
-        services.document_upload(application=application, actor=user, kind=kind, uploaded=pdf_upload())
+        services.document_upload(
+            application=application, actor=user, kind=kind, uploaded=pdf_upload()
+        )
     services.application_save_section(
-        application=application, actor=user, section="declarations",
-        values={"declaration_true": True, "declaration_terms": True, "declaration_data": True, "submitter_name": "Aisha Khan"},
+        application=application,
+        actor=user,
+        section="declarations",
+        values={
+            "declaration_true": True,
+            "declaration_terms": True,
+            "declaration_data": True,
+            "submitter_name": "Aisha Khan",
+        },
     )
     return Application.objects.get(pk=application.pk)

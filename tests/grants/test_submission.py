@@ -55,12 +55,17 @@ def test_noon_in_summer_is_eleven_utc_and_noon_in_winter_is_twelve_utc():
 
 
 @settings(max_examples=40, deadline=None)
-@given(day=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)), offset=st.integers(-3600, 3600))
+@given(
+    day=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)),
+    offset=st.integers(-3600, 3600),
+)
 def test_in_time_means_strictly_before_noon_london_on_any_day(day, offset):
     from grants.models import Round
 
     closes = dt.datetime.combine(day, dt.time(12), tzinfo=LONDON)
-    round = Round(status=Round.Status.OPEN, opens_at=closes - dt.timedelta(days=60), closes_at=closes)
+    round = Round(
+        status=Round.Status.OPEN, opens_at=closes - dt.timedelta(days=60), closes_at=closes
+    )
     instant = closes + dt.timedelta(seconds=offset)
     assert round.is_open_at(instant) is (offset < 0)
 
@@ -72,7 +77,9 @@ def _complete_before(round, personas, closes):
         return complete_application(round, personas.org_a, personas.applicant_a)
 
 
-def test_submitting_gives_a_reference_a_receipt_and_an_audit_row(personas, open_round, django_capture_on_commit_callbacks):
+def test_submitting_gives_a_reference_a_receipt_and_an_audit_row(
+    personas, open_round, django_capture_on_commit_callbacks
+):
     application = complete_application(open_round, personas.org_a, personas.applicant_a)
     with django_capture_on_commit_callbacks(execute=True):
         services.application_submit(application=application, actor=personas.applicant_a)
@@ -80,7 +87,11 @@ def test_submitting_gives_a_reference_a_receipt_and_an_audit_row(personas, open_
     assert application.reference == "MSCF-R5-0001"
     assert application.submitted_by == personas.applicant_a
     change = StatusChange.objects.get(object_id=application.pk)
-    assert (change.from_status, change.to_status, change.actor) == ("draft", "submitted", personas.applicant_a)
+    assert (change.from_status, change.to_status, change.actor) == (
+        "draft",
+        "submitted",
+        personas.applicant_a,
+    )
     receipt = mail.outbox[-1]
     assert receipt.subject == "Application MSCF-R5-0001 received"
     assert set(receipt.to) == {personas.applicant_a.email, personas.colleague_a.email}
@@ -89,7 +100,9 @@ def test_submitting_gives_a_reference_a_receipt_and_an_audit_row(personas, open_
 
 
 def test_an_incomplete_draft_is_refused_with_every_problem(personas, open_round):
-    application = services.application_start(round=open_round, organisation=personas.org_a, actor=personas.applicant_a)
+    application = services.application_start(
+        round=open_round, organisation=personas.org_a, actor=personas.applicant_a
+    )
     with pytest.raises(IncompleteApplication) as refused:
         services.application_submit(application=application, actor=personas.applicant_a)
     messages = [p.message for p in refused.value.extra["problems"]]
@@ -104,9 +117,17 @@ def test_references_count_up_without_gaps_within_a_round(personas, open_round, p
     first = complete_application(open_round, personas.org_a, personas.applicant_a)
     second = complete_application(open_round, personas.org_b, personas.applicant_b)
     elsewhere = complete_application(other_round, personas.org_a, personas.applicant_a)
-    for application, user in ((first, personas.applicant_a), (elsewhere, personas.applicant_a), (second, personas.applicant_b)):
+    for application, user in (
+        (first, personas.applicant_a),
+        (elsewhere, personas.applicant_a),
+        (second, personas.applicant_b),
+    ):
         services.application_submit(application=application, actor=user)
-    assert sorted(Application.objects.values_list("reference", flat=True)) == ["MSCF-R5-0001", "MSCF-R5-0002", "MSCF-R6-0001"]
+    assert sorted(Application.objects.values_list("reference", flat=True)) == [
+        "MSCF-R5-0001",
+        "MSCF-R5-0002",
+        "MSCF-R6-0001",
+    ]
 
 
 @pytest.mark.needs_postgres
@@ -114,9 +135,11 @@ def test_references_count_up_without_gaps_within_a_round(personas, open_round, p
 def test_many_groups_submitting_at_once_get_unique_gap_free_references(plan):
     round = make_round(plan, number=9)
     drafts = []
-    for n in range(8):
+    for _ in range(8):
         membership = MembershipFactory()
-        drafts.append((complete_application(round, membership.organisation, membership.user), membership.user))
+        drafts.append(
+            (complete_application(round, membership.organisation, membership.user), membership.user)
+        )
     barrier = threading.Barrier(len(drafts))
     errors = []
 
@@ -124,7 +147,7 @@ def test_many_groups_submitting_at_once_get_unique_gap_free_references(plan):
         try:
             barrier.wait()
             services.application_submit(application=application, actor=user)
-        except Exception as error:  # noqa: BLE001 (reported below)
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -161,11 +184,17 @@ def test_withdrawing_needs_a_reason_and_is_audited(personas, open_round):
     application = complete_application(open_round, personas.org_a, personas.applicant_a)
     services.application_submit(application=application, actor=personas.applicant_a)
     with pytest.raises(ValidationError):
-        services.application_withdraw(application=application, actor=personas.applicant_a, reason="  ")
-    services.application_withdraw(application=application, actor=personas.colleague_a, reason="Lost our venue")
+        services.application_withdraw(
+            application=application, actor=personas.applicant_a, reason="  "
+        )
+    services.application_withdraw(
+        application=application, actor=personas.colleague_a, reason="Lost our venue"
+    )
     application.refresh_from_db()
     assert application.status == "withdrawn"
-    assert StatusChange.objects.filter(object_id=application.pk, to_status="withdrawn", reason="Lost our venue").exists()
+    assert StatusChange.objects.filter(
+        object_id=application.pk, to_status="withdrawn", reason="Lost our venue"
+    ).exists()
 
 
 def test_start_from_a_previous_application_copies_answers_and_documents(personas, open_round, plan):
@@ -175,6 +204,8 @@ def test_start_from_a_previous_application_copies_answers_and_documents(personas
     draft = services.application_copy(source=source, round=new_round, actor=personas.colleague_a)
     assert draft.round == new_round and draft.status == "draft"
     assert draft.summary == "Boxing and mentoring." and draft.across_west_yorkshire
-    assert draft.start_date is None and draft.amount_requested is None and not draft.declaration_true
+    assert (
+        draft.start_date is None and draft.amount_requested is None and not draft.declaration_true
+    )
     assert draft.documents.count() == 3
     assert draft.documents.first().file.read().startswith(b"%PDF")
