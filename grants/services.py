@@ -327,3 +327,30 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> ReminderResult:
                 continue
             sent += 1
     return ReminderResult(sent=sent, skipped=skipped)
+
+
+@transaction.atomic
+def round_save(*, form, actor: User) -> Round:
+    """Create or change a round from a valid RoundForm (deadlines already combined)."""
+    round = form.save(commit=False)
+    round.full_clean()
+    round.save()
+    form.save_m2m()
+    return round
+
+
+@transaction.atomic
+def pot_save(*, form, round: Round, actor: User):
+    pot = form.save(commit=False)
+    pot.round = round
+    pot.full_clean()
+    pot.save()
+    return pot
+
+
+@transaction.atomic
+def fund_save(*, form, actor: User):
+    fund = form.save(commit=False)
+    fund.full_clean()
+    fund.save()
+    return fund

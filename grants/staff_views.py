@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import permission_required
 from accounts.govuk import GovukFormMixin
 from accounts.models import District
-from grants import selectors
+from grants import selectors, services
 from grants.models import Application, Round
 from outcomes.models import Priority
 
@@ -119,4 +120,81 @@ def round_applications(request, round_uuid):
         request,
         "grants/staff_round_applications.html",
         {"round": round, "form": form, "page": page, "csv_query": query.urlencode()},
+    )
+
+
+def _edit(request, *, form, save, template: str, context: dict, done):
+    """Shared GET/POST handling for the officer's create and edit pages."""
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(done(saved))
+    return render(request, template, {"form": form, **context})
+
+
+@permission_required("grants.manage_rounds")
+def fund_edit(request, fund_uuid=None):
+    from grants.models import Fund
+    from grants.staff_forms import FundForm
+
+    fund = Fund.objects.filter(uuid=fund_uuid).first() if fund_uuid else None
+    if fund_uuid and fund is None:
+        raise Http404("No such fund")
+    form = FundForm(request.POST or None, instance=fund)
+    return _edit(
+        request,
+        form=form,
+        save=lambda: services.fund_save(form=form, actor=request.user),
+        template="grants/staff_edit.html",
+        context={"heading": f"Change {fund}" if fund else "New fund"},
+        done=lambda saved: "grants:staff-round-list",
+    )
+
+
+@permission_required("grants.manage_rounds")
+def round_edit(request, round_uuid=None):
+    from grants.staff_forms import RoundForm
+
+    round = Round.objects.filter(uuid=round_uuid).first() if round_uuid else None
+    if round_uuid and round is None:
+        raise Http404("No such round")
+    form = RoundForm(request.POST or None, instance=round)
+    return _edit(
+        request,
+        form=form,
+        save=lambda: services.round_save(form=form, actor=request.user),
+        template="grants/staff_edit.html",
+        context={
+            "heading": f"Change round {round.number}" if round else "New round",
+            "round": round,
+        },
+        done=lambda saved: reverse("grants:staff-round-applications", args=[saved.uuid]),
+    )
+
+
+@permission_required("grants.manage_rounds")
+def pot_edit(request, round_uuid, pot_id=None):
+    from grants.staff_forms import PotForm
+
+    round = Round.objects.filter(uuid=round_uuid).first()
+    pot = round.pots.filter(pk=pot_id).first() if round and pot_id else None
+    if round is None or (pot_id and pot is None):
+        raise Http404("No such pot")
+    form = PotForm(request.POST or None, instance=pot)
+    return _edit(
+        request,
+        form=form,
+        save=lambda: services.pot_save(form=form, round=round, actor=request.user),
+        template="grants/staff_edit.html",
+        context={
+            "heading": f"Change {pot}" if pot else f"New pot for round {round.number}",
+            "round": round,
+        },
+        done=lambda saved: reverse("grants:staff-round-applications", args=[round.uuid]),
     )

@@ -64,6 +64,16 @@ urlpatterns = [
         name="application-autosave",
     ),
     path("staff/rounds/", staff_views.round_list, name="staff-round-list"),
+    path("staff/funds/new/", staff_views.fund_edit, name="staff-fund-create"),
+    path("staff/funds/<uuid:fund_uuid>/edit/", staff_views.fund_edit, name="staff-fund-edit"),
+    path("staff/rounds/new/", staff_views.round_edit, name="staff-round-create"),
+    path("staff/rounds/<uuid:round_uuid>/edit/", staff_views.round_edit, name="staff-round-edit"),
+    path("staff/rounds/<uuid:round_uuid>/pots/new/", staff_views.pot_edit, name="staff-pot-create"),
+    path(
+        "staff/rounds/<uuid:round_uuid>/pots/<int:pot_id>/edit/",
+        staff_views.pot_edit,
+        name="staff-pot-edit",
+    ),
     path(
         "staff/rounds/<uuid:round_uuid>/applications/",
         staff_views.round_applications,

@@ -1,0 +1,153 @@
+"""Officer forms for funds, rounds and pots. Deadlines are typed as a London date and time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+
+from accounts.govuk import GovukDateField, GovukFormMixin
+from accounts.models import District
+from grants.models import Fund, Pot, Round
+from outcomes.models import Plan, Priority
+
+LONDON = ZoneInfo("Europe/London")
+TIME_HELP = "24-hour clock, London time. For example, 12:00 for noon"
+
+
+def _time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        help_text=TIME_HELP,
+        error_messages={"invalid": "Enter a time like 12:00"},
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
+
+
+class FundForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = Fund
+        fields = ["name", "code", "funding_source", "description"]
+        help_texts = {"code": "Short letters used in references, like mscf"}
+
+
+class RoundForm(GovukFormMixin, forms.ModelForm):
+    opens_on = GovukDateField(label="Opens on")
+    opens_time = _time_field("Opens at")
+    closes_on = GovukDateField(label="Closes on")
+    closes_time = _time_field("Closes at")
+
+    class Meta:
+        model = Round
+        fields = [
+            "fund",
+            "number",
+            "title",
+            "theme",
+            "description",
+            "status",
+            "plan",
+            "priorities",
+            "all_districts",
+            "districts",
+            "postcodes",
+            "reference_prefix",
+        ]
+        widgets = {
+            "priorities": forms.CheckboxSelectMultiple,
+            "districts": forms.CheckboxSelectMultiple,
+            "status": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "postcodes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"all_districts": "Open to projects anywhere in West Yorkshire"}
+        help_texts = {"reference_prefix": "Starts every application reference, like MSCF-R8"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priorities"].queryset = Priority.objects.select_related("plan").order_by(
+            "plan", "position"
+        )
+        self.fields["priorities"].label_from_instance = lambda p: f"{p.plan.code}: {p.title}"
+        self.fields["districts"].queryset = District.objects.all()
+        self.fields["plan"].queryset = Plan.objects.all()
+        self.fields["status"].choices = Round.Status.choices
+        if self.instance.pk:
+            opens, closes = (
+                timezone.localtime(self.instance.opens_at),
+                timezone.localtime(self.instance.closes_at),
+            )
+            self.initial.update(
+                opens_on=opens.date(),
+                opens_time=opens.time(),
+                closes_on=closes.date(),
+                closes_time=closes.time(),
+            )
+        else:
+            self.initial.update(opens_time=dt.time(9), closes_time=dt.time(12))
+            current = Plan.objects.filter(is_current=True).first()
+            if current:
+                self.initial["plan"] = current.pk
+
+    def clean(self):
+        data = super().clean()
+        for prefix in ("opens", "closes"):
+            day, time = data.get(f"{prefix}_on"), data.get(f"{prefix}_time")
+            if day and time:
+                setattr(
+                    self.instance, f"{prefix}_at", dt.datetime.combine(day, time, tzinfo=LONDON)
+                )
+        if (
+            self.instance.opens_at
+            and self.instance.closes_at
+            and self.instance.closes_at <= self.instance.opens_at
+        ):
+            self.add_error("closes_on", "The round must close after it opens")
+        plan = data.get("plan")
+        wrong = [p for p in data.get("priorities") or [] if plan and p.plan_id != plan.pk]
+        if wrong:
+            self.add_error("priorities", "Choose priorities from the round's plan only")
+        if (
+            data.get("all_districts") is False
+            and not data.get("districts")
+            and not data.get("postcodes", "").strip()
+        ):
+            self.add_error(
+                "districts",
+                "Choose the districts, or enter the postcodes, this round is limited to",
+            )
+        return data
+
+
+class PotForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = Pot
+        fields = [
+            "name",
+            "description",
+            "min_award",
+            "max_award",
+            "budget",
+            "joint_bids_allowed",
+            "position",
+        ]
+        labels = {
+            "min_award": "Smallest grant (£)",
+            "max_award": "Largest grant (£)",
+            "budget": "Total budget (£)",
+            "joint_bids_allowed": "Joint bids are allowed",
+            "position": "Order on the page",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        low, high, budget = data.get("min_award"), data.get("max_award"), data.get("budget")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_award", "The largest grant must be at least the smallest grant")
+        if high is not None and budget is not None and budget < high:
+            self.add_error("budget", "The budget must cover at least one largest grant")
+        return data

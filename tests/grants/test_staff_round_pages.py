@@ -1,0 +1,107 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Fund, Pot, Round
+from tests.conftest import PERSONA_NAMES
+from tests.grants.conftest import LONDON
+
+PAGES = ["grants:staff-round-list", "grants:staff-round-create", "grants:staff-fund-create"]
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+@pytest.mark.parametrize("url_name", PAGES)
+def test_only_officers_manage_rounds(client_for, personas, plan, persona, url_name):
+    response = client_for(personas.get(persona)).get(reverse(url_name))
+    if persona == "anonymous":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == (200 if persona in ("officer", "administrator") else 403)
+
+
+def _round_data(plan, fund, **changes):
+    data = {
+        "fund": fund.pk,
+        "number": "9",
+        "title": "Safer Places",
+        "theme": "",
+        "description": "",
+        "status": "draft",
+        "plan": plan.pk,
+        "priorities": [plan.priorities.get(code="P3").pk],
+        "all_districts": "on",
+        "postcodes": "",
+        "reference_prefix": "MSCF-R9",
+        "opens_on_day": "1",
+        "opens_on_month": "3",
+        "opens_on_year": "2027",
+        "opens_time": "09:00",
+        "closes_on_day": "9",
+        "closes_on_month": "4",
+        "closes_on_year": "2027",
+        "closes_time": "12:00",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_officer_creates_a_round_closing_at_noon_london_time(client_for, personas, plan):
+    fund = Fund.objects.create(name="Mayor's Safer Communities Fund", code="mscf")
+    response = client_for(personas.officer).post(
+        reverse("grants:staff-round-create"), _round_data(plan, fund)
+    )
+    assert response.status_code == 302
+    round = Round.objects.get(reference_prefix="MSCF-R9")
+    assert round.closes_at == dt.datetime(2027, 4, 9, 12, 0, tzinfo=LONDON)
+    assert round.closes_at.astimezone(dt.UTC).hour == 11  # BST
+    assert list(round.priorities.values_list("code", flat=True)) == ["P3"]
+
+
+def test_a_round_that_closes_before_it_opens_is_refused_and_the_answers_kept(
+    client_for, personas, plan
+):
+    fund = Fund.objects.create(name="Mayor's Safer Communities Fund", code="mscf")
+    data = _round_data(plan, fund, closes_on_month="2", title="Kept title")
+    response = client_for(personas.officer).post(reverse("grants:staff-round-create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The round must close after it opens" in page
+    assert 'value="Kept title"' in page
+    assert not Round.objects.exists()
+
+
+def test_a_pot_whose_largest_grant_is_below_its_smallest_is_refused(
+    client_for, personas, open_round
+):
+    url = reverse("grants:staff-pot-create", args=[open_round.uuid])
+    data = {
+        "name": "Pot 3",
+        "description": "",
+        "min_award": "8000",
+        "max_award": "500",
+        "budget": "1000",
+        "position": "3",
+    }
+    response = client_for(personas.officer).post(url, data)
+    assert "The largest grant must be at least the smallest grant" in response.content.decode()
+    data.update(max_award="9000", budget="90000", joint_bids_allowed="on")
+    assert client_for(personas.officer).post(url, data).status_code == 302
+    assert Pot.objects.get(round=open_round, name="Pot 3").joint_bids_allowed
+
+
+def test_an_officer_changes_a_pot(client_for, personas, open_round):
+    pot = open_round.pots.get(name="Pot 2")
+    url = reverse("grants:staff-pot-edit", args=[open_round.uuid, pot.pk])
+    data = {
+        "name": "Pot 2",
+        "description": "",
+        "min_award": "500",
+        "max_award": "6000",
+        "budget": "250000",
+        "position": "2",
+    }
+    assert client_for(personas.officer).post(url, data).status_code == 302
+    pot.refresh_from_db()
+    assert pot.max_award == 6000
+    assert client_for(personas.applicant_a).post(url, data).status_code == 403
