@@ -25,6 +25,20 @@ def _recipients(application: Application) -> list[str]:
     )
 
 
+def _email_members(application: Application, *, subject: str, template: str) -> None:
+    context = {
+        "application": application,
+        "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
+        "service_name": settings.SERVICE_NAME,
+    }
+    send_mail(
+        subject=subject,
+        message=render_to_string(template, context),
+        from_email=None,
+        recipient_list=_recipients(application),
+    )
+
+
 @shared_task(**RETRY)
 def application_send_receipt(application_id: int) -> None:
     """Email every member of the organisation a receipt with a copy of the answers."""
@@ -33,43 +47,28 @@ def application_send_receipt(application_id: int) -> None:
     application = application_for_form(application_id)
     if application.reference is None:
         return
-    context = {
-        "application": application,
-        "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
-        "service_name": settings.SERVICE_NAME,
-    }
-    send_mail(
+    _email_members(
+        application,
         subject=f"Application {application.reference} received",
-        message=render_to_string("grants/email/receipt.txt", context),
-        from_email=None,
-        recipient_list=_recipients(application),
+        template="grants/email/receipt.txt",
     )
 
 
 @shared_task(**RETRY)
 def application_send_reminder(application_id: int, milestone: str) -> None:
+    """Remind the organisation of an unsubmitted draft, if the claim row still stands."""
     application = (
-        Application.objects.select_related("round", "organisation")
+        Application.objects.select_related("round__fund", "organisation")
         .filter(pk=application_id, status=Application.Status.DRAFT)
         .first()
     )
-    if (
-        application is None
-        or not ReminderSent.objects.filter(
-            application_id=application_id, milestone=milestone
-        ).exists()
-    ):
+    claimed = ReminderSent.objects.filter(application_id=application_id, milestone=milestone)
+    if application is None or not claimed.exists():
         return
-    context = {
-        "application": application,
-        "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
-        "service_name": settings.SERVICE_NAME,
-    }
-    send_mail(
+    _email_members(
+        application,
         subject=f"Reminder: finish your application to {application.round.fund.name}",
-        message=render_to_string("grants/email/reminder.txt", context),
-        from_email=None,
-        recipient_list=_recipients(application),
+        template="grants/email/reminder.txt",
     )
 
 
