@@ -8,6 +8,7 @@ skipped: a missing server fails those tests instead.
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -53,6 +54,18 @@ def _celery_in_process(request):
     app.conf.task_always_eager = "needs_redis" not in request.keywords
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """A fresh in-memory cache per test: rate limits (allauth keeps them in the cache) and
+    cached values must not leak between tests or between runs sharing one Redis."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture(autouse=True)
