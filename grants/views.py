@@ -111,12 +111,15 @@ def dashboard(request):
     )
 
 
+def _loaded_application(request, application_uuid, rule: str) -> Application:
+    """The application if the user passes `rule`, with everything the pages read."""
+    application = access_application_by_uuid(request.user, application_uuid, rule)
+    return selectors.application_for_form(application.pk)
+
+
 @login_required
 def application_detail(request, application_uuid):
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.view_application"
-    )
-    application = selectors.application_for_form(application.pk)
+    application = _loaded_application(request, application_uuid, "grants.view_application")
     problems = application_problems(application)
     states = section_states(application, problems)
     return render(
@@ -361,10 +364,7 @@ def document_download(request, application_uuid, document_uuid):
 
 @login_required
 def application_check(request, application_uuid):
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.view_application"
-    )
-    application = selectors.application_for_form(application.pk)
+    application = _loaded_application(request, application_uuid, "grants.view_application")
     problems = application_problems(application)
     return render(
         request,
