@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -90,4 +90,17 @@ def round_summary(round: Round) -> dict:
 def organisations_for_applicant(user) -> list[Organisation]:
     return list(
         Organisation.objects.filter(memberships__user=user, is_applicant=True).order_by("name")
+    )
+
+
+def rounds_for_staff_list() -> QuerySet[Round]:
+    """Every round with its fund and counts of drafts and of submitted-or-later bids."""
+    not_submitted = [Application.Status.DRAFT, Application.Status.WITHDRAWN]
+    return (
+        Round.objects.select_related("fund")
+        .annotate(
+            drafts=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
+            submitted=Count("applications", filter=~Q(applications__status__in=not_submitted)),
+        )
+        .order_by("-opens_at")
     )

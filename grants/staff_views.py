@@ -6,7 +6,6 @@ import csv
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,22 +21,7 @@ from outcomes.models import Priority
 
 @permission_required("grants.manage_rounds")
 def round_list(request):
-    rounds = (
-        Round.objects.select_related("fund")
-        .annotate(
-            drafts=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
-            submitted=Count(
-                "applications",
-                filter=~Q(
-                    applications__status__in=[
-                        Application.Status.DRAFT,
-                        Application.Status.WITHDRAWN,
-                    ]
-                ),
-            ),
-        )
-        .order_by("-opens_at")
-    )
+    rounds = selectors.rounds_for_staff_list()
     return render(request, "grants/staff_round_list.html", {"rounds": rounds})
 
 

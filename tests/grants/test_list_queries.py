@@ -107,3 +107,32 @@ def test_the_officer_list_filters_by_pot_and_district(client_for, personas, open
     assert [a.organisation for a in response.context["page"]] == [personas.org_b]
     response = client.get(url, {"pot": open_round.pots.get(name="Pot 1").pk})
     assert list(response.context["page"]) == []
+
+
+@pytest.mark.parametrize("rounds", [2, 40])
+def test_the_officer_round_list_makes_the_same_queries_at_any_size(
+    client_for, personas, plan, rounds, django_assert_max_num_queries
+):
+    from tests.grants.conftest import make_round
+
+    for n in range(rounds):
+        make_round(plan, number=10 + n)
+    client = client_for(personas.officer)
+    # session, user, groups, rounds with fund and application counts: 4 at any size.
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("grants:staff-round-list"))
+    assert len(response.context["rounds"]) == rounds
+
+
+@pytest.mark.parametrize("rounds", [2, 40])
+def test_the_public_funding_list_makes_the_same_queries_at_any_size(
+    client, plan, rounds, django_assert_max_num_queries
+):
+    from tests.grants.conftest import make_round
+
+    for n in range(rounds):
+        make_round(plan, number=10 + n)
+    # session (anonymous), rounds with fund, their pots: 3 at any size.
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("grants:round-list"))
+    assert len(response.context["rounds"]) == rounds

@@ -20,6 +20,34 @@ def test_only_officers_manage_rounds(client_for, personas, plan, persona, url_na
         assert response.status_code == (200 if persona in ("officer", "administrator") else 403)
 
 
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_only_officers_reach_the_edit_pages(client_for, personas, open_round, persona):
+    client = client_for(personas.get(persona))
+    pot = open_round.pots.first()
+    urls = [
+        reverse("grants:staff-fund-edit", args=[open_round.fund.uuid]),
+        reverse("grants:staff-round-edit", args=[open_round.uuid]),
+        reverse("grants:staff-pot-create", args=[open_round.uuid]),
+        reverse("grants:staff-pot-edit", args=[open_round.uuid, pot.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        if persona == "anonymous":
+            assert response.status_code == 302, url
+        else:
+            assert response.status_code == (
+                200 if persona in ("officer", "administrator") else 403
+            ), url
+        if persona not in ("officer", "administrator"):
+            assert client.post(url, {"name": "Hijacked", "title": "Hijacked"}).status_code in (
+                302,
+                403,
+            )
+    open_round.refresh_from_db()
+    assert open_round.title == "Multiple and Complex Needs"
+    assert open_round.fund.name == "Mayor's Safer Communities Fund"
+
+
 def _round_data(plan, fund, **changes):
     data = {
         "fund": fund.pk,
