@@ -14,6 +14,15 @@ class Area:
     url_name: str
     permission: str
     order: int = 100
+    # True when `permission` names a `rules` rule (tested without a superuser pass).
+    rule: bool = False
+
+    def allows(self, user) -> bool:
+        import rules
+
+        return (
+            rules.test_rule(self.permission, user) if self.rule else user.has_perm(self.permission)
+        )
 
     @property
     def url(self) -> str:
@@ -30,6 +39,6 @@ def register(area: Area) -> None:
 
 def areas_for_user(user) -> list[Area]:
     return sorted(
-        (area for area in _AREAS if user.has_perm(area.permission)),
+        (area for area in _AREAS if area.allows(user)),
         key=lambda area: (area.order, area.title),
     )

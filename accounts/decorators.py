@@ -21,3 +21,21 @@ def permission_required(perm: str):
         return wrapped
 
     return decorator
+
+
+def rule_required(rule: str):
+    """Like permission_required, but tests a `rules` rule: a superuser gets no free pass."""
+    import rules
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rules.test_rule(rule, request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

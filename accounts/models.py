@@ -216,3 +216,34 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status}"
+
+
+class OutboxMessage(models.Model):
+    """A message that must not be lost, written in the same transaction as its cause.
+
+    The relay (accounts.outbox) hands unsent rows to their sender; a row is unique per
+    (kind, object, period), so queuing twice or relaying twice never sends twice.
+    """
+
+    kind = models.CharField(max_length=60)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    period = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "period"],
+                name="one_outbox_message_per_kind_object_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.content_type_id}:{self.object_id}"

@@ -35,3 +35,11 @@ def invitation_send(invitation_id: int) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+
+
+@shared_task(name="accounts.outbox_relay")
+def outbox_relay_task() -> int:
+    """Send what the outbox holds; safe to run at any time and in parallel."""
+    from accounts.outbox import outbox_relay
+
+    return outbox_relay().sent

@@ -20,6 +20,11 @@ app.conf.beat_schedule = {
         "task": "grants.tasks.reminders_daily",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Picks up anything a crashed worker or a down broker left unsent.
+    "outbox-relay": {
+        "task": "accounts.outbox_relay",
+        "schedule": 60.0,
+    },
 }
 
 

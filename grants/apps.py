@@ -7,7 +7,32 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import areas
-        from grants import permissions  # noqa: F401  (registers the rules)
+        from grants import (
+            notifications,
+            permissions,  # noqa: F401  (registers the rules)
+        )
+
+        notifications.register()
+        areas.register(
+            areas.Area(
+                title="Your assessments",
+                description="Declare conflicts of interest and score the bids you have been given.",
+                url_name="grants:assess-queue",
+                permission="grants.assess",
+                order=30,
+                rule=True,
+            )
+        )
+        areas.register(
+            areas.Area(
+                title="Panel lists and decisions",
+                description="The recommended bids for each round: approve or decline them.",
+                url_name="grants:panel-list",
+                permission="grants.view_panels",
+                order=40,
+                rule=True,
+            )
+        )
 
         areas.register(
             areas.Area(

@@ -8,8 +8,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from accounts.permissions import is_administrator, is_grants_officer, memberships_of
-from grants.models import Application, Round
+from accounts.permissions import (
+    is_administrator,
+    is_assessor,
+    is_decision_maker,
+    is_grants_officer,
+    memberships_of,
+)
+from grants.models import Application, Assessment, Round
 
 
 @rules.predicate
@@ -27,14 +33,34 @@ def is_withdrawable(user, application) -> bool:
     return application is not None and application.can_be_withdrawn
 
 
+@rules.predicate
+def is_declared_assessor(user, application) -> bool:
+    """An assessor given the bid who has declared no conflict (scoring or submitted)."""
+    if application is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Assessment.objects.filter(
+        application=application,
+        assessor=user,
+        status__in=[Assessment.Status.IN_PROGRESS, Assessment.Status.SUBMITTED],
+    ).exists()
+
+
 runs_grants = is_grants_officer | is_administrator
 
 rules.add_perm("grants.manage_rounds", runs_grants)
 rules.add_perm("grants.list_round_applications", runs_grants)
+# Screening, assigning assessors, moderating, marking, freezing the panel list, schedules.
+rules.add_perm("grants.run_assessment", runs_grants)
+# Role rules that a superuser must not pass by default: only an assessor scores, and
+# only a decision maker decides (tested with rules.test_rule, see accounts.decorators).
+rules.add_rule("grants.assess", is_assessor)
+rules.add_rule("grants.decide", is_decision_maker)
+rules.add_rule("grants.view_panels", runs_grants | is_decision_maker)
 
 # Object rules are tested with rules.test_rule, not user.has_perm: a superuser passes every
 # has_perm, and no administrator should be able to rewrite or submit a group's bid.
 rules.add_rule("grants.view_application", is_application_member | runs_grants)
+rules.add_rule("grants.read_documents", is_application_member | runs_grants | is_declared_assessor)
 rules.add_rule("grants.change_application", is_application_member & is_draft)
 rules.add_rule("grants.submit_application", is_application_member & is_draft)
 rules.add_rule("grants.withdraw_application", is_application_member & is_withdrawable)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants import staff_views, views
+from grants import assess_views, panel_views, review_views, staff_views, views
 
 app_name = "grants"
 
@@ -79,4 +79,90 @@ urlpatterns = [
         staff_views.round_applications,
         name="staff-round-applications",
     ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/checks/",
+        review_views.round_checks,
+        name="staff-round-checks",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/criteria/",
+        review_views.round_criteria,
+        name="staff-round-criteria",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/criteria/new/",
+        review_views.criterion_edit,
+        name="staff-criterion-create",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/criteria/<int:criterion_id>/",
+        review_views.criterion_edit,
+        name="staff-criterion-edit",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/assign/",
+        review_views.round_assign,
+        name="staff-round-assign",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/ranking/",
+        review_views.round_ranking,
+        name="staff-round-ranking",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/freeze/",
+        review_views.round_freeze,
+        name="staff-round-freeze",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/summary/",
+        review_views.round_results,
+        name="staff-round-summary",
+    ),
+    path(
+        "staff/applications/<uuid:application_uuid>/",
+        review_views.application_review,
+        name="staff-application",
+    ),
+    path(
+        "staff/applications/<uuid:application_uuid>/screen/",
+        review_views.application_screen,
+        name="staff-application-screen",
+    ),
+    path(
+        "staff/applications/<uuid:application_uuid>/assign/",
+        review_views.application_assign,
+        name="staff-application-assign",
+    ),
+    path(
+        "staff/applications/<uuid:application_uuid>/moderate/",
+        review_views.application_moderate,
+        name="staff-application-moderate",
+    ),
+    path(
+        "staff/applications/<uuid:application_uuid>/assessments/<uuid:assessment_uuid>/remove/",
+        review_views.assessment_remove,
+        name="staff-assessment-remove",
+    ),
+    path(
+        "staff/applications/<uuid:application_uuid>/assessments/<uuid:assessment_uuid>/reopen/",
+        review_views.assessment_reopen,
+        name="staff-assessment-reopen",
+    ),
+    path("assess/", assess_views.queue, name="assess-queue"),
+    path("assess/<uuid:assessment_uuid>/", assess_views.assessment, name="assess"),
+    path("panels/", panel_views.panel_list, name="panel-list"),
+    path("panels/<uuid:panel_uuid>/", panel_views.panel_detail, name="panel-detail"),
+    path(
+        "panels/<uuid:panel_uuid>/approve-recommended/",
+        panel_views.panel_approve_recommended,
+        name="panel-approve-recommended",
+    ),
+    path(
+        "panels/<uuid:panel_uuid>/bids/<int:item_id>/",
+        panel_views.panel_item_decide,
+        name="panel-item-decide",
+    ),
+    path("awards/<uuid:award_uuid>/", panel_views.award_detail, name="award-detail"),
+    path("awards/<uuid:award_uuid>/payments/", panel_views.award_schedule, name="award-schedule"),
 ]

@@ -131,6 +131,7 @@ def application_detail(request, application_uuid):
             "completed": sum(1 for state in states.values() if state == "completed"),
             "can_edit": can(request.user, "grants.change_application", application),
             "can_withdraw": can(request.user, "grants.withdraw_application", application),
+            "award": selectors.award_for_application(application=application),
         },
     )
 
@@ -345,10 +346,9 @@ def application_documents(request, application_uuid):
 
 @login_required
 def document_download(request, application_uuid, document_uuid):
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.view_application"
+    document = selectors.document_for_download(
+        user=request.user, application_uuid=application_uuid, document_uuid=document_uuid
     )
-    document = application.documents.filter(uuid=document_uuid).first()
     if document is None:
         raise Http404("No such document")
     response = FileResponse(

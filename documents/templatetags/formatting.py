@@ -9,3 +9,9 @@ register.filter("date_text", formatting.date_text)
 register.filter("time_left", formatting.time_left_text)
 register.filter("money", formatting.money)
 register.filter("clock", formatting.clock_text)
+
+
+@register.filter
+def words(value: str) -> str:
+    """A stored status like "in_assessment", as words: "in assessment"."""
+    return str(value).replace("_", " ")

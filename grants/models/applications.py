@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import District, Organisation, User
 from outcomes.models import Outcome, Plan, Priority, Theme
@@ -68,6 +69,18 @@ class Round(models.Model):
     # The last reference number handed out; bumped under a row lock at submission so the
     # numbers are unique and gap-free (a failed submission rolls its number back).
     last_reference_number = models.PositiveIntegerField(default=0)
+    # Assessment settings: how many independent scores each bid needs, and how far apart two
+    # assessors' weighted scores (in percentage points) may be before moderation is flagged.
+    assessors_per_application = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1)]
+    )
+    moderation_threshold = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(0)],
+        help_text="Flag a bid when its assessors' weighted scores differ by more than this many points (out of 100)",
+    )
 
     objects = RoundQuerySet.as_manager()
 
@@ -139,6 +152,7 @@ class Application(models.Model):
         IN_ASSESSMENT = "in_assessment", "In assessment"
         ASSESSED = "assessed", "Assessed"
         RECOMMENDED = "recommended", "Recommended"
+        RESERVE = "reserve", "Reserve"
         NOT_RECOMMENDED = "not_recommended", "Not recommended"
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
@@ -155,8 +169,16 @@ class Application(models.Model):
         Status.ELIGIBLE: {Status.IN_ASSESSMENT, Status.WITHDRAWN},
         Status.INELIGIBLE: set(),
         Status.IN_ASSESSMENT: {Status.ASSESSED, Status.WITHDRAWN},
-        Status.ASSESSED: {Status.RECOMMENDED, Status.NOT_RECOMMENDED, Status.WITHDRAWN},
+        # Back to in assessment when an officer reopens an assessment or adds an assessor.
+        Status.ASSESSED: {
+            Status.RECOMMENDED,
+            Status.RESERVE,
+            Status.NOT_RECOMMENDED,
+            Status.IN_ASSESSMENT,
+            Status.WITHDRAWN,
+        },
         Status.RECOMMENDED: {Status.APPROVED, Status.DECLINED, Status.WITHDRAWN},
+        Status.RESERVE: {Status.APPROVED, Status.DECLINED, Status.WITHDRAWN},
         Status.NOT_RECOMMENDED: {Status.APPROVED, Status.DECLINED, Status.WITHDRAWN},
         Status.APPROVED: {Status.OFFERED},
         Status.DECLINED: set(),
@@ -176,9 +198,21 @@ class Application(models.Model):
             Status.IN_ASSESSMENT,
             Status.ASSESSED,
             Status.RECOMMENDED,
+            Status.RESERVE,
             Status.NOT_RECOMMENDED,
         }
     )
+    # Statuses an officer's recommendation mark moves an assessed bid to at the panel freeze.
+    MARK_STATUSES = {
+        "recommended": Status.RECOMMENDED,
+        "reserve": Status.RESERVE,
+        "not_recommended": Status.NOT_RECOMMENDED,
+    }
+
+    class Mark(models.TextChoices):
+        RECOMMENDED = "recommended", "Recommended"
+        RESERVE = "reserve", "Reserve"
+        NOT_RECOMMENDED = "not_recommended", "Not recommended"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
@@ -230,6 +264,28 @@ class Application(models.Model):
     # Text that failed validation (too long, not a number...), kept so nothing typed is lost.
     unsaved_input = models.JSONField(default=dict, blank=True)
 
+    # Assessment results, recomputed from submitted assessments whenever one is submitted or
+    # reopened (grants.scoring), so the ranking page reads them without joining every score.
+    assessments_submitted = models.PositiveSmallIntegerField(default=0)
+    score_mean = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_spread = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    moderation_flags = models.JSONField(default=list, blank=True)
+    # Moderation: the officer's calibrated score replaces the mean for ranking; both are kept.
+    moderated_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    moderation_reason = models.TextField(blank=True)
+    moderated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    # The officer's mark on the ranking page; it becomes a status when the panel list freezes.
+    mark = models.CharField(max_length=20, choices=Mark.choices, blank=True)
+    recommended_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    mark_note = models.TextField(blank=True)
+    # Shown to the applicant when the bid is declined or found ineligible.
+    feedback = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["saved_sections", "unsaved_input", "updated_at"])
+
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
@@ -241,6 +297,10 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
                 name="application_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(recommended_amount__isnull=True) | Q(recommended_amount__gt=0),
+                name="application_recommended_amount_positive",
             ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -265,6 +325,11 @@ class Application(models.Model):
     @property
     def can_be_withdrawn(self) -> bool:
         return self.status in self.UNDECIDED
+
+    @property
+    def final_score(self) -> Decimal | None:
+        """The score the bid is ranked by: the moderated one when set, else the mean."""
+        return self.moderated_score if self.moderated_score is not None else self.score_mean
 
 
 class BudgetLine(models.Model):

@@ -1,0 +1,129 @@
+"""The panel's recommendation list, the decisions on it, and the awards they make."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from accounts.models import User
+from grants.models.applications import MONEY, Application, Pot, Round
+from outcomes.models import Outcome, Plan, Priority, Theme
+
+
+class PanelRecommendation(models.Model):
+    """The officers' ranked list, frozen for the advisory board and the decision maker."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="panels")
+    frozen_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    frozen_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-frozen_at"]
+
+    def __str__(self) -> str:
+        return f"Panel list for {self.round}, frozen {self.frozen_at:%d %B %Y}"
+
+
+class PanelItem(models.Model):
+    """One bid as the panel saw it, and the decision made on it (a Decision)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    panel = models.ForeignKey(PanelRecommendation, on_delete=models.CASCADE, related_name="items")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="panel_items"
+    )
+    pot = models.ForeignKey(Pot, on_delete=models.PROTECT, null=True, related_name="+")
+    rank = models.PositiveIntegerField()
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    mark = models.CharField(max_length=20, choices=Application.Mark.choices)
+    amount_requested = models.DecimalField(**MONEY)
+    recommended_amount = models.DecimalField(**MONEY)
+    within_budget = models.BooleanField()
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    conditions = models.TextField(blank=True)
+    feedback = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["panel", "pot__position", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "application"], name="application_once_per_panel"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_amount__isnull=True) | Q(decided_amount__gt=0),
+                name="panel_decided_amount_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.get_mark_display()})"
+
+
+class Award(models.Model):
+    """An approved grant, aligned to the plan version it was decided under."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=40, unique=True)
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
+    panel_item = models.OneToOneField(
+        PanelItem, on_delete=models.PROTECT, null=True, blank=True, related_name="award"
+    )
+    amount = models.DecimalField(**MONEY)
+    conditions = models.TextField(blank=True)
+    planned_start = models.DateField()
+    planned_end = models.DateField()
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    primary_priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="awards")
+    outcomes = models.ManyToManyField(Outcome, blank=True, related_name="awards")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="awards")
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")), name="award_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PaymentInstalment(models.Model):
+    """A planned payment; a new award has one, the whole amount, paid up front."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="instalments")
+    position = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["award", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["award", "position"], name="instalment_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Instalment {self.position}: £{self.amount} on {self.due_date}"

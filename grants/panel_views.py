@@ -1,0 +1,166 @@
+"""The frozen panel list, the decision maker's decisions, and the awards they make."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import permission_required, rule_required
+from accounts.errors import ApplicationError
+from documents.formatting import money
+from grants import selectors, services
+from grants.models import Award, PanelItem
+from grants.review_forms import DecisionForm, InstalmentFormSet, apply_errors
+from grants.services.panel import InstalmentInput
+
+
+def _panel(panel_uuid):
+    panel = selectors.panel_detail(panel_uuid=panel_uuid)
+    if panel is None:
+        raise Http404("No such panel list")
+    return panel
+
+
+@rule_required("grants.view_panels")
+def panel_list(request):
+    return render(request, "grants/panel_list.html", {"panels": selectors.panels_for_decision()})
+
+
+@rule_required("grants.view_panels")
+def panel_detail(request, panel_uuid):
+    panel = _panel(panel_uuid)
+    items = list(panel.items.all())
+    pending_recommended = [
+        item
+        for item in items
+        if item.decision == PanelItem.Decision.PENDING and item.mark == "recommended"
+    ]
+    return render(
+        request,
+        "grants/panel_detail.html",
+        {
+            "panel": panel,
+            "items": items,
+            "can_decide": rules.test_rule("grants.decide", request.user),
+            "pending_recommended": pending_recommended,
+            "pending_recommended_total": sum(i.recommended_amount for i in pending_recommended),
+        },
+    )
+
+
+@rule_required("grants.decide")
+@require_http_methods(["GET", "POST"])
+def panel_item_decide(request, panel_uuid, item_id):
+    panel = _panel(panel_uuid)
+    item = next((i for i in panel.items.all() if i.pk == item_id), None)
+    if item is None:
+        raise Http404("No such bid on this list")
+    form = DecisionForm(request.POST or None, initial={"amount": item.recommended_amount})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                award = services.panel_item_approve(
+                    item=item,
+                    actor=request.user,
+                    amount=data["amount"],
+                    conditions=data["conditions"],
+                )
+                messages.success(
+                    request, f"{award.reference} approved: {money(award.amount)} awarded."
+                )
+            else:
+                services.panel_item_decline(
+                    item=item, actor=request.user, feedback=data["feedback"]
+                )
+                messages.success(
+                    request, f"{item.application.reference} declined; the feedback will be sent."
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ApplicationError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect(
+                f"{reverse('grants:panel-detail', args=[panel.uuid])}#{item.application.reference}"
+            )
+    return render(request, "grants/panel_decide.html", {"panel": panel, "item": item, "form": form})
+
+
+@rule_required("grants.decide")
+@require_POST
+def panel_approve_recommended(request, panel_uuid):
+    panel = _panel(panel_uuid)
+    result = services.panel_approve_recommended(panel=panel, actor=request.user)
+    messages.success(request, f"{result.approved} bids approved, {money(result.total)} in all.")
+    for reference, why in result.skipped:
+        messages.error(request, f"{reference} was not approved: {why}")
+    return redirect("grants:panel-detail", panel.uuid)
+
+
+def _award(award_uuid) -> Award:
+    award = (
+        Award.objects.select_related(
+            "application__organisation",
+            "application__round__fund",
+            "plan",
+            "primary_priority",
+            "decided_by",
+        )
+        .prefetch_related("outcomes", "themes", "instalments")
+        .filter(uuid=award_uuid)
+        .first()
+    )
+    if award is None:
+        raise Http404("No such award")
+    return award
+
+
+@rule_required("grants.view_panels")
+def award_detail(request, award_uuid):
+    award = _award(award_uuid)
+    return render(
+        request,
+        "grants/award_detail.html",
+        {"award": award, "can_change": request.user.has_perm("grants.run_assessment")},
+    )
+
+
+@permission_required("grants.run_assessment")
+@require_http_methods(["GET", "POST"])
+def award_schedule(request, award_uuid):
+    award = _award(award_uuid)
+    rows = [{"due_date": i.due_date, "amount": i.amount} for i in award.instalments.all()]
+    rows += [{}] * (4 - len(rows)) if len(rows) < 4 else []
+    formset = InstalmentFormSet(request.POST or None, initial=rows, prefix="payment")
+    problem = None
+    if request.method == "POST" and formset.is_valid():
+        instalments = [
+            InstalmentInput(due_date=f.cleaned_data["due_date"], amount=f.cleaned_data["amount"])
+            for f in formset.forms
+            if f.cleaned_data.get("due_date") or f.cleaned_data.get("amount")
+        ]
+        if any(i.due_date is None or i.amount is None for i in instalments):
+            problem = "Give every payment both a date and an amount."
+        else:
+            try:
+                services.award_schedule_set(
+                    award=award, actor=request.user, instalments=instalments
+                )
+            except ValidationError as error:
+                problem = " ".join(error.messages)
+            except ApplicationError as refusal:
+                problem = refusal.message
+            else:
+                messages.success(request, "Payment schedule saved.")
+                return redirect("grants:award-detail", award.uuid)
+    return render(
+        request,
+        "grants/award_schedule.html",
+        {"award": award, "formset": formset, "problem": problem},
+    )

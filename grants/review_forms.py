@@ -1,0 +1,311 @@
+"""Forms for screening, assessing, moderating, ranking and deciding."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.govuk import GovukDateField, GovukFormMixin
+from accounts.models import User
+from accounts.roles import Role
+from grants.models import Application, Assessment, Criterion, Screening
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
+
+
+class ScreeningForm(GovukFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Screening.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the bid is eligible or ineligible."},
+    )
+    reason = forms.CharField(
+        label="Reason the bid is ineligible",
+        help_text="Plain words: the applicant is emailed exactly this.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, checks, **kwargs) -> None:
+        self.checks = list(checks)
+        super().__init__(*args, **kwargs)
+        fields = {}
+        for check in self.checks:
+            fields[f"check_{check.pk}"] = forms.ChoiceField(
+                label=check.question,
+                help_text=check.guidance,
+                choices=PASS_FAIL,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer “{check.question}”: pass or fail."},
+            )
+            fields[f"note_{check.pk}"] = forms.CharField(
+                label=f"Note on “{check.question}” (optional)", required=False, max_length=500
+            )
+        self.fields = {**fields, **self.fields}
+        from accounts.govuk import style_widgets
+
+        style_widgets(self)
+
+    def answers(self):
+        from grants.services.screening import CheckAnswer
+
+        data = self.cleaned_data
+        return [
+            CheckAnswer(
+                question=check.question,
+                passed={"pass": True, "fail": False}.get(data.get(f"check_{check.pk}")),
+                note=data.get(f"note_{check.pk}", ""),
+            )
+            for check in self.checks
+        ]
+
+
+class ScreeningCheckForm(GovukFormMixin, forms.Form):
+    question = forms.CharField(label="New check", max_length=200)
+    guidance = forms.CharField(label="Guidance for officers (optional)", required=False)
+
+
+class CriterionForm(GovukFormMixin, forms.ModelForm):
+    descriptors_text = forms.CharField(
+        label="What each score means",
+        help_text="One line per point, starting from 0. For a 0 to 4 scale, write 5 lines.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "name",
+            "guidance",
+            "weight",
+            "scale_max",
+            "minimum_score",
+            "allow_not_applicable",
+            "position",
+        ]
+        labels = {
+            "scale_max": "Highest score",
+            "minimum_score": "Minimum acceptable score (optional)",
+            "allow_not_applicable": "Assessors may mark this criterion not applicable",
+            "position": "Order",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["descriptors_text"] = "\n".join(self.instance.descriptors)
+
+    def clean(self):
+        data = super().clean()
+        lines = [
+            line.strip()
+            for line in (data.get("descriptors_text") or "").splitlines()
+            if line.strip()
+        ]
+        scale_max = data.get("scale_max")
+        if lines and scale_max is not None and len(lines) != scale_max + 1:
+            self.add_error(
+                "descriptors_text",
+                f"Write {scale_max + 1} lines, one for each score from 0 to {scale_max}; you wrote {len(lines)}.",
+            )
+        self.instance.descriptors = lines
+        return data
+
+
+def assessor_choices():
+    return User.objects.filter(groups__name=Role.ASSESSOR.label, is_active=True).order_by(
+        "full_name", "email"
+    )
+
+
+class AssignForm(GovukFormMixin, forms.Form):
+    assessor = forms.ModelChoiceField(
+        label="Assessor",
+        queryset=User.objects.none(),
+        empty_label="Choose an assessor",
+        error_messages={"required": "Choose an assessor."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessor_choices()
+        self.fields["assessor"].label_from_instance = lambda u: u.full_name or u.email
+
+
+class BulkAssignForm(GovukFormMixin, forms.Form):
+    assessors = forms.ModelMultipleChoiceField(
+        label="Assessors to share the bids between",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one assessor."},
+    )
+    per_application = forms.IntegerField(
+        label="Assessors for each bid",
+        min_value=1,
+        max_value=10,
+        error_messages={"required": "Say how many assessors each bid needs."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessors"].queryset = assessor_choices()
+        self.fields["assessors"].label_from_instance = lambda u: u.full_name or u.email
+
+
+class ReasonForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason."},
+    )
+
+
+class ModerationForm(GovukFormMixin, forms.Form):
+    score = forms.CharField(
+        label="Moderated score (0 to 100)",
+        help_text="Leave empty to go back to the assessors' mean.",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    reason = forms.CharField(
+        label="Reason for moderating",
+        help_text="The panel sees this next to the assessors' own scores.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why you moderated the score. The panel sees this."},
+    )
+
+
+class MarkForm(GovukFormMixin, forms.Form):
+    mark = forms.ChoiceField(
+        label="Recommendation",
+        choices=[("", "Not marked"), *Application.Mark.choices],
+        required=False,
+    )
+    recommended_amount = forms.CharField(
+        label="Recommended amount (if less than requested)", required=False, max_length=20
+    )
+    note = forms.CharField(label="Note", required=False, max_length=1000)
+
+
+class DeclarationForm(GovukFormMixin, forms.Form):
+    conflict = forms.ChoiceField(
+        label="Do you have a conflict of interest with this bid?",
+        choices=[
+            ("no", "No, I have no conflict of interest"),
+            ("yes", "Yes, I have a conflict of interest"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="For example you, a relative or a close friend work for, volunteer with or are a "
+        "trustee of the organisation, or would gain from the project.",
+        error_messages={"required": "Say whether you have a conflict of interest."},
+    )
+    reason = forms.CharField(
+        label="What is the conflict?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ScoringForm(GovukFormMixin, forms.Form):
+    overall_comment = forms.CharField(
+        label="Overall comment",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    recommendation = forms.ChoiceField(
+        label="Your recommendation",
+        choices=Assessment.Recommendation.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, criteria, **kwargs) -> None:
+        self.criteria = list(criteria)
+        super().__init__(*args, **kwargs)
+        fields = {}
+        for criterion in self.criteria:
+            choices = [
+                (str(point), f"{point}: {text}" if text else str(point))
+                for point, text in criterion.points
+            ]
+            if criterion.allow_not_applicable:
+                choices.append(("na", "Not applicable"))
+            fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=f"{criterion.name} (weight {criterion.weight})",
+                help_text=criterion.guidance,
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=f"Comment on “{criterion.name}”",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.fields = {**fields, **self.fields}
+        from accounts.govuk import style_widgets
+
+        style_widgets(self)
+
+    def score_inputs(self):
+        from grants.services.assessment import ScoreInput
+
+        data = self.cleaned_data
+        inputs = {}
+        for criterion in self.criteria:
+            raw = data.get(f"score_{criterion.pk}") or ""
+            comment = data.get(f"comment_{criterion.pk}", "")
+            if not raw and not comment:
+                continue
+            inputs[criterion.pk] = ScoreInput(
+                value=int(raw) if raw.isdigit() else None,
+                not_applicable=raw == "na",
+                comment=comment,
+            )
+        return inputs
+
+
+class DecisionForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or decline."},
+    )
+    amount = forms.CharField(label="Amount to award", required=False, max_length=20)
+    conditions = forms.CharField(
+        label="Conditions of the grant (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    feedback = forms.CharField(
+        label="Feedback for the applicant if declined",
+        help_text="Plain words: the applicant is emailed exactly this.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class InstalmentForm(GovukFormMixin, forms.Form):
+    due_date = GovukDateField(label="Due", required=False)
+    amount = forms.DecimalField(
+        label="Amount", required=False, max_digits=12, decimal_places=2, min_value=0
+    )
+
+
+InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=0, max_num=12, absolute_max=12)

@@ -1,0 +1,409 @@
+"""Grants officer pages for a submitted bid and a round: screening to the panel list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import permission_required
+from accounts.errors import ApplicationError
+from accounts.govuk import GovukFormMixin
+from accounts.models import District
+from grants import scoring, selectors, services
+from grants.models import Application, Assessment, Round
+from grants.review_forms import (
+    AssignForm,
+    BulkAssignForm,
+    CriterionForm,
+    MarkForm,
+    ModerationForm,
+    ReasonForm,
+    ScreeningCheckForm,
+    ScreeningForm,
+    apply_errors,
+)
+from outcomes.models import Priority
+
+RUNS = "grants.run_assessment"
+
+
+def run_form(request, form: forms.Form, action: Callable[[dict], object], done: str, message: str):
+    """On a valid POST call the service; its refusals land on the form. None: render the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    except ApplicationError as refusal:
+        form.add_error(None, refusal.message)
+        return None
+    if message:
+        messages.success(request, message)
+    return redirect(done)
+
+
+def _round(round_uuid) -> Round:
+    round = Round.objects.select_related("fund", "plan").filter(uuid=round_uuid).first()
+    if round is None:
+        raise Http404("No such round")
+    return round
+
+
+def _application(application_uuid) -> Application:
+    application = selectors.application_for_staff(application_uuid=application_uuid)
+    if application is None or application.submitted_at is None:
+        raise Http404("No such application")
+    return application
+
+
+def _review_url(application) -> str:
+    return reverse("grants:staff-application", args=[application.uuid])
+
+
+@permission_required(RUNS)
+def application_review(request, application_uuid):
+    application = _application(application_uuid)
+    assessments = list(application.assessments.all())
+    return render(
+        request,
+        "grants/staff_application.html",
+        {
+            "application": application,
+            "assessments": assessments,
+            "submitted_assessments": [
+                a for a in assessments if a.status == Assessment.Status.SUBMITTED
+            ],
+            "criteria": list(application.round.criteria.all()),
+            "assign_form": AssignForm(),
+            "timeline": selectors.timeline_for_application(application=application),
+        },
+    )
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def application_screen(request, application_uuid):
+    application = _application(application_uuid)
+    checks = services.screening_checks_ensure(round=application.round)
+    form = ScreeningForm(request.POST or None, checks=checks)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.application_screen(
+            application=application,
+            actor=request.user,
+            answers=form.answers(),
+            outcome=data["outcome"],
+            reason=data["reason"],
+        ),
+        _review_url(application),
+        "Screening recorded.",
+    )
+    return done or render(
+        request, "grants/staff_screen.html", {"application": application, "form": form}
+    )
+
+
+@permission_required(RUNS)
+@require_POST
+def application_assign(request, application_uuid):
+    application = _application(application_uuid)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an assessor.")
+        return redirect(_review_url(application))
+    try:
+        services.assessment_assign(
+            application=application, assessor=form.cleaned_data["assessor"], actor=request.user
+        )
+    except ApplicationError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Assessor assigned.")
+    return redirect(_review_url(application))
+
+
+def _assessment(application, assessment_uuid) -> Assessment:
+    assessment = next(
+        (a for a in application.assessments.all() if str(a.uuid) == str(assessment_uuid)), None
+    )
+    if assessment is None:
+        raise Http404("No such assessment")
+    return assessment
+
+
+@permission_required(RUNS)
+@require_POST
+def assessment_remove(request, application_uuid, assessment_uuid):
+    application = _application(application_uuid)
+    assessment = _assessment(application, assessment_uuid)
+    try:
+        services.assessment_remove(
+            assessment=assessment, actor=request.user, reason="Removed by an officer"
+        )
+    except ApplicationError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Assessor removed from this bid.")
+    return redirect(_review_url(application))
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def assessment_reopen(request, application_uuid, assessment_uuid):
+    application = _application(application_uuid)
+    assessment = _assessment(application, assessment_uuid)
+    form = ReasonForm(request.POST or None)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.assessment_reopen(
+            assessment=assessment, actor=request.user, reason=data["reason"]
+        ),
+        _review_url(application),
+        "Assessment reopened: the assessor can change it and submit again.",
+    )
+    return done or render(
+        request,
+        "grants/staff_reason.html",
+        {
+            "application": application,
+            "form": form,
+            "heading": f"Reopen {assessment.assessor.full_name or assessment.assessor.email}'s assessment",
+            "button": "Reopen assessment",
+        },
+    )
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def application_moderate(request, application_uuid):
+    application = _application(application_uuid)
+    initial = {"score": application.moderated_score or "", "reason": application.moderation_reason}
+    form = ModerationForm(request.POST or None, initial=initial)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.application_moderate(
+            application=application, actor=request.user, score=data["score"], reason=data["reason"]
+        ),
+        _review_url(application),
+        "Moderated score saved.",
+    )
+    return done or render(
+        request,
+        "grants/staff_moderate.html",
+        {
+            "application": application,
+            "form": form,
+            "assessments": list(application.assessments.all()),
+        },
+    )
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def round_checks(request, round_uuid):
+    round = _round(round_uuid)
+    if request.method == "POST" and "remove" in request.POST:
+        services.screening_check_remove(
+            round=round, actor=request.user, check_id=int(request.POST["remove"] or 0)
+        )
+        messages.success(request, "Check removed.")
+        return redirect("grants:staff-round-checks", round.uuid)
+    form = ScreeningCheckForm(request.POST or None)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.screening_check_add(round=round, actor=request.user, **data),
+        reverse("grants:staff-round-checks", args=[round.uuid]),
+        "Check added.",
+    )
+    checks = services.screening_checks_ensure(round=round)
+    return done or render(
+        request, "grants/staff_round_checks.html", {"round": round, "form": form, "checks": checks}
+    )
+
+
+@permission_required(RUNS)
+def round_criteria(request, round_uuid):
+    round = _round(round_uuid)
+    criteria = list(round.criteria.all())
+    total = sum(c.weight for c in criteria)
+    return render(
+        request,
+        "grants/staff_round_criteria.html",
+        {"round": round, "criteria": criteria, "total_weight": total},
+    )
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request, round_uuid, criterion_id=None):
+    round = _round(round_uuid)
+    criterion = round.criteria.filter(pk=criterion_id).first() if criterion_id else None
+    if criterion_id and criterion is None:
+        raise Http404("No such criterion")
+    if request.method == "POST" and "remove" in request.POST and criterion is not None:
+        try:
+            services.criterion_remove(round=round, actor=request.user, criterion_id=criterion.pk)
+        except ApplicationError as refusal:
+            messages.error(request, refusal.message)
+        return redirect("grants:staff-round-criteria", round.uuid)
+    form = CriterionForm(request.POST or None, instance=criterion)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.criterion_save(form=form, round=round, actor=request.user),
+        reverse("grants:staff-round-criteria", args=[round.uuid]),
+        "Criterion saved.",
+    )
+    return done or render(
+        request,
+        "grants/staff_criterion_edit.html",
+        {"round": round, "form": form, "criterion": criterion},
+    )
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def round_assign(request, round_uuid):
+    round = _round(round_uuid)
+    form = BulkAssignForm(
+        request.POST or None, initial={"per_application": round.assessors_per_application}
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.assessors_assign_balanced(
+                round=round,
+                assessors=list(form.cleaned_data["assessors"]),
+                per_application=form.cleaned_data["per_application"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ApplicationError as refusal:
+            form.add_error(None, refusal.message)
+    workload = selectors.assessor_workload(round=round)
+    return render(
+        request,
+        "grants/staff_round_assign.html",
+        {"round": round, "form": form, "result": result, "workload": workload},
+    )
+
+
+class RankingFilterForm(GovukFormMixin, forms.Form):
+    pot = forms.ModelChoiceField(required=False, queryset=None, empty_label="Every pot")
+    district = forms.ModelChoiceField(
+        required=False, queryset=District.objects.all(), empty_label="Any district"
+    )
+    priority = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any priority")
+
+    def __init__(self, *args, round: Round, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pot"].queryset = round.pots.all()
+        self.fields["priority"].queryset = Priority.objects.filter(plan=round.plan_id)
+        self.fields["priority"].label_from_instance = lambda p: f"{p.code} {p.title}"
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def round_ranking(request, round_uuid):
+    round = _round(round_uuid)
+    if request.method == "POST":
+        return _mark(request, round)
+    filters = RankingFilterForm(request.GET or None, round=round)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    rankings = selectors.ranking_for_round(
+        round=round,
+        pot_id=chosen["pot"].pk if chosen.get("pot") else None,
+        district_id=chosen["district"].pk if chosen.get("district") else None,
+        priority_id=chosen["priority"].pk if chosen.get("priority") else None,
+    )
+    waiting = sum(
+        1
+        for ranking in rankings
+        for row in ranking.rows
+        if row.key.status == Application.Status.ASSESSED
+    )
+    return render(
+        request,
+        "grants/staff_round_ranking.html",
+        {
+            "round": round,
+            "filters": filters,
+            "rankings": rankings,
+            "marks": Application.Mark.choices,
+            "tie_break_rule": scoring.TIE_BREAK_RULE,
+            "waiting": waiting,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _mark(request, round):
+    application = Application.objects.filter(
+        round=round, uuid=request.POST.get("application")
+    ).first()
+    if application is None:
+        raise Http404("No such application")
+    form = MarkForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        services.application_mark(
+            application=application,
+            actor=request.user,
+            mark=data.get("mark", ""),
+            recommended_amount=data.get("recommended_amount"),
+            note=data.get("note", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, f"{application.reference}: {' '.join(error.messages)}")
+    except ApplicationError as refusal:
+        messages.error(request, f"{application.reference}: {refusal.message}")
+    else:
+        messages.success(request, f"{application.reference} marked.")
+    query = request.POST.get("query", "")
+    return redirect(
+        f"{reverse('grants:staff-round-ranking', args=[round.uuid])}?{query}#{application.reference}"
+    )
+
+
+@permission_required(RUNS)
+@require_POST
+def round_freeze(request, round_uuid):
+    round = _round(round_uuid)
+    try:
+        panel = services.panel_freeze(
+            round=round, actor=request.user, note=request.POST.get("note", "")
+        )
+    except ApplicationError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("grants:staff-round-ranking", round.uuid)
+    messages.success(request, f"The panel list is frozen: {panel.items.count()} bids.")
+    return redirect("grants:panel-detail", panel.uuid)
+
+
+@permission_required(RUNS)
+def round_results(request, round_uuid):
+    round = _round(round_uuid)
+    return render(
+        request,
+        "grants/staff_round_results.html",
+        {
+            "round": round,
+            "results": selectors.round_results(round=round),
+            "panels": selectors.panels_for_round(round=round),
+        },
+    )

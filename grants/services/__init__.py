@@ -1,0 +1,91 @@
+"""Every write to grants, one function per state change; all atomic.
+
+Split by stage: applying (applications), screening, assessing (assessment) and deciding
+(panel). Import from here: `from grants import services; services.application_submit(...)`.
+"""
+
+from grants.services.applications import (
+    ReminderResult,
+    application_copy,
+    application_save_section,
+    application_start,
+    application_submit,
+    application_withdraw,
+    budget_line_add,
+    budget_line_remove,
+    document_remove,
+    document_upload,
+    fund_save,
+    pot_save,
+    reminders_send_due,
+    round_save,
+)
+from grants.services.assessment import (
+    AssignmentResult,
+    application_moderate,
+    application_rescore,
+    assessment_assign,
+    assessment_declare,
+    assessment_remove,
+    assessment_reopen,
+    assessment_save,
+    assessment_submit,
+    assessors_assign_balanced,
+    criterion_remove,
+    criterion_save,
+)
+from grants.services.panel import (
+    BulkApproveResult,
+    application_mark,
+    award_schedule_set,
+    panel_approve_recommended,
+    panel_freeze,
+    panel_item_approve,
+    panel_item_decline,
+)
+from grants.services.screening import (
+    application_screen,
+    screening_check_add,
+    screening_check_remove,
+    screening_checks_ensure,
+)
+
+__all__ = [
+    "AssignmentResult",
+    "BulkApproveResult",
+    "ReminderResult",
+    "application_copy",
+    "application_mark",
+    "application_moderate",
+    "application_rescore",
+    "application_save_section",
+    "application_screen",
+    "application_start",
+    "application_submit",
+    "application_withdraw",
+    "assessment_assign",
+    "assessment_declare",
+    "assessment_remove",
+    "assessment_reopen",
+    "assessment_save",
+    "assessment_submit",
+    "assessors_assign_balanced",
+    "award_schedule_set",
+    "budget_line_add",
+    "budget_line_remove",
+    "criterion_remove",
+    "criterion_save",
+    "document_remove",
+    "document_upload",
+    "fund_save",
+    "panel_approve_recommended",
+    "panel_freeze",
+    "panel_item_approve",
+    "panel_item_decline",
+    "pot_save",
+    "reminders_send_due",
+    "round_save",
+    "screening_check_add",
+    "screening_check_remove",
+    "screening_checks_ensure",
+]

@@ -1,0 +1,333 @@
+"""Officers' marks, the frozen panel list, the decision maker's decisions, and awards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.errors import NotAllowed
+from accounts.models import Membership, User
+from accounts.outbox import outbox_enqueue
+from accounts.permissions import is_decision_maker
+from accounts.workflow import transition
+from documents.formatting import money
+from grants.models import (
+    Application,
+    Assessment,
+    Award,
+    PanelItem,
+    PanelRecommendation,
+    PaymentInstalment,
+    Round,
+)
+from grants.services.screening import _require_officer
+
+S = Application.Status
+DECIDABLE = frozenset({S.RECOMMENDED, S.RESERVE, S.NOT_RECOMMENDED})
+
+
+def _amount(raw, *, field_name: str, label: str) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace(",", "").lstrip("£"))
+    except InvalidOperation:
+        raise ValidationError(
+            {field_name: f"Enter {label} in pounds, like 4500 or 4500.50."}
+        ) from None
+    if value <= 0 or value != value.quantize(Decimal("0.01")):
+        raise ValidationError({field_name: f"Enter {label} in pounds, like 4500 or 4500.50."})
+    return value
+
+
+@transaction.atomic
+def application_mark(
+    *,
+    application: Application,
+    actor: User,
+    mark: str,
+    recommended_amount: str | Decimal | None = None,
+    note: str = "",
+) -> Application:
+    """Mark an assessed bid recommended, reserve or not recommended, maybe for less money."""
+    _require_officer(actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != S.ASSESSED:
+        raise NotAllowed(
+            f"Only assessed bids can be marked; this one is {application.get_status_display().lower()}."
+        )
+    if mark not in Application.Mark.values and mark != "":
+        raise ValidationError({"mark": "Choose recommended, reserve or not recommended."})
+    amount = _amount(
+        recommended_amount, field_name="recommended_amount", label="the recommended amount"
+    )
+    if amount is not None and amount > application.amount_requested:
+        raise ValidationError(
+            {
+                "recommended_amount": f"The recommended amount cannot be more than the "
+                f"{money(application.amount_requested)} requested."
+            }
+        )
+    application.mark = mark
+    application.recommended_amount = amount
+    application.mark_note = note.strip()
+    application.save(update_fields=["mark", "recommended_amount", "mark_note"])
+    return application
+
+
+@transaction.atomic
+def panel_freeze(*, round: Round, actor: User, note: str = "") -> PanelRecommendation:
+    """Freeze every marked, assessed bid in the round into a list for the panel.
+
+    Each bid keeps its rank, score and budget-line position as the panel saw them, and
+    moves to the status of its mark. Refused while an assessed bid has no mark.
+    """
+    from grants.selectors import ranking_for_round
+
+    _require_officer(actor)
+    Round.objects.select_for_update().get(pk=round.pk)
+    assessed = list(
+        Application.objects.select_for_update()
+        .filter(round=round, status=S.ASSESSED)
+        .order_by("reference")
+    )
+    if not assessed:
+        raise NotAllowed("There are no assessed bids waiting for the panel in this round.")
+    unmarked = [a.reference for a in assessed if not a.mark]
+    if unmarked:
+        raise NotAllowed(
+            f"Mark every assessed bid before freezing the list. Not marked yet: {', '.join(unmarked)}."
+        )
+    panel = PanelRecommendation.objects.create(
+        round=round, frozen_by=actor, frozen_at=timezone.now(), note=note.strip()
+    )
+    positions = {}
+    for pot_ranking in ranking_for_round(round=round):
+        for row in pot_ranking.rows:
+            positions[row.key.pk] = row
+    items = []
+    for application in assessed:
+        row = positions[application.pk]
+        items.append(
+            PanelItem(
+                panel=panel,
+                application=application,
+                pot_id=application.pot_id,
+                rank=row.rank,
+                score=row.score,
+                mark=application.mark,
+                amount_requested=application.amount_requested,
+                recommended_amount=application.recommended_amount or application.amount_requested,
+                within_budget=row.within_budget,
+            )
+        )
+        transition(
+            application,
+            to_status=Application.MARK_STATUSES[application.mark],
+            actor=actor,
+            reason=f"Frozen into the panel list of {timezone.localdate():%d %B %Y}",
+        )
+    PanelItem.objects.bulk_create(items)
+    return panel
+
+
+def _refuse_conflicted_decider(item: PanelItem, actor: User) -> None:
+    if not is_decision_maker(actor):
+        raise NotAllowed("Only a decision maker can approve or decline bids.")
+    involved = (
+        Assessment.objects.filter(application_id=item.application_id, assessor=actor)
+        .exclude(status=Assessment.Status.REMOVED)
+        .exists()
+    )
+    if involved:
+        raise NotAllowed(
+            f"You assessed {item.application.reference} or declared a conflict on it, so "
+            "another decision maker must decide it."
+        )
+    if Membership.objects.filter(
+        user=actor, organisation_id=item.application.organisation_id
+    ).exists():
+        raise NotAllowed(
+            f"You belong to {item.application.organisation.name}, so another decision maker "
+            "must decide its bid."
+        )
+
+
+def _lock_pending(item: PanelItem) -> PanelItem:
+    item = (
+        PanelItem.objects.select_for_update()
+        .select_related("application__organisation", "application__round")
+        .get(pk=item.pk)
+    )
+    if item.decision != PanelItem.Decision.PENDING:
+        raise NotAllowed(
+            f"{item.application.reference} has already been {item.get_decision_display().lower()}."
+        )
+    return item
+
+
+def _award_create(
+    application: Application,
+    item: PanelItem | None,
+    amount: Decimal,
+    conditions: str,
+    actor: User,
+    now,
+) -> Award:
+    award = Award.objects.create(
+        reference=application.reference,
+        application=application,
+        panel_item=item,
+        amount=amount,
+        conditions=conditions,
+        planned_start=application.start_date,
+        planned_end=application.end_date,
+        plan_id=application.round.plan_id,
+        primary_priority_id=application.primary_priority_id,
+        decided_by=actor,
+        decided_at=now,
+    )
+    award.outcomes.set(application.outcomes.all())
+    award.themes.set(application.themes.all())
+    PaymentInstalment.objects.create(
+        award=award, position=1, due_date=timezone.localdate(now), amount=amount
+    )
+    return award
+
+
+@transaction.atomic
+def panel_item_approve(
+    *, item: PanelItem, actor: User, amount: str | Decimal | None = None, conditions: str = ""
+) -> Award:
+    """Approve one bid on the panel list and make its award (one payment up front)."""
+    item = _lock_pending(item)
+    _refuse_conflicted_decider(item, actor)
+    application = Application.objects.select_for_update().get(pk=item.application_id)
+    if application.status not in DECIDABLE:
+        raise NotAllowed(
+            f"{application.reference} is {application.get_status_display().lower()} and cannot be approved."
+        )
+    value = (
+        _amount(amount, field_name="amount", label="the amount awarded") or item.recommended_amount
+    )
+    if value > application.amount_requested:
+        raise ValidationError(
+            {
+                "amount": f"The award cannot be more than the {money(application.amount_requested)} requested."
+            }
+        )
+    now = timezone.now()
+    item.decision = PanelItem.Decision.APPROVED
+    item.decided_amount = value
+    item.conditions = conditions.strip()
+    item.decided_by = actor
+    item.decided_at = now
+    item.save(
+        update_fields=["decision", "decided_amount", "conditions", "decided_by", "decided_at"]
+    )
+    transition(
+        application, to_status=S.APPROVED, actor=actor, reason=f"Approved for {money(value)}"
+    )
+    award = _award_create(application, item, value, conditions.strip(), actor, now)
+    outbox_enqueue(kind="grants.award_made", obj=award)
+    return award
+
+
+@transaction.atomic
+def panel_item_decline(*, item: PanelItem, actor: User, feedback: str) -> PanelItem:
+    """Decline one bid; the feedback is sent to the applicant in plain words."""
+    item = _lock_pending(item)
+    _refuse_conflicted_decider(item, actor)
+    if not feedback.strip():
+        raise ValidationError(
+            {"feedback": "Write feedback for the applicant: why the bid was not funded."}
+        )
+    application = Application.objects.select_for_update().get(pk=item.application_id)
+    if application.status not in DECIDABLE:
+        raise NotAllowed(
+            f"{application.reference} is {application.get_status_display().lower()} and cannot be declined."
+        )
+    item.decision = PanelItem.Decision.DECLINED
+    item.feedback = feedback.strip()
+    item.decided_by = actor
+    item.decided_at = timezone.now()
+    item.save(update_fields=["decision", "feedback", "decided_by", "decided_at"])
+    application.feedback = feedback.strip()
+    transition(
+        application,
+        to_status=S.DECLINED,
+        actor=actor,
+        reason=feedback.strip(),
+        extra_fields=("feedback",),
+    )
+    outbox_enqueue(kind="grants.application_declined", obj=application)
+    return item
+
+
+@dataclass
+class BulkApproveResult:
+    approved: int = 0
+    total: Decimal = Decimal(0)
+    # (reference, why) for recommended bids left for someone else to decide.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def panel_approve_recommended(*, panel: PanelRecommendation, actor: User) -> BulkApproveResult:
+    """Approve every undecided bid the panel recommended, at its recommended amount.
+
+    Bids the decision maker may not decide (they assessed it, or belong to the group) are
+    left undecided and listed; each approval is its own transaction, so one refusal does
+    not undo the others.
+    """
+    if not is_decision_maker(actor):
+        raise NotAllowed("Only a decision maker can approve bids.")
+    result = BulkApproveResult()
+    items = panel.items.filter(
+        mark=Application.Mark.RECOMMENDED, decision=PanelItem.Decision.PENDING
+    ).select_related("application__organisation")
+    for item in items:
+        try:
+            award = panel_item_approve(item=item, actor=actor)
+        except NotAllowed as refusal:
+            result.skipped.append((item.application.reference, refusal.message))
+        else:
+            result.approved += 1
+            result.total += award.amount
+    return result
+
+
+@dataclass(frozen=True)
+class InstalmentInput:
+    due_date: dt.date
+    amount: Decimal
+
+
+@transaction.atomic
+def award_schedule_set(*, award: Award, actor: User, instalments: list[InstalmentInput]) -> Award:
+    """Replace the award's payment schedule; the instalments must add up to the award."""
+    _require_officer(actor)
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not instalments:
+        raise ValidationError("Add at least one payment.")
+    dates = [i.due_date for i in instalments]
+    if dates != sorted(dates):
+        raise ValidationError("Put the payments in date order, earliest first.")
+    if any(i.amount <= 0 for i in instalments):
+        raise ValidationError("Every payment must be more than £0.")
+    total = sum((i.amount for i in instalments), Decimal(0))
+    if total != award.amount:
+        raise ValidationError(
+            f"The payments add up to {money(total)} but the award is {money(award.amount)}. "
+            "Make them add up to the award."
+        )
+    award.instalments.all().delete()
+    PaymentInstalment.objects.bulk_create(
+        PaymentInstalment(award=award, position=position, due_date=i.due_date, amount=i.amount)
+        for position, i in enumerate(instalments, start=1)
+    )
+    return award
