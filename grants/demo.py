@@ -9,9 +9,22 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation
+from accounts.models import District, Membership, Organisation, User
 from grants import services
-from grants.models import Application, ApplicationDocument, BudgetLine, Fund, Pot, Round
+from grants.models import (
+    Application,
+    ApplicationDocument,
+    Assessment,
+    BudgetLine,
+    Criterion,
+    Fund,
+    PanelItem,
+    Pot,
+    Round,
+    Screening,
+)
+from grants.services.assessment import ScoreInput
+from grants.services.screening import CheckAnswer
 from outcomes.models import Plan
 
 LONDON = ZoneInfo("Europe/London")
@@ -67,6 +80,66 @@ DEMO_APPLICATIONS = [
 ]
 
 
+# name, guidance, weight, minimum, n/a allowed; every criterion is scored 0 to 4.
+MSCF_CRITERIA = [
+    (
+        "Need and evidence",
+        "Is the need clear, local and backed by evidence (data, consultation, experience)?",
+        30,
+        2,
+        False,
+    ),
+    (
+        "Fit with the Police and Crime Plan",
+        "How well does the project deliver the plan's priorities and outcomes?",
+        25,
+        None,
+        False,
+    ),
+    (
+        "Delivery and value for money",
+        "Is the plan realistic, the budget sound and the cost per person reasonable?",
+        25,
+        None,
+        False,
+    ),
+    (
+        "Partnership and sustainability",
+        "Does the group work with others, and will the benefit last beyond the grant?",
+        20,
+        None,
+        True,
+    ),
+]
+DESCRIPTORS = [
+    "No evidence: does not meet the criterion",
+    "Weak: meets it in part, with major gaps",
+    "Adequate: meets it, with some gaps",
+    "Good: meets it well",
+    "Excellent: meets it fully, with strong evidence",
+]
+
+
+def seed_criteria(round: Round) -> None:
+    for position, (name, guidance, weight, minimum, not_applicable) in enumerate(
+        MSCF_CRITERIA, start=1
+    ):
+        Criterion.objects.get_or_create(
+            round=round,
+            name=name,
+            defaults={
+                "guidance": guidance,
+                "weight": weight,
+                "scale_max": 4,
+                "descriptors": DESCRIPTORS,
+                "minimum_score": minimum,
+                "allow_not_applicable": not_applicable,
+                "position": position,
+            },
+        )
+    services.screening_checks_ensure(round=round)
+
+
 def seed_fund_and_rounds(plan: Plan) -> list[str]:
     fund, _ = Fund.objects.get_or_create(
         code="mscf",
@@ -119,9 +192,11 @@ def seed_fund_and_rounds(plan: Plan) -> list[str]:
             "position": 2,
         },
     )
+    seed_criteria(open_round)
     if created:
         _seed_applications(open_round)
-    return [str(open_round)]
+    decided_round = _seed_decided_round(fund, plan)
+    return [str(decided_round), str(open_round)]
 
 
 def _seed_applications(round: Round) -> None:
@@ -131,80 +206,284 @@ def _seed_applications(round: Round) -> None:
         application = services.application_start(
             round=round, organisation=organisation, actor=owner
         )
-        start = timezone.localtime(round.closes_at).date() + dt.timedelta(days=30)
-        priority = round.plan.priorities.get(code=priority_code)
-        services.application_save_section(
-            application=application,
-            actor=owner,
-            section="project",
-            values={
-                "project_title": title,
-                "summary": f"{title}: a 12-month project run by {name} for local people.",
-                "activities": "Weekly sessions, mentoring by trained volunteers, and a celebration event.",
-                "start_date": start,
-                "end_date": start + dt.timedelta(days=300),
-                "pot": round.pots.get(name=pot_name),
-                "amount_requested": amount,
-            },
-        )
-        services.application_save_section(
-            application=application,
-            actor=owner,
-            section="where",
-            values={
-                "districts": [organisation.district],
-                "beneficiary_groups": "Young people aged 11 to 18 and their families",
-                "beneficiary_count": 120,
-            },
-        )
-        services.application_save_section(
-            application=application,
-            actor=owner,
-            section="alignment",
-            values={
-                "primary_priority": priority,
-                "outcomes": list(priority.outcomes.all()[:2]),
-                "themes": list(round.plan.themes.filter(code="CCT-EIP")),
-                "contribution": "The project reaches people early, before harm happens.",
-            },
-        )
-        if not submit:
-            continue
-        services.budget_line_add(
-            application=application,
-            actor=owner,
-            description="Sessional youth workers",
-            category=BudgetLine.Category.STAFF,
-            amount=amount - Decimal("1000"),
-        )
-        services.budget_line_add(
-            application=application,
-            actor=owner,
-            description="Venue hire",
-            category=BudgetLine.Category.VENUE,
-            amount=Decimal("1000"),
-        )
-        for kind in ApplicationDocument.REQUIRED:
-            services.document_upload(
-                application=application,
-                actor=owner,
-                kind=kind,
-                uploaded=SimpleUploadedFile(
-                    f"{kind.replace('_', '-')}.pdf", TINY_PDF, content_type="application/pdf"
-                ),
+        _fill(application, owner, title, pot_name, amount, priority_code, [organisation.district])
+        if submit:
+            services.application_submit(
+                application=Application.objects.get(pk=application.pk), actor=owner
             )
-        services.application_save_section(
+
+
+def _fill(application, owner, title, pot_name, amount, priority_code, districts) -> None:
+    """Answer every section of a draft so it can be submitted."""
+    round = application.round
+    name = application.organisation.name
+    start = timezone.localtime(round.closes_at).date() + dt.timedelta(days=30)
+    priority = round.plan.priorities.get(code=priority_code)
+    services.application_save_section(
+        application=application,
+        actor=owner,
+        section="project",
+        values={
+            "project_title": title,
+            "summary": f"{title}: a 12-month project run by {name} for local people.",
+            "activities": "Weekly sessions, mentoring by trained volunteers, and a celebration event.",
+            "start_date": start,
+            "end_date": start + dt.timedelta(days=300),
+            "pot": round.pots.get(name=pot_name),
+            "amount_requested": amount,
+        },
+    )
+    services.application_save_section(
+        application=application,
+        actor=owner,
+        section="where",
+        values={
+            "districts": [d for d in districts if d is not None],
+            "across_west_yorkshire": not districts,
+            "beneficiary_groups": "Young people aged 11 to 18 and their families",
+            "beneficiary_count": 120,
+        },
+    )
+    services.application_save_section(
+        application=application,
+        actor=owner,
+        section="alignment",
+        values={
+            "primary_priority": priority,
+            "outcomes": list(priority.outcomes.all()[:2]),
+            "themes": list(round.plan.themes.filter(code="CCT-EIP")),
+            "contribution": "The project reaches people early, before harm happens.",
+        },
+    )
+    services.budget_line_add(
+        application=application,
+        actor=owner,
+        description="Sessional youth workers",
+        category=BudgetLine.Category.STAFF,
+        amount=amount - Decimal("1000"),
+    )
+    services.budget_line_add(
+        application=application,
+        actor=owner,
+        description="Venue hire",
+        category=BudgetLine.Category.VENUE,
+        amount=Decimal("1000"),
+    )
+    for kind in ApplicationDocument.REQUIRED:
+        services.document_upload(
             application=application,
             actor=owner,
-            section="declarations",
-            values={
-                "declaration_true": True,
-                "declaration_terms": True,
-                "declaration_data": True,
-                "submitter_name": owner.full_name,
-                "submitter_position": "Chair",
-            },
+            kind=kind,
+            uploaded=SimpleUploadedFile(
+                f"{kind.replace('_', '-')}.pdf", TINY_PDF, content_type="application/pdf"
+            ),
+        )
+    services.application_save_section(
+        application=application,
+        actor=owner,
+        section="declarations",
+        values={
+            "declaration_true": True,
+            "declaration_terms": True,
+            "declaration_data": True,
+            "submitter_name": owner.full_name,
+            "submitter_position": "Chair",
+        },
+    )
+
+
+ROUND_7_BIDS = [
+    # organisation, title, pot, amount, priority, districts (empty: across West Yorkshire),
+    # scores by the two assessors, the officers' mark and recommended amount
+    (
+        "Manningham Youth Boxing Project",
+        "Gloves Up, Knives Down",
+        "Pot 2: Community grants",
+        Decimal("7500"),
+        "P3",
+        ["Bradford"],
+        ([4, 3, 3, 3], [3, 3, 3, 2]),
+        "recommended",
+        Decimal("7000"),
+    ),
+    (
+        "Calder Valley Women's Centre",
+        "Safe Spaces Halifax",
+        "Pot 1: Larger projects",
+        Decimal("18000"),
+        "P2",
+        ["Calderdale"],
+        ([4, 4, 3, 3], [4, 3, 4, 3]),
+        "recommended",
+        None,
+    ),
+    (
+        "Kirklees Street Angels",
+        "Night-time Economy Street Angels",
+        "Pot 2: Community grants",
+        Decimal("6000"),
+        "P3",
+        ["Kirklees", "Wakefield"],
+        ([3, 3, 3, None], [3, 2, 3, None]),
+        "recommended",
+        None,
+    ),
+    (
+        "Chapeltown Community Safety Partnership",
+        "Chapeltown Youth Voices",
+        "Pot 2: Community grants",
+        Decimal("5200"),
+        "P4",
+        [],
+        ([3, 3, 2, 2], [2, 3, 3, 2]),
+        "recommended",
+        None,
+    ),
+    (
+        "Wakefield Restorative Futures CIC",
+        "Restorative Conversations in Schools",
+        "Pot 1: Larger projects",
+        Decimal("16500"),
+        "P4",
+        ["Wakefield"],
+        ([1, 2, 2, 1], [2, 2, 1, 1]),
+        "not_recommended",
+        None,
+    ),
+]
+
+
+def _seed_decided_round(fund: Fund, plan: Plan) -> Round:
+    """Round 7, closed and decided: screened, scored by two assessors, moderated where
+    they disagreed, frozen into a panel list, and decided, so every page has data."""
+    existing = Round.objects.filter(fund=fund, number=7).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    round = Round.objects.create(
+        fund=fund,
+        number=7,
+        title="Safer Together",
+        theme="Early intervention and prevention",
+        description="Community projects that prevent crime and anti-social behaviour.",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=1),
+        status=Round.Status.OPEN,
+        plan=plan,
+        reference_prefix="MSCF-R7",
+    )
+    round.priorities.set(plan.priorities.filter(code__in=["P2", "P3", "P4"]))
+    Pot.objects.create(
+        round=round,
+        name="Pot 1: Larger projects",
+        min_award=Decimal("15000"),
+        max_award=Decimal("20000"),
+        budget=Decimal("750000"),
+        position=1,
+    )
+    Pot.objects.create(
+        round=round,
+        name="Pot 2: Community grants",
+        min_award=Decimal("500"),
+        max_award=Decimal("8000"),
+        budget=Decimal("250000"),
+        position=2,
+    )
+    seed_criteria(round)
+    drafts = []
+    for name, *_ in ROUND_7_BIDS:
+        organisation = Organisation.objects.get(name=name)
+        owner = Membership.objects.filter(organisation=organisation, role="owner").first().user
+        drafts.append(
+            (
+                services.application_start(round=round, organisation=organisation, actor=owner),
+                owner,
+            )
+        )
+    # Round 7 really ran in late 2024: it closed at noon on Friday 13 December.
+    Round.objects.filter(pk=round.pk).update(
+        opens_at=_noon(dt.date(2024, 10, 14)),
+        closes_at=_noon(dt.date(2024, 12, 13)),
+    )
+    round.refresh_from_db()
+    for (application, owner), bid in zip(drafts, ROUND_7_BIDS, strict=True):
+        _, title, pot_name, amount, priority, districts, *_ = bid
+        _fill(
+            application,
+            owner,
+            title,
+            pot_name,
+            amount,
+            priority,
+            [District.objects.get(name=d) for d in districts],
         )
         services.application_submit(
-            application=Application.objects.get(pk=application.pk), actor=owner
+            application=Application.objects.get(pk=application.pk),
+            actor=owner,
+            now=_noon(dt.date(2024, 12, 2)),
+        )
+    Round.objects.filter(pk=round.pk).update(status=Round.Status.CLOSED)
+    _decide_round(round, ROUND_7_BIDS)
+    return round
+
+
+def _decide_round(round: Round, bids) -> None:
+    officer = User.objects.get(email="officer@demo.example")
+    assessors = list(
+        User.objects.filter(email__in=["assessor@demo.example", "assessor2@demo.example"]).order_by(
+            "email"
+        )
+    )
+    decider = User.objects.get(email="decision@demo.example")
+    checks = services.screening_checks_ensure(round=round)
+    applications = list(round.applications.order_by("reference"))
+    criteria = list(round.criteria.all())
+    for application in applications:
+        services.application_screen(
+            application=application,
+            actor=officer,
+            answers=[CheckAnswer(check.question, True) for check in checks],
+            outcome=Screening.Outcome.ELIGIBLE,
+        )
+    services.assessors_assign_balanced(
+        round=round, assessors=assessors, per_application=2, actor=officer
+    )
+    for application, bid in zip(applications, bids, strict=True):
+        for assessor, values in zip(assessors, bid[6], strict=True):
+            assessment = Assessment.objects.get(application=application, assessor=assessor)
+            services.assessment_declare(assessment=assessment, actor=assessor, conflict=False)
+            services.assessment_save(
+                assessment=assessment,
+                actor=assessor,
+                scores={
+                    c.pk: ScoreInput(
+                        value=v,
+                        not_applicable=v is None,
+                        comment="Clear evidence from the local ward profile."
+                        if v and v >= 3
+                        else "Little evidence given.",
+                    )
+                    for c, v in zip(criteria, values, strict=True)
+                },
+                overall_comment="A well-run group with a clear plan.",
+                recommendation=Assessment.Recommendation.FUND
+                if bid[7] == "recommended"
+                else Assessment.Recommendation.DO_NOT_FUND,
+            )
+            services.assessment_submit(assessment=assessment, actor=assessor)
+    for application, bid in zip(applications, bids, strict=True):
+        application.refresh_from_db()
+        services.application_mark(
+            application=application, actor=officer, mark=bid[7], recommended_amount=bid[8]
+        )
+    panel = services.panel_freeze(round=round, actor=officer, note="Independent Advisory Board")
+    services.panel_approve_recommended(panel=panel, actor=decider)
+    for item in panel.items.filter(decision=PanelItem.Decision.PENDING):
+        services.panel_item_decline(
+            item=item,
+            actor=decider,
+            feedback=(
+                "The panel liked the idea but the application gave too little evidence of need "
+                "in the schools named, and the cost per pupil was high compared with similar bids."
+            ),
         )
