@@ -113,3 +113,73 @@ def complete_application(round: Round, organisation, user, amount=Decimal("6000"
         },
     )
     return Application.objects.get(pk=application.pk)
+
+
+# ---------------------------------------------------------------------------
+# Screening and assessment
+
+
+def submitted_application(round: Round, organisation, user, amount=Decimal("6000")) -> Application:
+    application = complete_application(round, organisation, user, amount=amount)
+    return services.application_submit(application=application, actor=user)
+
+
+@pytest.fixture
+def scoring_round(plan) -> Round:
+    """An open round with the four MSCF criteria (0-4) and the standard screening checks."""
+    from tests.grants.builders import with_criteria
+
+    return with_criteria(make_round(plan, number=9))
+
+
+@pytest.fixture
+def second_assessor(db):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(email="ben@example.org", full_name="Ben Second", roles=[Role.ASSESSOR])
+
+
+def screen_eligible(application: Application, officer) -> Application:
+    from grants.services.screening import CheckAnswer
+
+    checks = services.screening_checks_ensure(round=application.round)
+    services.application_screen(
+        application=application,
+        actor=officer,
+        answers=[CheckAnswer(check.question, True) for check in checks],
+        outcome="eligible",
+    )
+    return Application.objects.get(pk=application.pk)
+
+
+def score_all(assessment, values, *, recommendation="fund"):
+    """Declare no conflict, score every criterion with `values` (None: n/a) and submit."""
+    from grants.services.assessment import ScoreInput
+
+    criteria = list(assessment.application.round.criteria.all())
+    services.assessment_declare(assessment=assessment, actor=assessment.assessor, conflict=False)
+    services.assessment_save(
+        assessment=assessment,
+        actor=assessment.assessor,
+        scores={
+            c.pk: ScoreInput(value=v, not_applicable=v is None, comment="Because.")
+            for c, v in zip(criteria, values, strict=True)
+        },
+        overall_comment="Overall fine.",
+        recommendation=recommendation,
+    )
+    return services.assessment_submit(assessment=assessment, actor=assessment.assessor)
+
+
+@pytest.fixture
+def assessed_application(scoring_round, personas, second_assessor) -> Application:
+    """Org A's bid, screened eligible and scored by two assessors: ready to be marked."""
+    application = submitted_application(scoring_round, personas.org_a, personas.applicant_a)
+    application = screen_eligible(application, personas.officer)
+    for assessor, values in ((personas.assessor, [4, 3, 3, 3]), (second_assessor, [3, 3, 3, 2])):
+        assessment = services.assessment_assign(
+            application=application, assessor=assessor, actor=personas.officer
+        )
+        score_all(assessment, values)
+    return Application.objects.get(pk=application.pk)

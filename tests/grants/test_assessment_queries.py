@@ -1,0 +1,92 @@
+"""Query counts of the assessment-stage list pages do not grow with rows (10 and 2,000)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from grants import services
+from grants.models import Assessment
+from tests.grants.builders import bulk_assessed_applications, bulk_assign, with_criteria
+from tests.grants.conftest import make_round
+
+
+@pytest.fixture
+def round_with(plan, personas):
+    def build(count: int):
+        round = with_criteria(make_round(plan, number=count))
+        applications = bulk_assessed_applications(round, count)
+        return round, applications
+
+    return build
+
+
+@pytest.mark.parametrize("count", [10, 2000])
+def test_the_ranking_page_makes_the_same_queries_for_10_and_2000_bids(
+    round_with, client_for, personas, django_assert_max_num_queries, count
+):
+    round, _ = round_with(count)
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-ranking", args=[round.uuid])
+    # session, user, roles, round (+fund, plan), pots, ranked bids (+organisation, district,
+    # priority), districts and priorities for the filters, pots again for the filter.
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count(f'id="{round.reference_prefix}-') == count
+    # The same, plus the chosen district when the filter is checked.
+    with django_assert_max_num_queries(10):
+        client.get(url, {"district": personas.org_a.district_id})
+
+
+@pytest.mark.parametrize("count", [10, 2000])
+def test_the_assessor_queue_makes_the_same_queries_for_10_and_2000_assignments(
+    round_with, client_for, personas, django_assert_max_num_queries, count
+):
+    _, applications = round_with(count)
+    bulk_assign(applications, personas.assessor)
+    client = client_for(personas.assessor)
+    # session, user, roles, the assessments (+bid, round, fund, organisation).
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("grants:assess-queue"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Awaiting conflict declaration") == count
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_the_panel_list_and_round_summary_do_not_grow_with_bids(
+    round_with, client_for, personas, django_assert_max_num_queries, count
+):
+    round, applications = round_with(count)
+    for application in applications:
+        application.mark = "recommended"
+        application.save(update_fields=["mark"])
+    panel = services.panel_freeze(round=round, actor=personas.officer)
+    # session, user, roles, the panel (+round, fund), its bids (+organisation, district,
+    # pot, award).
+    client = client_for(personas.decision_maker)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("grants:panel-detail", args=[panel.uuid]))
+    assert response.status_code == 200
+    client = client_for(personas.officer)
+    # session, user, roles, round (+fund, plan), bids (+priority, award, screening),
+    # their districts, the plan's priorities, panels.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("grants:staff-round-summary", args=[round.uuid]))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("grants:panel-list"))
+    assert response.status_code == 200
+
+
+def test_bulk_assignment_queries_do_not_grow_per_bid_beyond_the_writes(
+    round_with, personas, django_assert_max_num_queries
+):
+    round, applications = round_with(20)
+    for application in applications:
+        application.status = "eligible"
+        application.save(update_fields=["status"])
+    services.assessors_assign_balanced(
+        round=round, assessors=[personas.assessor], per_application=1, actor=personas.officer
+    )
+    assert Assessment.objects.filter(application__round=round).count() == 20
