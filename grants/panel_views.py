@@ -89,7 +89,20 @@ def panel_item_decide(request, panel_uuid, item_id):
             return redirect(
                 f"{reverse('grants:panel-detail', args=[panel.uuid])}#{item.application.reference}"
             )
-    return render(request, "grants/panel_decide.html", {"panel": panel, "item": item, "form": form})
+    application = selectors.application_for_staff(application_uuid=item.application.uuid)
+    assessments = list(application.assessments.all())
+    return render(
+        request,
+        "grants/panel_decide.html",
+        {
+            "panel": panel,
+            "item": item,
+            "form": form,
+            "application": application,
+            "submitted_assessments": [a for a in assessments if a.status == "submitted"],
+            "criteria": list(application.round.criteria.all()),
+        },
+    )
 
 
 @rule_required("grants.decide")

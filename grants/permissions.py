@@ -45,6 +45,11 @@ def is_declared_assessor(user, application) -> bool:
     ).exists()
 
 
+@rules.predicate
+def is_before_the_panel(user, application) -> bool:
+    return application is not None and application.panel_items.exists()
+
+
 runs_grants = is_grants_officer | is_administrator
 
 rules.add_perm("grants.manage_rounds", runs_grants)
@@ -60,7 +65,13 @@ rules.add_rule("grants.view_panels", runs_grants | is_decision_maker)
 # Object rules are tested with rules.test_rule, not user.has_perm: a superuser passes every
 # has_perm, and no administrator should be able to rewrite or submit a group's bid.
 rules.add_rule("grants.view_application", is_application_member | runs_grants)
-rules.add_rule("grants.read_documents", is_application_member | runs_grants | is_declared_assessor)
+rules.add_rule(
+    "grants.read_documents",
+    is_application_member
+    | runs_grants
+    | is_declared_assessor
+    | (is_decision_maker & is_before_the_panel),
+)
 rules.add_rule("grants.change_application", is_application_member & is_draft)
 rules.add_rule("grants.submit_application", is_application_member & is_draft)
 rules.add_rule("grants.withdraw_application", is_application_member & is_withdrawable)

@@ -31,7 +31,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose whether the bid is eligible or ineligible."},
     )
     reason = forms.CharField(
-        label="Reason the bid is ineligible",
+        label="If ineligible: the reason",
         help_text="Plain words: the applicant is emailed exactly this.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -246,7 +246,16 @@ class ScoringForm(GovukFormMixin, forms.Form):
                 choices.append(("na", "Not applicable"))
             fields[f"score_{criterion.pk}"] = forms.ChoiceField(
                 label=f"{criterion.name} (weight {criterion.weight})",
-                help_text=criterion.guidance,
+                help_text=" ".join(
+                    part
+                    for part in (
+                        criterion.guidance,
+                        f"Scores under {criterion.minimum_score} are flagged for moderation."
+                        if criterion.minimum_score is not None
+                        else "",
+                    )
+                    if part
+                ),
                 choices=choices,
                 widget=forms.RadioSelect,
                 required=False,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -330,12 +331,8 @@ def round_ranking(request, round_uuid):
         district_id=chosen["district"].pk if chosen.get("district") else None,
         priority_id=chosen["priority"].pk if chosen.get("priority") else None,
     )
-    waiting = sum(
-        1
-        for ranking in rankings
-        for row in ranking.rows
-        if row.key.status == Application.Status.ASSESSED
-    )
+    # Freezing takes every assessed bid in the round, whatever the filters show.
+    waiting = Application.objects.filter(round=round, status=Application.Status.ASSESSED).count()
     return render(
         request,
         "grants/staff_round_ranking.html",
@@ -391,7 +388,8 @@ def round_freeze(request, round_uuid):
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
         return redirect("grants:staff-round-ranking", round.uuid)
-    messages.success(request, f"The panel list is frozen: {panel.items.count()} bids.")
+    count = panel.items.count()
+    messages.success(request, f"The panel list is frozen: {count} bid{pluralize(count)}.")
     return redirect("grants:panel-detail", panel.uuid)
 
 

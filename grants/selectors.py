@@ -135,7 +135,16 @@ def assessments_for_assessor(*, user) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(assessor=user)
         .exclude(status=Assessment.Status.REMOVED)
-        .select_related("application__round__fund", "application__organisation", "application__pot")
+        .select_related("application__round__fund", "application__organisation")
+        .only(
+            "uuid",
+            "status",
+            "application__reference",
+            "application__organisation__name",
+            "application__round__number",
+            "application__round__closes_at",
+            "application__round__fund__code",
+        )
         .annotate(queue_order=order)
         .order_by("queue_order", "application__round__closes_at", "application__reference")
     )

@@ -100,8 +100,10 @@ def panel_freeze(*, round: Round, actor: User, note: str = "") -> PanelRecommend
         raise NotAllowed("There are no assessed bids waiting for the panel in this round.")
     unmarked = [a.reference for a in assessed if not a.mark]
     if unmarked:
+        listed = ", ".join(unmarked[:10])
+        more = f" and {len(unmarked) - 10} more" if len(unmarked) > 10 else ""
         raise NotAllowed(
-            f"Mark every assessed bid before freezing the list. Not marked yet: {', '.join(unmarked)}."
+            f"Mark every assessed bid before freezing the list. Not marked yet: {listed}{more}."
         )
     panel = PanelRecommendation.objects.create(
         round=round, frozen_by=actor, frozen_at=timezone.now(), note=note.strip()

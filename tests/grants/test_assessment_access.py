@@ -275,3 +275,22 @@ def test_outsiders_cannot_screen_assign_moderate_or_mark(
     assert fresh.status == "submitted"
     assert assessed_application.mark == ""
     assert assessed_application.moderated_score is None
+
+
+def test_a_decision_maker_reads_a_bid_and_its_documents_only_once_it_is_on_a_panel_list(
+    assessed_application, client_for, personas
+):
+    document = assessed_application.documents.first()
+    download = reverse("grants:document-download", args=[assessed_application.uuid, document.uuid])
+    client = client_for(personas.decision_maker)
+    assert client.get(download).status_code == 404
+    services.application_mark(
+        application=assessed_application, actor=personas.officer, mark="recommended"
+    )
+    panel = services.panel_freeze(round=assessed_application.round, actor=personas.officer)
+    assert client.get(download).status_code == 200
+    page = client.get(
+        reverse("grants:panel-item-decide", args=[panel.uuid, panel.items.get().pk])
+    ).content.decode()
+    assert "Boxing and mentoring." in page
+    assert "76.25" in page and "82.50" in page
