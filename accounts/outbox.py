@@ -52,11 +52,13 @@ def outbox_relay(*, limit: int = 100) -> RelayResult:
     """Send unsent messages, each claimed under a skip-locked row lock so two relays never
     send the same one."""
     result = RelayResult()
+    failed_now: list[int] = []  # tried and failed in this run: left for the next one
     while result.sent + result.failed < limit:
         with transaction.atomic():
             message = (
                 OutboxMessage.objects.select_for_update(skip_locked=True)
                 .filter(sent_at__isnull=True, attempts__lt=10)
+                .exclude(pk__in=failed_now)
                 .order_by("created_at", "pk")
                 .first()
             )
@@ -72,6 +74,7 @@ def outbox_relay(*, limit: int = 100) -> RelayResult:
                 message.last_error = f"{type(error).__name__}: {error}"
                 message.save(update_fields=["attempts", "last_error"])
                 result.failed += 1
+                failed_now.append(message.pk)
                 continue
             message.sent_at = timezone.now()
             message.attempts += 1
