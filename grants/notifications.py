@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from email.utils import make_msgid
-from urllib.parse import urlparse
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
-
 from accounts import outbox
 from grants.models import Application, Award
-
-
-def _send(application: Application, *, subject: str, template: str, extra: dict) -> str:
-    recipients = sorted(application.organisation.memberships.values_list("user__email", flat=True))
-    message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
-    context = {
-        "application": application,
-        "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
-        "service_name": settings.SERVICE_NAME,
-        **extra,
-    }
-    EmailMessage(
-        subject=subject,
-        body=render_to_string(template, context),
-        to=recipients,
-        headers={"Message-ID": message_id},
-    ).send()
-    return message_id
+from grants.tasks import email_members
 
 
 def send_application_ineligible(application: Application) -> str:
-    return _send(
+    return email_members(
         application,
         subject=f"Your application {application.reference}: not eligible",
         template="grants/email/ineligible.txt",
@@ -42,7 +17,7 @@ def send_application_ineligible(application: Application) -> str:
 
 
 def send_application_declined(application: Application) -> str:
-    return _send(
+    return email_members(
         application,
         subject=f"Your application {application.reference}: decision",
         template="grants/email/declined.txt",
@@ -51,7 +26,7 @@ def send_application_declined(application: Application) -> str:
 
 
 def send_award_made(award: Award) -> str:
-    return _send(
+    return email_members(
         award.application,
         subject=f"Your application {award.application.reference} has been approved",
         template="grants/email/award_made.txt",

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from email.utils import make_msgid
+from urllib.parse import urlparse
+
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -25,18 +28,24 @@ def _recipients(application: Application) -> list[str]:
     )
 
 
-def _email_members(application: Application, *, subject: str, template: str) -> None:
+def email_members(
+    application: Application, *, subject: str, template: str, extra: dict | None = None
+) -> str:
+    """Email every member of the applicant organisation; return the message id."""
+    message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
     context = {
         "application": application,
         "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
         "service_name": settings.SERVICE_NAME,
+        **(extra or {}),
     }
-    send_mail(
+    EmailMessage(
         subject=subject,
-        message=render_to_string(template, context),
-        from_email=None,
-        recipient_list=_recipients(application),
-    )
+        body=render_to_string(template, context),
+        to=_recipients(application),
+        headers={"Message-ID": message_id},
+    ).send()
+    return message_id
 
 
 @shared_task(**RETRY)
@@ -47,7 +56,7 @@ def application_send_receipt(application_id: int) -> None:
     application = application_for_form(application_id)
     if application.reference is None:
         return
-    _email_members(
+    email_members(
         application,
         subject=f"Application {application.reference} received",
         template="grants/email/receipt.txt",
@@ -65,7 +74,7 @@ def application_send_reminder(application_id: int, milestone: str) -> None:
     claimed = ReminderSent.objects.filter(application_id=application_id, milestone=milestone)
     if application is None or not claimed.exists():
         return
-    _email_members(
+    email_members(
         application,
         subject=f"Reminder: finish your application to {application.round.fund.name}",
         template="grants/email/reminder.txt",

@@ -35,7 +35,7 @@ def test_queuing_twice_makes_one_message_and_relaying_twice_sends_once(db):
     assert OutboxMessage.objects.count() == 1
     assert outbox.outbox_relay().sent == 1
     assert outbox.outbox_relay().sent == 0
-    assert SENT == [user.pk]
+    assert [user.pk] == SENT
     message = OutboxMessage.objects.get()
     assert message.message_id == f"<{user.pk}@test>"
     assert message.content_type == ContentType.objects.get_for_model(User)
