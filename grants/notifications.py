@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from accounts import outbox
-from grants.models import Application, Award
+from grants.models import Application, Award, Letter
+from grants.services.letters import letter_send
 from grants.tasks import email_members
 
 
@@ -17,21 +18,11 @@ def send_application_ineligible(application: Application) -> str:
 
 
 def send_application_declined(application: Application) -> str:
-    return email_members(
-        application,
-        subject=f"Your application {application.reference}: decision",
-        template="grants/email/declined.txt",
-        extra={},
-    )
+    return letter_send(application=application, kind=Letter.Kind.DECLINE)
 
 
 def send_award_made(award: Award) -> str:
-    return email_members(
-        award.application,
-        subject=f"Your application {award.application.reference} has been approved",
-        template="grants/email/award_made.txt",
-        extra={"award": award},
-    )
+    return letter_send(application=award.application, kind=Letter.Kind.AWARD)
 
 
 def register() -> None:

@@ -53,6 +53,8 @@ urlpatterns = [
         views.application_copy,
         name="application-copy",
     ),
+    path("applications/<uuid:application_uuid>/letter/", views.letter, name="letter"),
+    path("applications/<uuid:application_uuid>/letter/pdf/", views.letter_pdf, name="letter-pdf"),
     path(
         "applications/<uuid:application_uuid>/<slug:section>/",
         views.application_section,

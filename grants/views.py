@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from accounts.forms import OrganisationForm
 from accounts.permissions import memberships_of
 from accounts.services import organisation_update
 from documents.formatting import clock_text
-from grants import selectors, services
+from grants import letters, selectors, services
 from grants.eligibility import QUESTIONS, EligibilityForm
 from grants.errors import IncompleteApplication
 from grants.forms import SECTION_FORMS, BudgetLineForm, CopyForm, DocumentForm, WithdrawForm
@@ -462,3 +463,51 @@ def application_copy(request, application_uuid):
         "grants/application_copy.html",
         {"application": source, "form": form, "has_rounds": rounds.exists()},
     )
+
+
+@login_required
+def letter(request, application_uuid):
+    """The decision letter as an accessible page, with a link to the PDF."""
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.view_application"
+    )
+    kind = services.letter_kind_for(application)
+    if kind is None:
+        raise Http404("No letter yet")
+    letter = services.letter_get_or_render(application=application, kind=kind)
+    award = selectors.award_for_application(application=application)
+    return render(
+        request,
+        "grants/letter.html",
+        {
+            "application": application,
+            "letter": letter,
+            "award": award,
+            "decided_on": award.decided_at if award else letter.created_at,
+            "accept_by": letters.accept_by(award) if award else None,
+            "standard_conditions": letters.STANDARD_CONDITIONS,
+            "contact": settings.LETTER_CONTACT,
+            "signatory": settings.LETTER_SIGNATORY,
+            "signatory_role": settings.LETTER_SIGNATORY_ROLE,
+        },
+    )
+
+
+@login_required
+def letter_pdf(request, application_uuid):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.view_application"
+    )
+    kind = services.letter_kind_for(application)
+    if kind is None:
+        raise Http404("No letter yet")
+    letter = services.letter_get_or_render(application=application, kind=kind)
+    response = FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=letter.filename,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -15,3 +15,9 @@ register.filter("clock", formatting.clock_text)
 def words(value: str) -> str:
     """A stored status like "in_assessment", as words: "in assessment"."""
     return str(value).replace("_", " ")
+
+
+@register.filter
+def money_pence(value) -> str:
+    """'£8,000.00': letters always show pence."""
+    return formatting.money(value, pence=True)

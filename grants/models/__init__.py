@@ -20,7 +20,13 @@ from grants.models.assessment import (
     Screening,
     ScreeningCheck,
 )
-from grants.models.awards import Award, PanelItem, PanelRecommendation, PaymentInstalment
+from grants.models.awards import (
+    Award,
+    Letter,
+    PanelItem,
+    PanelRecommendation,
+    PaymentInstalment,
+)
 
 __all__ = [
     "DEFAULT_SCREENING_CHECKS",
@@ -32,6 +38,7 @@ __all__ = [
     "BudgetLine",
     "Criterion",
     "Fund",
+    "Letter",
     "PanelItem",
     "PanelRecommendation",
     "PaymentInstalment",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import uuid
 
 from django.db import models
@@ -107,6 +109,22 @@ class Award(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def monitoring_due_dates(self) -> list[tuple[str, dt.date]]:
+        """The 6-month report (six months into the project) and the end-of-grant report
+        (one month after the planned end), as shown in the award letter."""
+        return [
+            ("6-month report", add_months(self.planned_start, 6)),
+            ("End-of-grant report", add_months(self.planned_end, 1)),
+        ]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day (31 August + 6 = 28 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
 
 class PaymentInstalment(models.Model):
     """A planned payment; a new award has one, the whole amount, paid up front."""
@@ -127,3 +145,37 @@ class PaymentInstalment(models.Model):
 
     def __str__(self) -> str:
         return f"Instalment {self.position}: £{self.amount} on {self.due_date}"
+
+
+def _letter_path(instance: Letter, filename: str) -> str:
+    return f"letters/{instance.application.uuid.hex}/{uuid.uuid4().hex}.pdf"
+
+
+class Letter(models.Model):
+    """A decision letter as sent: the PDF is rendered once, stored, and emailed once."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", "Offer of grant"
+        DECLINE = "decline", "Decision letter"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=_letter_path, max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["application", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="one_letter_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.application}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.application.reference}-{self.kind}-letter.pdf"

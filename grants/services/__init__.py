@@ -34,6 +34,7 @@ from grants.services.assessment import (
     criterion_remove,
     criterion_save,
 )
+from grants.services.letters import letter_get_or_render, letter_kind_for, letter_send
 from grants.services.panel import (
     BulkApproveResult,
     application_mark,
@@ -78,6 +79,9 @@ __all__ = [
     "document_remove",
     "document_upload",
     "fund_save",
+    "letter_get_or_render",
+    "letter_kind_for",
+    "letter_send",
     "panel_approve_recommended",
     "panel_freeze",
     "panel_item_approve",

@@ -1,0 +1,99 @@
+"""Decision letters: render once, store, email once with the PDF attached."""
+
+from __future__ import annotations
+
+from email.utils import make_msgid
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from grants import letters
+from grants.models import Application, Award, Letter
+
+KIND_FOR_STATUS = {
+    Application.Status.APPROVED: Letter.Kind.AWARD,
+    Application.Status.OFFERED: Letter.Kind.AWARD,
+    Application.Status.ACCEPTED: Letter.Kind.AWARD,
+    Application.Status.OFFER_DECLINED: Letter.Kind.AWARD,
+    Application.Status.ACTIVE: Letter.Kind.AWARD,
+    Application.Status.COMPLETED: Letter.Kind.AWARD,
+    Application.Status.DECLINED: Letter.Kind.DECLINE,
+}
+
+
+def _award_for(application: Application) -> Award:
+    return (
+        Award.objects.select_related(
+            "application__organisation", "application__round__fund", "plan", "primary_priority"
+        )
+        .prefetch_related("instalments", "outcomes")
+        .get(application=application)
+    )
+
+
+def _render(application: Application, kind: str) -> bytes:
+    if kind == Letter.Kind.AWARD:
+        return letters.award_letter(_award_for(application))
+    decided = (
+        application.panel_items.exclude(decided_at=None)
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    return letters.decline_letter(application, timezone.localdate(decided or timezone.now()))
+
+
+def letter_kind_for(application: Application) -> str | None:
+    return KIND_FOR_STATUS.get(application.status)
+
+
+@transaction.atomic
+def letter_get_or_render(*, application: Application, kind: str) -> Letter:
+    """The stored letter, rendering and storing it the first time it is asked for."""
+    existing = Letter.objects.select_for_update().filter(application=application, kind=kind).first()
+    if existing is not None:
+        return existing
+    content = _render(application, kind)
+    letter = Letter(application=application, kind=kind, size=len(content))
+    letter.file.save("letter.pdf", ContentFile(content), save=False)
+    letter.save()
+    return letter
+
+
+def letter_send(*, application: Application, kind: str) -> str:
+    """Email the letter to every member of the group, once; return the message id.
+
+    A letter already marked sent is not sent again (the outbox may retry a row whose send
+    went out but whose "sent" mark was lost)."""
+    letter = letter_get_or_render(application=application, kind=kind)
+    if letter.sent_at is not None:
+        return letter.message_id
+    application = Application.objects.select_related("organisation", "round__fund").get(
+        pk=application.pk
+    )
+    context = {
+        "application": application,
+        "letter": letter,
+        "award": getattr(application, "award", None),
+        "url": settings.SITE_URL + reverse("grants:letter", args=[application.uuid]),
+        "service_name": settings.SERVICE_NAME,
+    }
+    template = f"grants/email/letter_{kind}"
+    message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
+    email = EmailMultiAlternatives(
+        subject=f"{letter.get_kind_display()}: {application.reference}",
+        body=render_to_string(f"{template}.txt", context),
+        to=sorted(application.organisation.memberships.values_list("user__email", flat=True)),
+        headers={"Message-ID": message_id},
+    )
+    email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    with letter.file.open("rb") as stored:
+        email.attach(letter.filename, stored.read(), "application/pdf")
+    email.send()
+    Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now(), message_id=message_id)
+    return message_id
