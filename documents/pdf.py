@@ -6,9 +6,10 @@ ReportLab, embedded in every PDF, so the pound sign and accents render everywher
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -22,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    KeepTogether,
+    CondPageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -71,14 +72,23 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def text(value: str, style: str = "body") -> Paragraph:
-    """A paragraph of plain text: escaped, line breaks kept."""
-    return Paragraph(escape(value).replace("\n", "<br/>"), styles()[style])
+@lru_cache(maxsize=1024)
+def _parsed(markup: str, style: str) -> Paragraph:
+    return Paragraph(markup, styles()[style])
 
 
 def rich(markup: str, style: str = "body") -> Paragraph:
-    """A paragraph of ReportLab markup the caller built from escaped parts."""
-    return Paragraph(markup, styles()[style])
+    """A paragraph of ReportLab markup the caller built from escaped parts.
+
+    Parsing markup is most of a paragraph's cost and letters repeat their headings and
+    standard wording, so parsed paragraphs are cached and each use gets a shallow copy
+    (layout state lives on the copy)."""
+    return copy.copy(_parsed(markup, style))
+
+
+def text(value: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text: escaped, line breaks kept."""
+    return rich(escape(value).replace("\n", "<br/>"), style)
 
 
 def bullets(items: list[str]) -> list[Paragraph]:
@@ -86,17 +96,19 @@ def bullets(items: list[str]) -> list[Paragraph]:
 
 
 def key_values(rows: list[tuple[str, str]]) -> Table:
-    """A two-column table of labels and values."""
+    """A two-column table of labels and values (labels drawn as plain strings: faster)."""
     s = styles()
     table = Table(
-        [[Paragraph(escape(k), s["cell_bold"]), text(v, "cell")] for k, v in rows],
+        # Short values as plain strings; only long ones need a wrapping paragraph.
+        [[k, v if len(v) <= 55 else text(v, "cell")] for k, v in rows],
         colWidths=[55 * mm, None],
         hAlign="LEFT",
     )
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT),
+                ("FONT", (0, 0), (-1, -1), FONT, s["cell"].fontSize, s["cell"].leading),
+                ("FONT", (0, 0), (0, -1), FONT_BOLD, s["cell"].fontSize, s["cell"].leading),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6")),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -111,29 +123,25 @@ def key_values(rows: list[tuple[str, str]]) -> Table:
 def money_table(
     header: tuple[str, str], rows: list[tuple[str, str]], total: tuple[str, str] | None = None
 ) -> Table:
-    """A table with a right-aligned money column, e.g. a payment schedule."""
-    s = styles()
-    data = [
-        [Paragraph(escape(header[0]), s["cell_bold"]), Paragraph(escape(header[1]), s["cell_bold"])]
-    ]
-    data += [[text(a, "cell"), text(b, "cell")] for a, b in rows]
+    """A table with a right-aligned money column, e.g. a payment schedule (short cells:
+    plain strings, no paragraphs)."""
+    size = styles()["cell"].fontSize
+    data = [list(header), *[list(row) for row in rows]]
     if total:
-        data.append(
-            [
-                Paragraph(escape(total[0]), s["cell_bold"]),
-                Paragraph(escape(total[1]), s["cell_bold"]),
-            ]
-        )
+        data.append(list(total))
+    last = len(data) - 1
     table = Table(data, colWidths=[110 * mm, None], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT),
+                ("FONT", (0, 0), (-1, -1), FONT, size),
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, size),
+                *([("FONT", (0, last), (-1, last), FONT_BOLD, size)] if total else []),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6")),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
             ]
         )
     )
@@ -199,17 +207,15 @@ def address_block(letterhead: Letterhead, recipient: list[str], date_line: str) 
     return table
 
 
-def signature(name: str, role: str, organisation: str) -> KeepTogether:
-    return KeepTogether(
-        [
-            Spacer(1, 6 * mm),
-            text("Yours sincerely,"),
-            Spacer(1, 12 * mm),
-            rich(f"<b>{escape(name)}</b>"),
-            text(role),
-            text(organisation),
-        ]
-    )
+def signature(name: str, role: str, organisation: str) -> list:
+    """The sign-off, kept on one page (a conditional break is cheaper than KeepTogether)."""
+    return [
+        CondPageBreak(50 * mm),
+        Spacer(1, 6 * mm),
+        text("Yours sincerely,"),
+        Spacer(1, 12 * mm),
+        rich(f"<b>{escape(name)}</b><br/>{escape(role)}<br/>{escape(organisation)}"),
+    ]
 
 
 def render(story: list, *, letterhead: Letterhead, title: str, author: str) -> bytes:

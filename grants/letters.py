@@ -116,7 +116,7 @@ def award_letter(award: Award) -> bytes:
             "of the person signing for your organisation, your bank details and a recent bank "
             "statement. If we do not hear from you by then, the offer may be withdrawn."
         ),
-        pdf.signature(
+        *pdf.signature(
             settings.LETTER_SIGNATORY, settings.LETTER_SIGNATORY_ROLE, settings.ORGANISATION_NAME
         ),
     ]
@@ -150,7 +150,7 @@ def decline_letter(application: Application, decided_on: dt.date) -> bytes:
             f"the grants team ({', '.join(settings.LETTER_CONTACT)}). Local infrastructure organisations "
             "such as your council for voluntary service can also help with bids."
         ),
-        pdf.signature(
+        *pdf.signature(
             settings.LETTER_SIGNATORY, settings.LETTER_SIGNATORY_ROLE, settings.ORGANISATION_NAME
         ),
     ]
