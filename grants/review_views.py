@@ -405,3 +405,28 @@ def round_results(request, round_uuid):
             "panels": selectors.panels_for_round(round=round),
         },
     )
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def round_letters(request, round_uuid):
+    """Decision letters for the round: sent, pending or failed; send all; retry failures."""
+    round = _round(round_uuid)
+    if request.method == "POST":
+        if "retry" in request.POST:
+            count = services.letters_retry_failed(round=round, actor=request.user)
+            messages.success(request, f"{count} failed letter{pluralize(count)} sent again.")
+        else:
+            count = services.letters_send_for_round(round=round, actor=request.user)
+            messages.success(request, f"{count} letter{pluralize(count)} queued to send.")
+        return redirect("grants:staff-round-letters", round.uuid)
+    letters = selectors.letter_messages_for_round(round=round)
+    counts = {
+        state: sum(1 for m in letters if m.state == state)
+        for state in ("sent", "pending", "failed")
+    }
+    return render(
+        request,
+        "grants/staff_round_letters.html",
+        {"round": round, "letters": letters, "counts": counts},
+    )

@@ -482,3 +482,38 @@ def document_for_download(*, user, application_uuid, document_uuid):
     if document is None or not can(user, "grants.read_documents", document.application):
         return None
     return document
+
+
+def letter_messages_for_round(*, round: Round):
+    """The outbox rows of the round's decision letters, each with `state` (sent, pending or
+    failed) and `application` set; the first failure counts as failed until it is sent."""
+    from accounts.models import OutboxMessage
+    from grants.models import Award
+
+    types = ContentType.objects.get_for_models(Application, Award)
+    awards = dict(
+        Award.objects.filter(application__round=round).values_list("pk", "application_id")
+    )
+    applications = {
+        a.pk: a
+        for a in Application.objects.filter(round=round, submitted_at__isnull=False)
+        .select_related("organisation")
+        .only("pk", "uuid", "reference", "status", "organisation__name")
+    }
+    messages = list(
+        OutboxMessage.objects.filter(
+            Q(kind="grants.award_made", content_type=types[Award], object_id__in=list(awards))
+            | Q(
+                kind="grants.application_declined",
+                content_type=types[Application],
+                object_id__in=list(applications),
+            )
+        ).order_by("created_at", "pk")
+    )
+    for message in messages:
+        application_id = (
+            awards[message.object_id] if message.kind == "grants.award_made" else message.object_id
+        )
+        message.application = applications[application_id]
+        message.state = "sent" if message.sent_at else ("failed" if message.attempts else "pending")
+    return sorted(messages, key=lambda m: m.application.reference)

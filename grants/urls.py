@@ -117,6 +117,11 @@ urlpatterns = [
         name="staff-round-freeze",
     ),
     path(
+        "staff/rounds/<uuid:round_uuid>/letters/",
+        review_views.round_letters,
+        name="staff-round-letters",
+    ),
+    path(
         "staff/rounds/<uuid:round_uuid>/summary/",
         review_views.round_results,
         name="staff-round-summary",

@@ -34,7 +34,13 @@ from grants.services.assessment import (
     criterion_remove,
     criterion_save,
 )
-from grants.services.letters import letter_get_or_render, letter_kind_for, letter_send
+from grants.services.letters import (
+    letter_get_or_render,
+    letter_kind_for,
+    letter_send,
+    letters_retry_failed,
+    letters_send_for_round,
+)
 from grants.services.panel import (
     BulkApproveResult,
     application_mark,
@@ -82,6 +88,8 @@ __all__ = [
     "letter_get_or_render",
     "letter_kind_for",
     "letter_send",
+    "letters_retry_failed",
+    "letters_send_for_round",
     "panel_approve_recommended",
     "panel_freeze",
     "panel_item_approve",

@@ -97,3 +97,42 @@ def letter_send(*, application: Application, kind: str) -> str:
     email.send()
     Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now(), message_id=message_id)
     return message_id
+
+
+def _letter_messages(round) -> list[tuple[str, object]]:
+    """(outbox kind, object) for every decided bid in the round that gets a letter."""
+    awards = Award.objects.filter(application__round=round)
+    declined = Application.objects.filter(round=round, status=Application.Status.DECLINED)
+    return [("grants.award_made", award) for award in awards] + [
+        ("grants.application_declined", application) for application in declined
+    ]
+
+
+@transaction.atomic
+def letters_send_for_round(*, round, actor) -> int:
+    """Queue a letter for every decided bid in the round (once each); return how many
+    were newly queued. Letters already queued or sent are left alone."""
+    from accounts.models import OutboxMessage
+    from accounts.outbox import outbox_enqueue
+    from grants.services.screening import _require_officer
+
+    _require_officer(actor)
+    before = OutboxMessage.objects.count()
+    for kind, obj in _letter_messages(round):
+        outbox_enqueue(kind=kind, obj=obj)
+    return OutboxMessage.objects.count() - before
+
+
+@transaction.atomic
+def letters_retry_failed(*, round, actor) -> int:
+    """Give failed letters in the round a fresh set of attempts; the relay sends them."""
+    from accounts.models import OutboxMessage
+    from accounts.tasks import outbox_relay_task
+    from grants.selectors import letter_messages_for_round
+    from grants.services.screening import _require_officer
+
+    _require_officer(actor)
+    failed = [m.pk for m in letter_messages_for_round(round=round) if m.state == "failed"]
+    OutboxMessage.objects.filter(pk__in=failed).update(attempts=0, last_error="")
+    transaction.on_commit(outbox_relay_task.delay)
+    return len(failed)

@@ -163,3 +163,64 @@ def test_there_is_no_letter_before_a_decision(scoring_round, personas, client_fo
     application = submitted_application(scoring_round, personas.org_a, personas.applicant_a)
     client = client_for(personas.applicant_a)
     assert client.get(reverse("grants:letter", args=[application.uuid])).status_code == 404
+
+
+# The officers' letters page: progress, send all, retry failures.
+
+
+def test_officers_see_each_letter_sent_pending_or_failed_and_retry_failures(
+    award, client_for, personas, mailoutbox, monkeypatch
+):
+    from accounts import outbox
+
+    def down(obj):
+        raise OSError("SMTP server refused the connection")
+
+    monkeypatch.setitem(outbox._SENDERS, "grants.award_made", down)
+    outbox_relay()
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-letters", args=[award.application.round.uuid])
+    page = client.get(url).content.decode()
+    assert "<strong>0</strong> sent" in page and "<strong>1</strong> failed" in page
+    assert "SMTP server refused the connection" in page
+    monkeypatch.undo()
+    response = client.post(url, {"retry": "1"})
+    assert response.status_code == 302
+    outbox_relay()
+    page = client.get(url).content.decode()
+    assert "<strong>1</strong> sent" in page and "<strong>0</strong> failed" in page
+    assert len(mailoutbox) == 1
+
+
+def test_send_all_queues_missing_letters_once_and_never_resends(
+    award, client_for, personas, mailoutbox
+):
+    from accounts.models import OutboxMessage
+
+    OutboxMessage.objects.all().delete()  # as if decided before letters were queued
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-letters", args=[award.application.round.uuid])
+    client.post(url, {"send": "1"})
+    client.post(url, {"send": "1"})
+    assert OutboxMessage.objects.count() == 1
+    outbox_relay()
+    outbox_relay()
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("who", ["assessor", "decision_maker", "applicant_a", "commissioner"])
+def test_only_officers_reach_the_letters_page(award, client_for, personas, who):
+    client = client_for(personas.get(who))
+    url = reverse("grants:staff-round-letters", args=[award.application.round.uuid])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"send": "1"}).status_code == 403
+
+
+def test_the_letters_page_queries_do_not_grow_with_letters(
+    award, client_for, personas, django_assert_max_num_queries
+):
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-letters", args=[award.application.round.uuid])
+    # session, user, roles, round (+fund, plan), content types, awards, bids, outbox rows.
+    with django_assert_max_num_queries(9):
+        assert client.get(url).status_code == 200
