@@ -36,8 +36,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Safer Communities Grants")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "West Yorkshire Mayor: Policing and Crime")
 # The letterhead on award and decline letters: address lines separated by "|".
-LETTER_ADDRESS = os.environ.get(
-    "LETTER_ADDRESS", "Wellington House|40-50 Wellington Street|Leeds|LS1 2DE"
+LETTER_ADDRESS = (
+    os.environ.get("LETTER_ADDRESS") or "Wellington House|40-50 Wellington Street|Leeds|LS1 2DE"
 ).split("|")
 LETTER_CONTACT = os.environ.get("LETTER_CONTACT", "grants@westyorks-ca.gov.uk|0113 251 7272").split(
     "|"
