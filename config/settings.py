@@ -39,12 +39,12 @@ ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "West Yorkshire Mayor: P
 LETTER_ADDRESS = (
     os.environ.get("LETTER_ADDRESS") or "Wellington House|40-50 Wellington Street|Leeds|LS1 2DE"
 ).split("|")
-LETTER_CONTACT = os.environ.get("LETTER_CONTACT", "grants@westyorks-ca.gov.uk|0113 251 7272").split(
-    "|"
-)
-LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "Alison Lowe OBE")
-LETTER_SIGNATORY_ROLE = os.environ.get(
-    "LETTER_SIGNATORY_ROLE", "Deputy Mayor for Policing and Crime"
+LETTER_CONTACT = (
+    os.environ.get("LETTER_CONTACT") or "grants@westyorks-ca.gov.uk|0113 251 7272"
+).split("|")
+LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY") or "Alison Lowe OBE"
+LETTER_SIGNATORY_ROLE = (
+    os.environ.get("LETTER_SIGNATORY_ROLE") or "Deputy Mayor for Policing and Crime"
 )
 PHASE = os.environ.get("PHASE", "Beta")
 
