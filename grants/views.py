@@ -465,16 +465,21 @@ def application_copy(request, application_uuid):
     )
 
 
-@login_required
-def letter(request, application_uuid):
-    """The decision letter as an accessible page, with a link to the PDF."""
+def _decided_letter(request, application_uuid):
+    """The bid (if the user may see it) and its decision letter; 404 before a decision."""
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.view_application"
     )
     kind = services.letter_kind_for(application)
     if kind is None:
         raise Http404("No letter yet")
-    letter = services.letter_get_or_render(application=application, kind=kind)
+    return application, services.letter_get_or_render(application=application, kind=kind)
+
+
+@login_required
+def letter(request, application_uuid):
+    """The decision letter as an accessible page, with a link to the PDF."""
+    application, letter = _decided_letter(request, application_uuid)
     award = selectors.award_for_application(application=application)
     return render(
         request,
@@ -495,13 +500,7 @@ def letter(request, application_uuid):
 
 @login_required
 def letter_pdf(request, application_uuid):
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.view_application"
-    )
-    kind = services.letter_kind_for(application)
-    if kind is None:
-        raise Http404("No letter yet")
-    letter = services.letter_get_or_render(application=application, kind=kind)
+    _, letter = _decided_letter(request, application_uuid)
     response = FileResponse(
         letter.file.open("rb"),
         as_attachment=True,
