@@ -344,6 +344,7 @@ def round_ranking(request, round_uuid):
             "tie_break_rule": scoring.TIE_BREAK_RULE,
             "waiting": waiting,
             "query": request.GET.urlencode(),
+            "unsaved": request.session.pop("unsaved_mark", None),
         },
     )
 
@@ -365,10 +366,17 @@ def _mark(request, round):
             recommended_amount=data.get("recommended_amount"),
             note=data.get("note", ""),
         )
-    except ValidationError as error:
-        messages.error(request, f"{application.reference}: {' '.join(error.messages)}")
-    except ApplicationError as refusal:
-        messages.error(request, f"{application.reference}: {refusal.message}")
+    except (ValidationError, ApplicationError) as problem:
+        words = (
+            problem.message if isinstance(problem, ApplicationError) else " ".join(problem.messages)
+        )
+        messages.error(request, f"{application.reference}: {words}")
+        # Keep what was typed: the row shows it again, next to the error.
+        request.session["unsaved_mark"] = {
+            "application": str(application.uuid),
+            "mark": data.get("mark", ""),
+            "recommended_amount": request.POST.get("recommended_amount", "")[:20],
+        }
     else:
         messages.success(request, f"{application.reference} marked.")
     query = request.POST.get("query", "")

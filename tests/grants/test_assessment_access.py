@@ -294,3 +294,23 @@ def test_a_decision_maker_reads_a_bid_and_its_documents_only_once_it_is_on_a_pan
     ).content.decode()
     assert "Boxing and mentoring." in page
     assert "76.25" in page and "82.50" in page
+
+
+def test_a_refused_mark_keeps_what_the_officer_typed(assessed_application, client_for, personas):
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid])
+    response = client.post(
+        url,
+        {
+            "application": assessed_application.uuid,
+            "mark": "reserve",
+            "recommended_amount": "9,999",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "cannot be more than the £6,000 requested" in page
+    assert 'value="9,999"' in page
+    assert '<option value="reserve" selected>' in page
+    # Only once: a fresh visit shows what is saved.
+    assert 'value="9,999"' not in client.get(url).content.decode()
