@@ -50,10 +50,16 @@ def _celery_in_process(request):
     """Run tasks in the test's own process; tests marked needs_redis use the real broker."""
     from config.celery import app
 
+    from celery._state import _set_task_join_will_block
+
     before = app.conf.task_always_eager
     app.conf.task_always_eager = "needs_redis" not in request.keywords
     yield
     app.conf.task_always_eager = before
+    # Celery keeps "inside a task" in one process-wide flag. When a live-server thread and
+    # the test thread both run eager tasks at once, their save-and-restore can interleave
+    # and leave it set, and every later result.get() then raises. Start each test clear.
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
