@@ -48,9 +48,9 @@ def pytest_runtest_setup(item):
 @pytest.fixture(autouse=True)
 def _celery_in_process(request):
     """Run tasks in the test's own process; tests marked needs_redis use the real broker."""
-    from config.celery import app
-
     from celery._state import _set_task_join_will_block
+
+    from config.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = "needs_redis" not in request.keywords
