@@ -99,7 +99,7 @@ def panel_item_decide(request, panel_uuid, item_id):
             "item": item,
             "form": form,
             "application": application,
-            "submitted_assessments": [a for a in assessments if a.status == "submitted"],
+            "submitted_assessments": selectors.submitted_only(assessments),
             "criteria": list(application.round.criteria.all()),
         },
     )

@@ -30,6 +30,7 @@ from grants.review_forms import (
     ScreeningForm,
     apply_errors,
 )
+from grants.views import posted_id
 from outcomes.models import Priority
 
 RUNS = "grants.run_assessment"
@@ -80,9 +81,7 @@ def application_review(request, application_uuid):
         {
             "application": application,
             "assessments": assessments,
-            "submitted_assessments": [
-                a for a in assessments if a.status == Assessment.Status.SUBMITTED
-            ],
+            "submitted_assessments": selectors.submitted_only(assessments),
             "criteria": list(application.round.criteria.all()),
             "assign_form": AssignForm(),
             "timeline": selectors.timeline_for_application(application=application),
@@ -217,7 +216,7 @@ def round_checks(request, round_uuid):
     round = _round(round_uuid)
     if request.method == "POST" and "remove" in request.POST:
         services.screening_check_remove(
-            round=round, actor=request.user, check_id=int(request.POST["remove"] or 0)
+            round=round, actor=request.user, check_id=posted_id(request, "remove")
         )
         messages.success(request, "Check removed.")
         return redirect("grants:staff-round-checks", round.uuid)
@@ -332,7 +331,7 @@ def round_ranking(request, round_uuid):
         priority_id=chosen["priority"].pk if chosen.get("priority") else None,
     )
     # Freezing takes every assessed bid in the round, whatever the filters show.
-    waiting = Application.objects.filter(round=round, status=Application.Status.ASSESSED).count()
+    waiting = selectors.assessed_waiting_count(round=round)
     return render(
         request,
         "grants/staff_round_ranking.html",
@@ -429,10 +428,7 @@ def round_letters(request, round_uuid):
             messages.success(request, f"{count} letter{pluralize(count)} queued to send.")
         return redirect("grants:staff-round-letters", round.uuid)
     letters = selectors.letter_messages_for_round(round=round)
-    counts = {
-        state: sum(1 for m in letters if m.state == state)
-        for state in ("sent", "pending", "failed")
-    }
+    counts = selectors.letter_counts(letters)
     return render(
         request,
         "grants/staff_round_letters.html",

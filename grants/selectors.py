@@ -517,3 +517,20 @@ def letter_messages_for_round(*, round: Round):
         message.application = applications[application_id]
         message.state = "sent" if message.sent_at else ("failed" if message.attempts else "pending")
     return sorted(messages, key=lambda m: m.application.reference)
+
+
+def assessed_waiting_count(*, round: Round) -> int:
+    """Assessed bids a freeze would put on the panel list, whatever the page's filters."""
+    return Application.objects.filter(round=round, status=Application.Status.ASSESSED).count()
+
+
+def submitted_only(assessments) -> list[Assessment]:
+    """The submitted ones of already-loaded assessments (no query)."""
+    return [a for a in assessments if a.status == Assessment.Status.SUBMITTED]
+
+
+def letter_counts(messages) -> dict[str, int]:
+    return {
+        state: sum(1 for m in messages if m.state == state)
+        for state in ("sent", "pending", "failed")
+    }

@@ -272,7 +272,7 @@ def application_budget(request, application_uuid):
     if request.method == "POST":
         if "remove" in request.POST:
             services.budget_line_remove(
-                application=application, actor=request.user, line_id=int(request.POST["remove"])
+                application=application, actor=request.user, line_id=posted_id(request, "remove")
             )
             return redirect("grants:application-budget", application.uuid)
         if form.is_valid():
@@ -463,6 +463,14 @@ def application_copy(request, application_uuid):
         "grants/application_copy.html",
         {"application": source, "form": form, "has_rounds": rounds.exists()},
     )
+
+
+def posted_id(request, name: str) -> int:
+    """An integer id from a POSTed button value; anything else is a missing row (404)."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404("No such row")
+    return int(value)
 
 
 def _decided_letter(request, application_uuid):

@@ -314,3 +314,85 @@ def test_a_refused_mark_keeps_what_the_officer_typed(assessed_application, clien
     assert '<option value="reserve" selected>' in page
     # Only once: a fresh visit shows what is saved.
     assert 'value="9,999"' not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("who", [n for n in PERSONA_NAMES if n not in OFFICERS | {"anonymous"}])
+def test_outsiders_cannot_change_assessors_checks_criteria_schedules_or_letters(
+    decided, client_for, personas, who
+):
+    application, assessment, _, award = decided
+    round = application.round
+    check = round.screening_checks.first()
+    criterion = round.criteria.first()
+    client = client_for(personas.get(who))
+    posts = [
+        (reverse("grants:staff-assessment-remove", args=[application.uuid, assessment.uuid]), {}),
+        (
+            reverse("grants:staff-assessment-reopen", args=[application.uuid, assessment.uuid]),
+            {"reason": "x"},
+        ),
+        (reverse("grants:staff-round-checks", args=[round.uuid]), {"remove": check.pk}),
+        (reverse("grants:staff-round-checks", args=[round.uuid]), {"question": "New"}),
+        (
+            reverse("grants:staff-criterion-edit", args=[round.uuid, criterion.pk]),
+            {"remove": "1"},
+        ),
+        (
+            reverse("grants:staff-round-assign", args=[round.uuid]),
+            {"assessors": [personas.assessor.pk], "per_application": 3},
+        ),
+        (
+            reverse("grants:award-schedule", args=[award.uuid]),
+            {"payment-TOTAL_FORMS": "0", "payment-INITIAL_FORMS": "0"},
+        ),
+        (reverse("grants:staff-round-letters", args=[round.uuid]), {"send": "1"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+    assert round.screening_checks.filter(pk=check.pk).exists()
+    assert round.criteria.filter(pk=criterion.pk).exists()
+    assert award.instalments.count() == 1
+
+
+def test_a_junk_remove_value_is_not_found_rather_than_an_error(decided, client_for, personas):
+    application = decided[0]
+    response = client_for(personas.officer).post(
+        reverse("grants:staff-round-checks", args=[application.round.uuid]), {"remove": "abc"}
+    )
+    assert response.status_code == 404
+    assert application.round.screening_checks.count() == 6
+
+
+@pytest.mark.parametrize("assessors", [2, 8])
+def test_the_officers_bid_page_and_assign_page_do_not_grow_with_assessors(
+    scoring_round, personas, client_for, django_assert_max_num_queries, assessors
+):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    application = screen_eligible(
+        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
+        personas.officer,
+    )
+    for _ in range(assessors):
+        assessor = UserFactory(roles=[Role.ASSESSOR])
+        score_all(
+            services.assessment_assign(
+                application=application, assessor=assessor, actor=personas.officer
+            ),
+            [3, 3, 3, 3],
+        )
+    client = client_for(personas.officer)
+    # session, user, roles, the bid (+round, fund, plan, organisation, district, pot,
+    # priority, moderator, screening, award), districts, outcomes, themes, budget lines,
+    # documents, assessments (+assessor), their scores (+criterion), criteria, content
+    # types, the timeline (+actor, content type), assessor choices.
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("grants:staff-application", args=[application.uuid]))
+    assert response.status_code == 200
+    # session, user, roles, round, assessors for the form, workload.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("grants:staff-round-assign", args=[scoring_round.uuid]))
+    assert response.status_code == 200
