@@ -230,6 +230,8 @@ class OutboxMessage(models.Model):
     object_id = models.PositiveBigIntegerField()
     period = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the relay last handed it to a send task; redispatched if still unsent later.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

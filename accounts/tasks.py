@@ -39,7 +39,15 @@ def invitation_send(invitation_id: int) -> None:
 
 @shared_task(name="accounts.outbox_relay")
 def outbox_relay_task() -> int:
-    """Send what the outbox holds; safe to run at any time and in parallel."""
+    """Hand what the outbox holds to send tasks; safe to run at any time and in parallel."""
     from accounts.outbox import outbox_relay
 
-    return outbox_relay().sent
+    return outbox_relay().dispatched
+
+
+@shared_task(name="accounts.outbox_send")
+def outbox_send_task(message_pk: int) -> str:
+    """Send one outbox message, once (see accounts.outbox.outbox_send)."""
+    from accounts.outbox import outbox_send
+
+    return outbox_send(message_pk)

@@ -167,6 +167,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 3
 CELERY_TIMEZONE = "Europe/London"
+# An outbox message handed to a worker but still unsent this long after (the worker died,
+# the broker lost the task) is handed out again by the relay.
+OUTBOX_REDISPATCH_AFTER = int(os.environ.get("OUTBOX_REDISPATCH_AFTER", 600))
 
 # Email: console by default; EMAIL_URL (smtp+tls://user:pass@host:587) for real mail.
 if os.environ.get("EMAIL_URL"):
@@ -183,6 +186,14 @@ if os.environ.get("EMAIL_URL"):
                 "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
                 "timeout": 10,
             },
+        }
+    }
+elif os.environ.get("EMAIL_FILE_PATH"):
+    # Each message written to a file in this folder (staging, and the reliability tests).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
         }
     }
 else:

@@ -8,7 +8,7 @@ from grants.services.letters import letter_send
 from grants.tasks import email_members
 
 
-def send_application_ineligible(application: Application) -> str:
+def send_application_ineligible(application: Application, period: str = "") -> str:
     return email_members(
         application,
         subject=f"Your application {application.reference}: not eligible",
@@ -17,11 +17,11 @@ def send_application_ineligible(application: Application) -> str:
     )
 
 
-def send_application_declined(application: Application) -> str:
+def send_application_declined(application: Application, period: str = "") -> str:
     return letter_send(application=application, kind=Letter.Kind.DECLINE)
 
 
-def send_award_made(award: Award) -> str:
+def send_award_made(award: Award, period: str = "") -> str:
     return letter_send(application=award.application, kind=Letter.Kind.AWARD)
 
 

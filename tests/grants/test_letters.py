@@ -173,7 +173,7 @@ def test_officers_see_each_letter_sent_pending_or_failed_and_retry_failures(
 ):
     from accounts import outbox
 
-    def down(obj):
+    def down(obj, period):
         raise OSError("SMTP server refused the connection")
 
     monkeypatch.setitem(outbox._SENDERS, "grants.award_made", down)
