@@ -16,7 +16,9 @@ app.autodiscover_tasks()
 # One regular task per job finds what is due, rather than long countdowns that a broker
 # restart or a visibility timeout could lose or repeat. Filled in as workflows arrive.
 app.conf.beat_schedule = {
-    "grants-draft-reminders": {
+    # Draft deadlines, monitoring reports (due in 14 days, today, overdue weekly) and
+    # assessors three days before the assessment deadline.
+    "grants-daily-reminders": {
         "task": "grants.tasks.reminders_daily",
         "schedule": crontab(hour=8, minute=0),
     },

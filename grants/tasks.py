@@ -83,5 +83,14 @@ def application_send_reminder(application_id: int, milestone: str) -> None:
 
 @shared_task
 def reminders_daily() -> dict:
-    result = services.reminders_send_due()
-    return {"sent": result.sent, "skipped": result.skipped}
+    """Draft deadline reminders, then monitoring and assessor reminders (via the outbox)."""
+    from grants.services.reminders import reminders_queue_due
+
+    drafts = services.reminders_send_due()
+    due = reminders_queue_due()
+    return {
+        "drafts_sent": drafts.sent,
+        "drafts_skipped": drafts.skipped,
+        "monitoring": due.monitoring,
+        "assessors": due.assessors,
+    }

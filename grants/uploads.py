@@ -17,6 +17,25 @@ PDF, DOCX, JPEG, PNG = (
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", JPEG: "jpg", PNG: "png"}
 
 
+def checked_content_type(uploaded) -> str:
+    """The accepted type of an upload, or UploadRefused saying in plain words what is wrong."""
+    from grants.errors import UploadRefused
+
+    if uploaded.size > MAX_UPLOAD_BYTES:
+        raise UploadRefused(
+            f"“{uploaded.name}” is {uploaded.size / 1024 / 1024:.1f} MB: each file must be 10 MB or smaller."
+        )
+    if uploaded.size == 0:
+        raise UploadRefused(f"“{uploaded.name}” is empty.")
+    content_type = sniff_content_type(uploaded)
+    if content_type is None:
+        raise UploadRefused(
+            f"“{uploaded.name}” is not {ALLOWED_DESCRIPTION}. We check what a file "
+            "contains, not just its name: save it as one of those types and try again."
+        )
+    return content_type
+
+
 def sniff_content_type(uploaded) -> str | None:
     """The file's real type if it is one we accept, else None."""
     uploaded.seek(0)

@@ -22,23 +22,38 @@ from grants.models.assessment import (
 )
 from grants.models.awards import (
     Award,
+    BankDetails,
     Letter,
     PanelItem,
     PanelRecommendation,
     PaymentInstalment,
 )
+from grants.models.monitoring import (
+    BENEFICIARY_GROUPS,
+    VARIANCE_LIMIT,
+    MonitoringEvidence,
+    MonitoringReport,
+    OutcomeProgress,
+    SpendLine,
+)
 
 __all__ = [
+    "BENEFICIARY_GROUPS",
     "DEFAULT_SCREENING_CHECKS",
     "MONEY",
+    "VARIANCE_LIMIT",
     "Application",
     "ApplicationDocument",
     "Assessment",
     "Award",
+    "BankDetails",
     "BudgetLine",
     "Criterion",
     "Fund",
     "Letter",
+    "MonitoringEvidence",
+    "MonitoringReport",
+    "OutcomeProgress",
     "PanelItem",
     "PanelRecommendation",
     "PaymentInstalment",
@@ -49,4 +64,5 @@ __all__ = [
     "Score",
     "Screening",
     "ScreeningCheck",
+    "SpendLine",
 ]

@@ -82,6 +82,13 @@ class Round(models.Model):
         help_text="Flag a bid when its assessors' weighted scores differ by more than this many points (out of 100)",
     )
 
+    # Assessors are reminded of unsubmitted assessments three days before this date.
+    assessment_deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date assessors must submit their scores by",
+    )
+
     objects = RoundQuerySet.as_manager()
 
     class Meta:
@@ -180,7 +187,8 @@ class Application(models.Model):
         Status.RECOMMENDED: {Status.APPROVED, Status.DECLINED, Status.WITHDRAWN},
         Status.RESERVE: {Status.APPROVED, Status.DECLINED, Status.WITHDRAWN},
         Status.NOT_RECOMMENDED: {Status.APPROVED, Status.DECLINED, Status.WITHDRAWN},
-        Status.APPROVED: {Status.OFFERED},
+        # Offered once the award letter is sent; the group may accept before the email lands.
+        Status.APPROVED: {Status.OFFERED, Status.ACCEPTED, Status.OFFER_DECLINED},
         Status.DECLINED: set(),
         Status.OFFERED: {Status.ACCEPTED, Status.OFFER_DECLINED},
         Status.ACCEPTED: {Status.ACTIVE},

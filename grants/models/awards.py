@@ -94,6 +94,21 @@ class Award(models.Model):
     themes = models.ManyToManyField(Theme, blank=True, related_name="awards")
     decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     decided_at = models.DateTimeField()
+    # Acceptance, online by a named signatory of the group.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signatory_name = models.CharField(max_length=150, blank=True)
+    signatory_position = models.CharField(max_length=150, blank=True)
+    terms_accepted = models.BooleanField(default=False)
+    # Supplier details for the finance system: who is paid and where remittances go.
+    supplier_name = models.CharField(max_length=200, blank=True)
+    supplier_address = models.TextField(max_length=500, blank=True)
+    supplier_email = models.EmailField(blank=True)
+    # Declining the offer frees the money back to the pot.
+    offer_declined_at = models.DateTimeField(null=True, blank=True)
+    offer_declined_reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
@@ -108,6 +123,10 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
 
     @property
     def monitoring_due_dates(self) -> list[tuple[str, dt.date]]:
@@ -127,12 +146,22 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 class PaymentInstalment(models.Model):
-    """A planned payment; a new award has one, the whole amount, paid up front."""
+    """A planned payment; a new award has one, the whole amount, paid up front.
+
+    Finance records it paid with the date, the amount actually paid and the payment
+    reference; the amounts paid on an award never add up to more than the award."""
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="instalments")
     position = models.PositiveSmallIntegerField()
     due_date = models.DateField()
     amount = models.DecimalField(**MONEY)
+    paid_on = models.DateField(null=True, blank=True)
+    paid_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    payment_reference = models.CharField(max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["award", "position"]
@@ -141,10 +170,77 @@ class PaymentInstalment(models.Model):
             models.UniqueConstraint(
                 fields=["award", "position"], name="instalment_position_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__isnull=True) | Q(paid_amount__gt=0),
+                name="instalment_paid_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True, paid_amount__isnull=True)
+                | Q(paid_on__isnull=False, paid_amount__isnull=False),
+                name="instalment_paid_date_and_amount_together",
+            ),
         ]
+        indexes = [models.Index(fields=["paid_on", "due_date"])]
 
     def __str__(self) -> str:
         return f"Instalment {self.position}: £{self.amount} on {self.due_date}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None
+
+
+def _bank_evidence_path(instance: BankDetails, filename: str) -> str:
+    return f"bank/{instance.award.uuid.hex}/{uuid.uuid4().hex}"
+
+
+class BankDetails(models.Model):
+    """Where a grant is paid, with evidence (a statement or paying-in slip in the group's
+    name). A second person checks them: the verifier can never be the one who entered them.
+
+    The newest row is the award's current details; earlier rows are kept as history."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be checked"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="bank_details")
+    account_name = models.CharField(max_length=140)
+    sort_code = models.CharField(max_length=6)
+    account_number = models.CharField(max_length=8)
+    evidence = models.FileField(upload_to=_bank_evidence_path, max_length=200)
+    evidence_name = models.CharField(max_length=200)
+    evidence_type = models.CharField(max_length=100)
+    evidence_size = models.PositiveIntegerField()
+    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    checked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["award", "-entered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(checked_by=F("entered_by")), name="bank_details_checked_by_another"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bank details for {self.award} ({self.get_status_display()})"
+
+    @property
+    def sort_code_display(self) -> str:
+        return "-".join(self.sort_code[i : i + 2] for i in (0, 2, 4))
+
+    @property
+    def account_number_masked(self) -> str:
+        return "••••" + self.account_number[-4:]
 
 
 def _letter_path(instance: Letter, filename: str) -> str:

@@ -146,18 +146,7 @@ def document_upload(
     """Store a file privately under a random name, if its content is an accepted type."""
     application = _lock(application)
     _require_draft(application)
-    if uploaded.size > uploads.MAX_UPLOAD_BYTES:
-        raise UploadRefused(
-            f"“{uploaded.name}” is {uploaded.size / 1024 / 1024:.1f} MB: each file must be 10 MB or smaller."
-        )
-    if uploaded.size == 0:
-        raise UploadRefused(f"“{uploaded.name}” is empty.")
-    content_type = uploads.sniff_content_type(uploaded)
-    if content_type is None:
-        raise UploadRefused(
-            f"“{uploaded.name}” is not {uploads.ALLOWED_DESCRIPTION}. We check what a file "
-            "contains, not just its name: save it as one of those types and try again."
-        )
+    content_type = uploads.checked_content_type(uploaded)
     if application.documents.count() >= uploads.MAX_DOCUMENTS_PER_APPLICATION:
         raise UploadRefused(
             f"You can upload up to {uploads.MAX_DOCUMENTS_PER_APPLICATION} files: remove one first."

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.workflow import transition
 from grants import letters
 from grants.models import Application, Award, Letter
 
@@ -95,7 +96,13 @@ def letter_send(*, application: Application, kind: str) -> str:
     with letter.file.open("rb") as stored:
         email.attach(letter.filename, stored.read(), "application/pdf")
     email.send()
-    Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now(), message_id=message_id)
+    with transaction.atomic():
+        Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now(), message_id=message_id)
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if kind == Letter.Kind.AWARD and locked.status == Application.Status.APPROVED:
+            transition(
+                locked, to_status=Application.Status.OFFERED, actor=None, reason="Award letter sent"
+            )
     return message_id
 
 

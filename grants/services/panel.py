@@ -314,6 +314,10 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
     """Replace the award's payment schedule; the instalments must add up to the award."""
     _require_officer(actor)
     award = Award.objects.select_for_update().get(pk=award.pk)
+    if award.instalments.filter(paid_on__isnull=False).exists():
+        raise NotAllowed("A payment has already been made on this grant, so its schedule is fixed.")
+    if award.offer_declined_at is not None:
+        raise NotAllowed("The group declined this grant, so nothing will be paid.")
     if not instalments:
         raise ValidationError("Add at least one payment.")
     dates = [i.due_date for i in instalments]

@@ -90,7 +90,9 @@ def test_approval_makes_an_award_aligned_to_the_plan_with_one_payment_up_front(
             item=item, actor=personas.decision_maker, conditions="Report in 6 months"
         )
     application = Application.objects.get(pk=application.pk)
-    assert application.status == S.APPROVED
+    # Approved, then offered once the award letter went out (through the outbox, on commit).
+    assert {(S.RECOMMENDED, S.APPROVED), (S.APPROVED, S.OFFERED)} <= set(changes_for(application))
+    assert application.status == S.OFFERED
     assert award.amount == Decimal("5500")
     assert award.reference == application.reference
     assert award.plan_id == application.round.plan_id

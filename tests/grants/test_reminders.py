@@ -60,6 +60,11 @@ def test_submitted_and_far_off_drafts_get_no_reminder(
 def test_the_beat_schedule_runs_the_reminders_daily(db):
     from config.celery import app
 
-    entry = app.conf.beat_schedule["grants-draft-reminders"]
+    entry = app.conf.beat_schedule["grants-daily-reminders"]
     assert entry["task"] == reminders_daily.name
-    assert reminders_daily.delay().get() == {"sent": 0, "skipped": 0}
+    assert reminders_daily.delay().get() == {
+        "drafts_sent": 0,
+        "drafts_skipped": 0,
+        "monitoring": 0,
+        "assessors": 0,
+    }
