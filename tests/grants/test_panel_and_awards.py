@@ -104,7 +104,7 @@ def test_approval_makes_an_award_aligned_to_the_plan_with_one_payment_up_front(
         application.end_date,
     )
     assert [(i.position, i.amount) for i in award.instalments.all()] == [(1, Decimal("5500"))]
-    assert changes_for(application)[-1] == (S.RECOMMENDED, S.APPROVED)
+    assert changes_for(application)[-1] == (S.APPROVED, S.OFFERED)
     assert award.history.count() == 1
     message = OutboxMessage.objects.get(kind="grants.award_made")
     assert message.sent_at is not None and message.message_id
