@@ -36,6 +36,24 @@ class GrantsConfig(AppConfig):
 
         areas.register(
             areas.Area(
+                title="Payments due",
+                description="Grant payments due this month and overdue; record them as paid.",
+                url_name="grants:payments-dashboard",
+                permission="grants.manage_awards",
+                order=50,
+            )
+        )
+        areas.register(
+            areas.Area(
+                title="Grant monitoring",
+                description="6-month and end-of-grant reports to review, overdue and due soon.",
+                url_name="grants:reports-dashboard",
+                permission="grants.manage_awards",
+                order=60,
+            )
+        )
+        areas.register(
+            areas.Area(
                 title="Funding rounds",
                 description="Rounds, their pots and deadlines, and the applications to each.",
                 url_name="grants:staff-round-list",

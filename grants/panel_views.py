@@ -136,11 +136,22 @@ def _award(award_uuid) -> Award:
 
 @rule_required("grants.view_panels")
 def award_detail(request, award_uuid):
-    award = _award(award_uuid)
+    from grants.award_selectors import award_by_uuid
+
+    award = award_by_uuid(award_uuid=award_uuid)
+    instalments = list(award.instalments.all())
     return render(
         request,
         "grants/award_detail.html",
-        {"award": award, "can_change": request.user.has_perm("grants.run_assessment")},
+        {
+            "award": award,
+            "can_change": request.user.has_perm("grants.run_assessment"),
+            "can_manage": request.user.has_perm("grants.manage_awards"),
+            "instalments": instalments,
+            "any_paid": any(i.is_paid for i in instalments),
+            "bank_details": list(award.bank_details.all()),
+            "reports": list(award.reports.all()),
+        },
     )
 
 

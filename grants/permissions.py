@@ -61,6 +61,8 @@ rules.add_perm("grants.run_assessment", runs_grants)
 rules.add_rule("grants.assess", is_assessor)
 rules.add_rule("grants.decide", is_decision_maker)
 rules.add_rule("grants.view_panels", runs_grants | is_decision_maker)
+# After the award: bank checks, payments and monitoring report reviews.
+rules.add_perm("grants.manage_awards", runs_grants)
 
 # Object rules are tested with rules.test_rule, not user.has_perm: a superuser passes every
 # has_perm, and no administrator should be able to rewrite or submit a group's bid.
@@ -75,6 +77,8 @@ rules.add_rule(
 rules.add_rule("grants.change_application", is_application_member & is_draft)
 rules.add_rule("grants.submit_application", is_application_member & is_draft)
 rules.add_rule("grants.withdraw_application", is_application_member & is_withdrawable)
+# Accepting or declining the grant, bank details, and writing monitoring reports.
+rules.add_rule("grants.respond_to_award", is_application_member)
 
 
 def can(user: User, rule: str, application: Application) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants import assess_views, panel_views, review_views, staff_views, views
+from grants import assess_views, award_views, panel_views, review_views, staff_views, views
 
 app_name = "grants"
 
@@ -55,6 +55,39 @@ urlpatterns = [
     ),
     path("applications/<uuid:application_uuid>/letter/", views.letter, name="letter"),
     path("applications/<uuid:application_uuid>/letter/pdf/", views.letter_pdf, name="letter-pdf"),
+    path("applications/<uuid:application_uuid>/grant/", award_views.grant, name="grant"),
+    path(
+        "applications/<uuid:application_uuid>/grant/accept/",
+        award_views.grant_accept,
+        name="grant-accept",
+    ),
+    path(
+        "applications/<uuid:application_uuid>/grant/decline/",
+        award_views.grant_decline,
+        name="grant-decline",
+    ),
+    path(
+        "applications/<uuid:application_uuid>/grant/bank/",
+        award_views.grant_bank,
+        name="grant-bank",
+    ),
+    path("reports/<uuid:report_uuid>/", award_views.report, name="report"),
+    path("reports/<uuid:report_uuid>/review/", award_views.report_review, name="report-review"),
+    path(
+        "reports/<uuid:report_uuid>/evidence/",
+        award_views.report_evidence_add,
+        name="report-evidence-add",
+    ),
+    path(
+        "reports/<uuid:report_uuid>/evidence/<uuid:evidence_uuid>/",
+        award_views.report_evidence,
+        name="report-evidence",
+    ),
+    path(
+        "reports/<uuid:report_uuid>/evidence/<uuid:evidence_uuid>/remove/",
+        award_views.report_evidence_remove,
+        name="report-evidence-remove",
+    ),
     path(
         "applications/<uuid:application_uuid>/<slug:section>/",
         views.application_section,
@@ -172,4 +205,21 @@ urlpatterns = [
     ),
     path("awards/<uuid:award_uuid>/", panel_views.award_detail, name="award-detail"),
     path("awards/<uuid:award_uuid>/payments/", panel_views.award_schedule, name="award-schedule"),
+    path(
+        "awards/<uuid:award_uuid>/payments/<int:position>/",
+        award_views.payment_record,
+        name="payment-record",
+    ),
+    path(
+        "awards/<uuid:award_uuid>/bank/<uuid:bank_uuid>/",
+        award_views.bank_check,
+        name="bank-check",
+    ),
+    path(
+        "awards/<uuid:award_uuid>/bank/<uuid:bank_uuid>/evidence/",
+        award_views.bank_evidence,
+        name="bank-evidence",
+    ),
+    path("staff/payments/", award_views.payments_dashboard, name="payments-dashboard"),
+    path("staff/reports/", award_views.reports_dashboard, name="reports-dashboard"),
 ]

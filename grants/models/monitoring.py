@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
@@ -95,9 +95,10 @@ class MonitoringReport(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
-    def is_late(self, today: dt.date) -> bool:
-        waiting = self.status in self.EDITABLE
-        return waiting and today > self.due_date
+    @property
+    def is_late(self) -> bool:
+        """Still owed after its due date (late is derived, never stored)."""
+        return self.status in self.EDITABLE and timezone.localdate() > self.due_date
 
 
 class SpendLine(models.Model):

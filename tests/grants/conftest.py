@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from grants import services
-from grants.models import Application, ApplicationDocument, BudgetLine, Fund, Pot, Round
+from grants.models import Application, ApplicationDocument, Award, BudgetLine, Fund, Pot, Round
+from grants.services.panel import InstalmentInput
 
 LONDON = ZoneInfo("Europe/London")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -183,3 +184,38 @@ def assessed_application(scoring_round, personas, second_assessor) -> Applicatio
         )
         score_all(assessment, values)
     return Application.objects.get(pk=application.pk)
+
+
+@pytest.fixture
+def award(scoring_round, personas, second_assessor) -> Award:
+    """An £8,000 award paid in two instalments, with one extra condition."""
+    application = screen_eligible(
+        submitted_application(
+            scoring_round, personas.org_a, personas.applicant_a, amount=Decimal("8000")
+        ),
+        personas.officer,
+    )
+    for assessor in (personas.assessor, second_assessor):
+        score_all(
+            services.assessment_assign(
+                application=application, assessor=assessor, actor=personas.officer
+            ),
+            [3, 3, 3, 3],
+        )
+    application.refresh_from_db()
+    services.application_mark(application=application, actor=personas.officer, mark="recommended")
+    panel = services.panel_freeze(round=application.round, actor=personas.officer)
+    award = services.panel_item_approve(
+        item=panel.items.get(),
+        actor=personas.decision_maker,
+        conditions="Send us copies of the DBS checks for the coaches.",
+    )
+    services.award_schedule_set(
+        award=award,
+        actor=personas.officer,
+        instalments=[
+            InstalmentInput(dt.date(2027, 4, 1), Decimal("5000")),
+            InstalmentInput(dt.date(2027, 10, 1), Decimal("3000")),
+        ],
+    )
+    return Award.objects.get(pk=award.pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 import pypdf
 import pytest
@@ -12,44 +11,8 @@ from django.urls import reverse
 
 from accounts.outbox import outbox_relay
 from grants import letters, services
-from grants.models import Award, Letter
-from grants.services.panel import InstalmentInput
-from tests.grants.conftest import score_all, screen_eligible, submitted_application
-
-
-@pytest.fixture
-def award(scoring_round, personas, second_assessor) -> Award:
-    """An £8,000 award paid in two instalments, with one extra condition."""
-    application = screen_eligible(
-        submitted_application(
-            scoring_round, personas.org_a, personas.applicant_a, amount=Decimal("8000")
-        ),
-        personas.officer,
-    )
-    for assessor in (personas.assessor, second_assessor):
-        score_all(
-            services.assessment_assign(
-                application=application, assessor=assessor, actor=personas.officer
-            ),
-            [3, 3, 3, 3],
-        )
-    application.refresh_from_db()
-    services.application_mark(application=application, actor=personas.officer, mark="recommended")
-    panel = services.panel_freeze(round=application.round, actor=personas.officer)
-    award = services.panel_item_approve(
-        item=panel.items.get(),
-        actor=personas.decision_maker,
-        conditions="Send us copies of the DBS checks for the coaches.",
-    )
-    services.award_schedule_set(
-        award=award,
-        actor=personas.officer,
-        instalments=[
-            InstalmentInput(dt.date(2027, 4, 1), Decimal("5000")),
-            InstalmentInput(dt.date(2027, 10, 1), Decimal("3000")),
-        ],
-    )
-    return Award.objects.get(pk=award.pk)
+from grants.models import Letter
+from tests.grants.conftest import submitted_application
 
 
 def _text(content: bytes) -> str:

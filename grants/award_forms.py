@@ -1,0 +1,138 @@
+"""Forms after the award: accepting or declining it, bank details, payments, report review."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.govuk import GovukDateField, GovukFormMixin
+from grants.uploads import ALLOWED_DESCRIPTION
+
+
+class BankForm(GovukFormMixin, forms.Form):
+    account_name = forms.CharField(
+        label="Name on the account",
+        max_length=140,
+        help_text="Exactly as the bank shows it. It must be the group's account, not a person's.",
+    )
+    sort_code = forms.CharField(label="Sort code", max_length=20, help_text="For example, 30-94-57")
+    account_number = forms.CharField(
+        label="Account number", max_length=20, help_text="6 to 8 digits, for example 00733445"
+    )
+    evidence = forms.FileField(
+        label="Bank evidence",
+        required=False,
+        help_text="A recent bank statement or paying-in slip showing the group's name, the sort "
+        f"code and account number: {ALLOWED_DESCRIPTION}, 10 MB or smaller. If the page shows "
+        "an error, choose the file again.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, width in (("sort_code", 5), ("account_number", 10)):
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} govuk-input--width-{width}".strip()
+            attrs.update({"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
+
+
+class AcceptanceForm(BankForm):
+    signatory_name = forms.CharField(label="Full name", max_length=150)
+    signatory_position = forms.CharField(
+        label="Position in the group", max_length=150, help_text="For example, Chair or Treasurer"
+    )
+    supplier_name = forms.CharField(
+        label="Pay the grant to",
+        max_length=200,
+        help_text="The group's legal name, as our finance team should record it",
+    )
+    supplier_address = forms.CharField(
+        label="Address for remittance advice", max_length=500, widget=forms.Textarea({"rows": 3})
+    )
+    supplier_email = forms.CharField(
+        label="Email for remittance advice", max_length=254, help_text="Usually the treasurer's"
+    )
+    terms_accepted = forms.BooleanField(
+        label="I confirm that I am authorised to accept this grant for the group, and that the "
+        "group accepts the grant's terms and conditions set out in the offer letter",
+        required=False,
+    )
+
+    field_order = [
+        "signatory_name",
+        "signatory_position",
+        "supplier_name",
+        "supplier_address",
+        "supplier_email",
+        "account_name",
+        "sort_code",
+        "account_number",
+        "evidence",
+        "terms_accepted",
+    ]
+
+
+class DeclineOfferForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the group declining the grant?",
+        max_length=1000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text="The money goes back to the fund for other groups.",
+    )
+
+
+class BankCheckForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Do the details match the evidence?",
+        choices=[("verify", "Yes, verify them"), ("reject", "No, ask the group for new ones")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the details match the evidence."},
+    )
+    reason = forms.CharField(
+        label="If not: what does not match",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+
+class PaymentForm(GovukFormMixin, forms.Form):
+    paid_on = GovukDateField(label="Date paid", help_text="For example, 14 3 2027")
+    amount = forms.CharField(label="Amount paid, in pounds", max_length=20)
+    reference = forms.CharField(
+        label="Payment reference", max_length=60, help_text="From the finance system"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["amount"].widget.attrs
+        attrs["class"] = f"{attrs.get('class', '')} govuk-input--width-10".strip()
+        attrs["inputmode"] = "decimal"
+
+
+class ReportReviewForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("accept", "Accept the report"), ("changes", "Ask the group for changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to accept the report or ask for changes."},
+    )
+    note = forms.CharField(
+        label="Note to the group",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text="Required when asking for changes: say what to change or add.",
+    )
+    clawback = forms.CharField(
+        label="Amount to claw back, in pounds",
+        required=False,
+        max_length=20,
+        help_text="Only when accepting a report that shows money unspent. Leave blank for none.",
+    )
+
+
+class EvidenceForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Upload a photo or document",
+        help_text=f"{ALLOWED_DESCRIPTION}, 10 MB or smaller; up to 10 files with a report.",
+        error_messages={"required": "Choose a file to upload."},
+    )

@@ -1,0 +1,183 @@
+"""Reads for the pages after the award: the group's grant, payments due, reports to review."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from grants.models import (
+    Application,
+    Award,
+    BankDetails,
+    MonitoringEvidence,
+    MonitoringReport,
+    PaymentInstalment,
+)
+from grants.permissions import applications_for_user, can
+
+LIVE_AWARD_STATUSES = (
+    Application.Status.APPROVED,
+    Application.Status.OFFERED,
+    Application.Status.ACCEPTED,
+    Application.Status.ACTIVE,
+)
+
+
+def _award_queryset() -> QuerySet[Award]:
+    return Award.objects.select_related(
+        "application__organisation",
+        "application__round__fund",
+        "plan",
+        "primary_priority",
+        "decided_by",
+        "accepted_by",
+    ).prefetch_related(
+        "outcomes",
+        "themes",
+        "instalments__recorded_by",
+        Prefetch(
+            "bank_details",
+            queryset=BankDetails.objects.select_related("entered_by", "checked_by"),
+        ),
+        "reports",
+    )
+
+
+def award_for_user(*, user, application_uuid) -> Award:
+    """The award on an application the user may see (its group or officers), else 404."""
+    application = applications_for_user(user).filter(uuid=application_uuid).first()
+    if application is None or not can(user, "grants.view_application", application):
+        raise Http404("No such grant")
+    award = _award_queryset().filter(application=application).first()
+    if award is None:
+        raise Http404("No such grant")
+    return award
+
+
+def award_by_uuid(*, award_uuid) -> Award:
+    award = _award_queryset().filter(uuid=award_uuid).first()
+    if award is None:
+        raise Http404("No such award")
+    return award
+
+
+def bank_evidence_for(*, user, award_uuid, bank_uuid) -> BankDetails:
+    """Bank evidence for the group's members and grants officers; 404 alike otherwise."""
+    details = (
+        BankDetails.objects.select_related("award__application")
+        .filter(uuid=bank_uuid, award__uuid=award_uuid)
+        .first()
+    )
+    if details is None or not can(user, "grants.view_application", details.award.application):
+        raise Http404("No such file")
+    return details
+
+
+def report_for_user(*, user, report_uuid) -> MonitoringReport:
+    """A monitoring report for its group's members and grants officers; 404 otherwise."""
+    report = (
+        MonitoringReport.objects.select_related(
+            "award__application__organisation",
+            "award__application__round__fund",
+            "reviewed_by",
+            "submitted_by",
+        )
+        .prefetch_related(
+            "spend__budget_line",
+            "outcome_progress__outcome",
+            Prefetch("evidence", queryset=MonitoringEvidence.objects.order_by("uploaded_at")),
+            "award__instalments",
+        )
+        .filter(uuid=report_uuid)
+        .first()
+    )
+    if report is None or not can(user, "grants.view_application", report.award.application):
+        raise Http404("No such report")
+    return report
+
+
+def evidence_for(*, user, report_uuid, evidence_uuid) -> MonitoringEvidence:
+    evidence = (
+        MonitoringEvidence.objects.select_related("report__award__application")
+        .filter(uuid=evidence_uuid, report__uuid=report_uuid)
+        .first()
+    )
+    if evidence is None or not can(
+        user, "grants.view_application", evidence.report.award.application
+    ):
+        raise Http404("No such file")
+    return evidence
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@dataclass
+class PaymentsDue:
+    overdue: list[PaymentInstalment]
+    this_month: list[PaymentInstalment]
+
+
+def payments_due(*, today: dt.date) -> PaymentsDue:
+    """Unpaid instalments on live awards: overdue (before today) and due by the month's end.
+
+    Each carries `bank_status`, the status of its award's newest bank details (or None)."""
+    newest_bank = BankDetails.objects.filter(award=OuterRef("award")).order_by("-entered_at", "-pk")
+    instalments = (
+        PaymentInstalment.objects.filter(
+            paid_on__isnull=True,
+            due_date__lte=month_end(today),
+            award__application__status__in=LIVE_AWARD_STATUSES,
+        )
+        .select_related("award__application__organisation", "award__application__round")
+        .annotate(bank_status=Subquery(newest_bank.values("status")[:1]))
+        .order_by("due_date", "award__reference", "position")
+    )
+    overdue, this_month = [], []
+    for instalment in instalments:
+        (overdue if instalment.due_date < today else this_month).append(instalment)
+    return PaymentsDue(overdue=overdue, this_month=this_month)
+
+
+@dataclass
+class ReportsToWatch:
+    to_review: list[MonitoringReport]
+    overdue: list[MonitoringReport]
+    due_soon: list[MonitoringReport]
+
+
+def reports_to_watch(*, today: dt.date, ahead_days: int = 30) -> ReportsToWatch:
+    """Reports waiting for an officer (whenever due), reports overdue, and reports due in
+    the next month."""
+    reports = (
+        MonitoringReport.objects.filter(
+            award__application__status__in=(
+                Application.Status.ACCEPTED,
+                Application.Status.ACTIVE,
+                Application.Status.COMPLETED,
+            )
+        )
+        .filter(
+            Q(status=MonitoringReport.Status.SUBMITTED)
+            | Q(
+                status__in=MonitoringReport.EDITABLE,
+                due_date__lte=today + dt.timedelta(days=ahead_days),
+            )
+        )
+        .select_related("award__application__organisation", "award__application__round")
+        .order_by("due_date", "award__reference")
+    )
+    watch = ReportsToWatch([], [], [])
+    for report in reports:
+        if report.status == MonitoringReport.Status.SUBMITTED:
+            watch.to_review.append(report)
+        elif report.due_date < today:
+            watch.overdue.append(report)
+        else:
+            watch.due_soon.append(report)
+    return watch
