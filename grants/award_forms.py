@@ -8,7 +8,16 @@ from accounts.govuk import GovukDateField, GovukFormMixin
 from grants.uploads import ALLOWED_DESCRIPTION
 
 
-class BankForm(GovukFormMixin, forms.Form):
+class ServiceChecksForm(GovukFormMixin, forms.Form):
+    """Every field optional here: the service checks them all at once, in plain words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class BankForm(ServiceChecksForm):
     account_name = forms.CharField(
         label="Name on the account",
         max_length=140,
@@ -94,7 +103,7 @@ class BankCheckForm(GovukFormMixin, forms.Form):
     )
 
 
-class PaymentForm(GovukFormMixin, forms.Form):
+class PaymentForm(ServiceChecksForm):
     paid_on = GovukDateField(label="Date paid", help_text="For example, 14 3 2027")
     amount = forms.CharField(label="Amount paid, in pounds", max_length=20)
     reference = forms.CharField(

@@ -15,6 +15,7 @@ from grants.models import (
     Application,
     ApplicationDocument,
     Assessment,
+    Award,
     BudgetLine,
     Criterion,
     Fund,
@@ -23,7 +24,11 @@ from grants.models import (
     Round,
     Screening,
 )
+from grants.models.awards import add_months
+from grants.services import awards as award_services
+from grants.services import monitoring as report_services
 from grants.services.assessment import ScoreInput
+from grants.services.panel import InstalmentInput
 from grants.services.screening import CheckAnswer
 from outcomes.models import Plan
 
@@ -424,7 +429,113 @@ def _seed_decided_round(fund: Fund, plan: Plan) -> Round:
         )
     Round.objects.filter(pk=round.pk).update(status=Round.Status.CLOSED)
     _decide_round(round, ROUND_7_BIDS)
+    _seed_after_award(round)
     return round
+
+
+def _accept(award, member) -> None:
+    organisation = award.application.organisation
+    award_services.award_accept(
+        award=award,
+        actor=member,
+        data=award_services.AcceptanceInput(
+            signatory_name=member.full_name,
+            signatory_position="Chair",
+            terms_accepted=True,
+            supplier_name=organisation.name,
+            supplier_address=f"{organisation.address_line_1}\n{organisation.town}\n{organisation.postcode}",
+            supplier_email=member.email,
+            bank=award_services.BankInput(
+                account_name=organisation.name,
+                sort_code="309457",
+                account_number="00733445",
+                evidence=SimpleUploadedFile("bank-statement.pdf", TINY_PDF, "application/pdf"),
+            ),
+        ),
+    )
+
+
+def _seed_after_award(round: Round) -> None:
+    """Round 7's awards at every stage after the decision: Manningham's offer waits for
+    applicant@ to accept; Calder Valley's bank details wait for a second check; Chapeltown
+    has an overdue payment and one due this month; Kirklees is paid and its 6-month report
+    waits for review."""
+    officer = User.objects.get(email="officer@demo.example")
+    today = timezone.localdate()
+    awards = {
+        a.application.organisation.name: a
+        for a in Award.objects.filter(application__round=round).select_related(
+            "application__organisation"
+        )
+    }
+
+    def owner(award):
+        return (
+            Membership.objects.filter(organisation=award.application.organisation, role="owner")
+            .first()
+            .user
+        )
+
+    calder = awards["Calder Valley Women's Centre"]
+    _accept(calder, owner(calder))
+
+    chapeltown = awards["Chapeltown Community Safety Partnership"]
+    half = (chapeltown.amount / 2).quantize(Decimal("0.01"))
+    services.award_schedule_set(
+        award=chapeltown,
+        actor=officer,
+        instalments=[
+            InstalmentInput(today - dt.timedelta(days=12), half),
+            InstalmentInput(
+                add_months(today, 1).replace(day=1) - dt.timedelta(days=1), chapeltown.amount - half
+            ),
+        ],
+    )
+    _accept(chapeltown, owner(chapeltown))
+    award_services.bank_details_verify(details=chapeltown.bank_details.get(), actor=officer)
+
+    kirklees = awards["Kirklees Street Angels"]
+    member = owner(kirklees)
+    _accept(kirklees, member)
+    award_services.bank_details_verify(details=kirklees.bank_details.get(), actor=officer)
+    instalment = kirklees.instalments.get()
+    award_services.payment_record(
+        instalment=instalment,
+        actor=officer,
+        paid_on=today,
+        amount=instalment.amount,
+        reference="BACS-204117",
+    )
+    report = kirklees.reports.get(kind="six_month")
+    values = {
+        f"spent-{line.pk}": f"{(line.budget_line.amount * Decimal('0.55')).quantize(Decimal('0.01'))}"
+        for line in report.spend.select_related("budget_line")
+    }
+    values.update(
+        {
+            "beneficiaries-under_18": "12",
+            "beneficiaries-18_24": "96",
+            "beneficiaries-25_64": "141",
+            "beneficiaries-65_plus": "9",
+        }
+    )
+    values.update(
+        {
+            f"progress-{p.pk}": "Volunteers were out on 19 Friday and Saturday nights in "
+            "Huddersfield town centre and helped 258 people get home safely."
+            for p in report.outcome_progress.all()
+        }
+    )
+    values["successes"] = "Twelve new volunteers trained, and the taxi marshals now call us first."
+    values["challenges"] = (
+        "Recruiting volunteers for the late shift; we now pair new volunteers with experienced ones."
+    )
+    values["case_study"] = (
+        "A young woman separated from her friends at 2am had lost her phone. Our volunteers "
+        "stayed with her, charged her phone and waited until her sister collected her. She "
+        "wrote afterwards that she had felt safe for the first time that night."
+    )
+    report_services.report_save(report=report, actor=member, values=values, submit=True)
 
 
 def _decide_round(round: Round, bids) -> None:
@@ -476,6 +587,10 @@ def _decide_round(round: Round, bids) -> None:
         services.application_mark(
             application=application, actor=officer, mark=bid[7], recommended_amount=bid[8]
         )
+    # The projects start about five months before today, so the 6-month reports fall due
+    # in the coming weeks and the demo shows live payments and monitoring.
+    start = add_months(timezone.localdate(), -5) - dt.timedelta(days=10)
+    Application.objects.filter(round=round).update(start_date=start, end_date=add_months(start, 11))
     panel = services.panel_freeze(round=round, actor=officer, note="Independent Advisory Board")
     services.panel_approve_recommended(panel=panel, actor=decider)
     for item in panel.items.filter(decision=PanelItem.Decision.PENDING):
