@@ -39,6 +39,12 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
     opens_time = _time_field("Opens at")
     closes_on = GovukDateField(label="Closes on")
     closes_time = _time_field("Closes at")
+    assessment_due = GovukDateField(
+        label="Assessors' scores due by",
+        required=False,
+        help_text="Assessors with bids still to score are reminded 3 days before. For "
+        "example, 27 1 2027",
+    )
 
     class Meta:
         model = Round
@@ -85,6 +91,7 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
                 opens_time=opens.time(),
                 closes_on=closes.date(),
                 closes_time=closes.time(),
+                assessment_due=self.instance.assessment_deadline,
             )
         else:
             self.initial.update(opens_time=dt.time(9), closes_time=dt.time(12))
@@ -106,6 +113,10 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
             and self.instance.closes_at <= self.instance.opens_at
         ):
             self.add_error("closes_on", "The round must close after it opens")
+        due = data.get("assessment_due")
+        self.instance.assessment_deadline = due
+        if due and self.instance.closes_at and due <= timezone.localdate(self.instance.closes_at):
+            self.add_error("assessment_due", "Scores must be due after the round closes")
         plan = data.get("plan")
         wrong = [p for p in data.get("priorities") or [] if plan and p.plan_id != plan.pk]
         if wrong:

@@ -133,3 +133,24 @@ def test_an_officer_changes_a_pot(client_for, personas, open_round):
     pot.refresh_from_db()
     assert pot.max_award == 6000
     assert client_for(personas.applicant_a).post(url, data).status_code == 403
+
+
+def test_an_officer_sets_when_assessors_scores_are_due(client_for, personas, plan):
+    fund = Fund.objects.create(name="Mayor's Safer Communities Fund", code="mscf")
+    client = client_for(personas.officer)
+    early = _round_data(
+        plan,
+        fund,
+        assessment_due_day="9",
+        assessment_due_month="4",
+        assessment_due_year="2027",
+    )
+    response = client.post(reverse("grants:staff-round-create"), early)
+    assert "Scores must be due after the round closes" in response.content.decode()
+    assert not Round.objects.exists()
+    early["assessment_due_month"] = "5"
+    assert client.post(reverse("grants:staff-round-create"), early).status_code == 302
+    round = Round.objects.get(reference_prefix="MSCF-R9")
+    assert round.assessment_deadline == dt.date(2027, 5, 9)
+    page = client.get(reverse("grants:staff-round-edit", args=[round.uuid])).content.decode()
+    assert 'name="assessment_due_month" value="5"' in page
