@@ -25,6 +25,7 @@ from grants.award_forms import (
     PaymentForm,
     ReportReviewForm,
 )
+from grants.errors import UploadRefused
 from grants.models import BENEFICIARY_GROUPS, BankDetails, MonitoringReport
 from grants.permissions import can, runs_grants
 from grants.review_forms import apply_errors
@@ -116,8 +117,10 @@ def grant_accept(request, application_uuid):
             )
         except ValidationError as error:
             apply_errors(form, error)
+        except UploadRefused as refusal:
+            form.add_error("evidence", refusal.message)
         except ApplicationError as refusal:
-            form.add_error("evidence" if "“" in refusal.message else None, refusal.message)
+            form.add_error(None, refusal.message)
         else:
             messages.success(
                 request,
@@ -161,8 +164,10 @@ def grant_bank(request, application_uuid):
             )
         except ValidationError as error:
             apply_errors(form, error)
+        except UploadRefused as refusal:
+            form.add_error("evidence", refusal.message)
         except ApplicationError as refusal:
-            form.add_error("evidence" if "“" in refusal.message else None, refusal.message)
+            form.add_error(None, refusal.message)
         else:
             messages.success(request, "Bank details saved. Another person will check them.")
             if runs_grants(request.user):
