@@ -142,6 +142,7 @@ class ReportReviewForm(GovukFormMixin, forms.Form):
 class EvidenceForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Upload a photo or document",
-        help_text=f"{ALLOWED_DESCRIPTION}, 10 MB or smaller; up to 10 files with a report.",
+        help_text=f"{ALLOWED_DESCRIPTION.capitalize()}, 10 MB or smaller; up to 10 files "
+        "with a report.",
         error_messages={"required": "Choose a file to upload."},
     )

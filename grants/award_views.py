@@ -263,6 +263,10 @@ def _render_report(request, report, *, errors=None, values=None, review_form=Non
     )
 
 
+def _posted_report_values(request, report: MonitoringReport) -> dict[str, str]:
+    return {key: request.POST[key] for key in _report_values(report) if key in request.POST}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, report_uuid):
@@ -271,24 +275,38 @@ def report(request, report_uuid):
         return _render_report(request, report)
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
-    keys = set(_report_values(report))
-    values = {key: request.POST.get(key, "") for key in keys}
-    submit = "submit" in request.POST
+    uploaded = request.FILES.get("file")
+    upload_error = None
     try:
+        if uploaded is not None:
+            try:
+                report_services.report_evidence_add(
+                    report=report, actor=request.user, uploaded=uploaded
+                )
+            except UploadRefused as refusal:
+                upload_error = refusal.message
         result = report_services.report_save(
-            report=report, actor=request.user, values=values, submit=submit
+            report=report,
+            actor=request.user,
+            values=_posted_report_values(request, report),
+            submit="submit" in request.POST and upload_error is None,
         )
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
         return redirect("grants:report", report.uuid)
+    if upload_error:
+        result.errors["file"] = upload_error
     if result.submitted:
         messages.success(request, "Report submitted. Your grants officer will review it.")
         return redirect("grants:grant", report.award.application.uuid)
     report = selectors.report_for_user(user=request.user, report_uuid=report_uuid)
     if result.errors:
-        shown = {**_report_values(report), **{k: request.POST.get(k, "") for k in result.errors}}
+        shown = {**_report_values(report), **_posted_report_values(request, report)}
         return _render_report(request, report, errors=result.errors, values=shown, status=400)
-    messages.success(request, f"Saved at {timezone.localtime():%H:%M}.")
+    saved = f"Saved at {timezone.localtime():%H:%M}."
+    if uploaded is not None:
+        saved += f" “{uploaded.name}” uploaded."
+    messages.success(request, saved)
     return redirect("grants:report", report.uuid)
 
 
@@ -319,7 +337,10 @@ def report_evidence_remove(request, report_uuid, evidence_uuid):
     report = selectors.report_for_user(user=request.user, report_uuid=report_uuid)
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
+    typed = _posted_report_values(request, report)
     try:
+        if typed:  # removed from the report form: keep what was typed (errors kept too)
+            report_services.report_save(report=report, actor=request.user, values=typed)
         report_services.report_evidence_remove(
             report=report, actor=request.user, evidence_uuid=evidence_uuid
         )

@@ -39,7 +39,8 @@ def send_application_declined(application: Application, period: str = "") -> str
 
 
 def send_award_made(award: Award, period: str = "") -> str:
-    return letter_send(application=award.application, kind=Letter.Kind.AWARD)
+    """The offer letter; a period ("updated-...") means the schedule changed since."""
+    return letter_send(application=award.application, kind=Letter.Kind.AWARD, updated=bool(period))
 
 
 def _report_context(report: MonitoringReport) -> dict:

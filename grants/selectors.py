@@ -501,14 +501,16 @@ def letter_messages_for_round(*, round: Round):
         .only("pk", "uuid", "reference", "status", "organisation__name")
     }
     messages = list(
-        OutboxMessage.objects.filter(
+        OutboxMessage.objects.filter(period="")
+        .filter(
             Q(kind="grants.award_made", content_type=types[Award], object_id__in=list(awards))
             | Q(
                 kind="grants.application_declined",
                 content_type=types[Application],
                 object_id__in=list(applications),
             )
-        ).order_by("created_at", "pk")
+        )
+        .order_by("created_at", "pk")
     )
     for message in messages:
         application_id = (

@@ -66,7 +66,7 @@ def letter_get_or_render(*, application: Application, kind: str) -> Letter:
     return letter
 
 
-def letter_send(*, application: Application, kind: str) -> str:
+def letter_send(*, application: Application, kind: str, updated: bool = False) -> str:
     """Email the letter to every member of the group, once; return the message id.
 
     A letter already marked sent is not sent again (the outbox may retry a row whose send
@@ -85,9 +85,12 @@ def letter_send(*, application: Application, kind: str) -> str:
         "service_name": settings.SERVICE_NAME,
     }
     template = f"grants/email/letter_{kind}"
+    title = letter.get_kind_display()
+    if updated:
+        title = f"Updated {title[0].lower()}{title[1:]}"
     message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
     email = EmailMultiAlternatives(
-        subject=f"{letter.get_kind_display()}: {application.reference}",
+        subject=f"{title}: {application.reference}",
         body=render_to_string(f"{template}.txt", context),
         to=sorted(application.organisation.memberships.values_list("user__email", flat=True)),
         headers={"Message-ID": message_id},

@@ -265,6 +265,10 @@ def report_accept(
     final = report.kind == MonitoringReport.Kind.FINAL
     underspend = report_underspend(report)
     clawback_amount = None
+    if clawback not in (None, "") and not final:
+        raise ValidationError(
+            {"clawback": "Money is clawed back when the end-of-grant report is accepted."}
+        )
     if clawback not in (None, ""):
         try:
             clawback_amount = Decimal(str(clawback).strip().replace(",", "").lstrip("£"))
@@ -284,8 +288,9 @@ def report_accept(
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.review_note = note.strip()
-    report.underspend = underspend
-    report.clawback_amount = (clawback_amount or Decimal(0)) if underspend else None
+    if final:
+        report.underspend = underspend
+        report.clawback_amount = (clawback_amount or Decimal(0)) if underspend else None
     transition(
         report,
         to_status=R.ACCEPTED,

@@ -20,6 +20,7 @@ from grants.models import (
     Application,
     Assessment,
     Award,
+    Letter,
     PanelItem,
     PanelRecommendation,
     PaymentInstalment,
@@ -336,4 +337,24 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
         PaymentInstalment(award=award, position=position, due_date=i.due_date, amount=i.amount)
         for position, i in enumerate(instalments, start=1)
     )
+    _offer_letter_refresh(award)
     return award
+
+
+def _offer_letter_refresh(award: Award) -> None:
+    """The offer letter states the payment schedule: drop the stored one so the next view
+    renders the new schedule, and if the old one was already sent, send the new one."""
+    letter = (
+        Letter.objects.select_for_update()
+        .filter(application_id=award.application_id, kind=Letter.Kind.AWARD)
+        .first()
+    )
+    if letter is None:
+        return
+    was_sent = letter.sent_at is not None
+    transaction.on_commit(lambda name=letter.file.name: letter.file.storage.delete(name))
+    letter.delete()
+    if was_sent:
+        outbox_enqueue(
+            kind="grants.award_made", obj=award, period=f"updated-{timezone.now():%y%m%d%H%M%S}"
+        )

@@ -153,7 +153,8 @@ def test_a_bid_is_screened_scored_moderated_ranked_and_approved(
 
     # 5. The database holds the award and the audit trail of every move.
     application.refresh_from_db()
-    assert application.status == Application.Status.APPROVED
+    # Approved, then offered as soon as the award letter went out.
+    assert application.status == Application.Status.OFFERED
     assert application.moderated_score == Decimal("70.00")
     award = Award.objects.get(application=application)
     assert award.amount == RECOMMENDED
@@ -177,6 +178,7 @@ def test_a_bid_is_screened_scored_moderated_ranked_and_approved(
         ("in_assessment", "assessed", second.pk),
         ("assessed", "recommended", officer.pk),
         ("recommended", "approved", decision_maker.pk),
+        ("approved", "offered", None),  # the award letter went out
     ]
     assessments = Assessment.objects.filter(application=application).order_by("pk")
     assert [a.assessor for a in assessments] == [first, second]

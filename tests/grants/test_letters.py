@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from accounts.outbox import outbox_relay
 from grants import letters, services
 from grants.models import Letter
+from grants.services.panel import InstalmentInput
 from tests.grants.conftest import submitted_application
 
 
@@ -187,3 +189,27 @@ def test_the_letters_page_queries_do_not_grow_with_letters(
     # session, user, roles, round (+fund, plan), content types, awards, bids, outbox rows.
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_changing_the_schedule_after_the_letter_went_out_sends_an_updated_letter(
+    award, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_relay()
+    first = [m for m in mailoutbox if m.subject.startswith("Offer of grant")]
+    assert len(first) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.award_schedule_set(
+            award=award,
+            actor=personas.officer,
+            instalments=[
+                InstalmentInput(dt.date(2027, 5, 1), Decimal("6000")),
+                InstalmentInput(dt.date(2027, 11, 1), Decimal("2000")),
+            ],
+        )
+    updated = [m for m in mailoutbox if m.subject.startswith("Updated offer of grant")]
+    assert len(updated) == 1
+    text = _text(updated[0].attachments[0][1])
+    assert "£6,000.00" in text and "£2,000.00" in text
+    assert "£5,000.00" not in text
+    assert Letter.objects.filter(application=award.application).count() == 1
