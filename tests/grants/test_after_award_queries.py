@@ -1,12 +1,247 @@
-def test_scratch(award, personas):
-    a = award
-    print("dates", a.planned_start, a.planned_end, a.monitoring_due_dates)
-    print("lines", list(a.application.budget_lines.values_list("pk", "description", "amount")))
-    print("outcomes", list(a.outcomes.values_list("code", flat=True)))
-    print(
-        "status", a.application.status, a.application.pot, a.application.round.assessment_deadline
-    )
-    print(list(a.instalments.values()))
-    from accounts.models import OutboxMessage
+"""The pages after the award make the same number of queries with 2 rows or 20: payments and
+reports dashboards, the award page, the group's grant page and the report page."""
 
-    print(list(OutboxMessage.objects.values()))
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import (
+    Application,
+    BankDetails,
+    BudgetLine,
+    MonitoringEvidence,
+    MonitoringReport,
+    OutcomeProgress,
+    PaymentInstalment,
+    SpendLine,
+)
+from tests.factories import UserFactory
+from tests.grants.test_acceptance_and_payments import accepted_award, bare_award
+
+SIZES = [2, 20]
+S = Application.Status
+R = MonitoringReport.Status
+
+
+def listed_awards(round, count: int) -> list:
+    """`count` live awards, each with an instalment due this month (the first overdue), a
+    6-month report and a final report; every other one has verified bank details."""
+    today = timezone.localdate()
+    officer = UserFactory(email=f"entered{count}@example.org")
+    awards = []
+    for n in range(count):
+        award = bare_award(
+            round,
+            status=(S.ACCEPTED, S.ACTIVE)[n % 2],
+            instalments=[
+                (today - dt.timedelta(days=1), "1000", None),
+                (today, "1000", None),
+                (today + dt.timedelta(days=400), "2000", None),
+            ],
+        )
+        if n % 2:
+            BankDetails.objects.create(
+                award=award,
+                account_name="Group",
+                sort_code="309457",
+                account_number="00733445",
+                evidence="bank/none",
+                evidence_name="statement.pdf",
+                evidence_type="application/pdf",
+                evidence_size=10,
+                entered_by=officer,
+                entered_at=timezone.now(),
+                status=BankDetails.Status.VERIFIED,
+            )
+        MonitoringReport.objects.bulk_create(
+            [
+                MonitoringReport(
+                    award=award,
+                    kind=MonitoringReport.Kind.SIX_MONTH,
+                    due_date=today - dt.timedelta(days=n + 1),
+                    status=R.SUBMITTED if n % 2 else R.DRAFT,
+                ),
+                MonitoringReport(
+                    award=award,
+                    kind=MonitoringReport.Kind.FINAL,
+                    due_date=today + dt.timedelta(days=n),
+                ),
+            ]
+        )
+        awards.append(award)
+    return awards
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_the_payments_dashboard_does_not_grow_with_payments(
+    award, client_for, personas, count, django_assert_max_num_queries
+):
+    listed_awards(award.application.round, count)
+    client = client_for(personas.officer)
+    # session, user, roles, instalments (+award, application, organisation, round, and the
+    # newest bank details' status as a subquery).
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("grants:payments-dashboard"))
+    assert response.status_code == 200
+    due = response.context["due"]
+    assert (len(due.overdue), len(due.this_month)) == (count, count)
+    # Half the awards have verified bank details: their two payments are ready to record.
+    assert response.content.decode().count("Record as paid") == count
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_the_reports_dashboard_does_not_grow_with_reports(
+    award, client_for, personas, count, django_assert_max_num_queries
+):
+    listed_awards(award.application.round, count)
+    client = client_for(personas.officer)
+    # session, user, roles, reports (+award, application, organisation, round).
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("grants:reports-dashboard"))
+    assert response.status_code == 200
+    watch = response.context["watch"]
+    shown = len(watch.to_review) + len(watch.overdue) + len(watch.due_soon)
+    assert shown == 2 * count
+    assert len(watch.to_review) == count // 2
+    assert response.content.decode().count('href="/reports/') == 2 * count
+
+
+@pytest.fixture
+def grown(award, personas):
+    """The group's accepted grant grown to `count` instalments, bank details rows, outcomes,
+    budget lines (so spend lines) and evidence files."""
+
+    def grow(count: int):
+        accepted = accepted_award(award, personas)
+        PaymentInstalment.objects.filter(award=accepted).delete()
+        start = dt.date(2027, 1, 1)
+        PaymentInstalment.objects.bulk_create(
+            PaymentInstalment(
+                award=accepted,
+                position=n + 1,
+                due_date=start + dt.timedelta(days=30 * n),
+                amount=Decimal("100"),
+                paid_on=start if n % 2 else None,
+                paid_amount=Decimal("100") if n % 2 else None,
+                recorded_by=personas.officer if n % 2 else None,
+            )
+            for n in range(count)
+        )
+        people = [personas.applicant_a, personas.colleague_a]
+        BankDetails.objects.bulk_create(
+            BankDetails(
+                award=accepted,
+                account_name=f"Old account {n}",
+                sort_code="309457",
+                account_number=f"{n:08d}",
+                evidence="bank/none",
+                evidence_name=f"old-{n}.pdf",
+                evidence_type="application/pdf",
+                evidence_size=10,
+                entered_by=people[n % 2],
+                entered_at=timezone.now() - dt.timedelta(days=n + 1),
+                status=BankDetails.Status.REJECTED,
+                checked_by=personas.officer,
+                checked_at=timezone.now(),
+            )
+            for n in range(count - 1)
+        )
+        outcomes = list(accepted.plan.outcomes.order_by("code")[:count])
+        accepted.outcomes.set(outcomes)
+        application = accepted.application
+        lines = BudgetLine.objects.bulk_create(
+            BudgetLine(
+                application=application,
+                description=f"Line {n}",
+                category=BudgetLine.Category.OTHER,
+                amount=Decimal("100"),
+                position=n + 2,
+            )
+            for n in range(count - 1)
+        )
+        for report in accepted.reports.all():
+            SpendLine.objects.bulk_create(
+                SpendLine(report=report, budget_line=line, spent=Decimal("90")) for line in lines
+            )
+            OutcomeProgress.objects.filter(report=report).delete()
+            OutcomeProgress.objects.bulk_create(
+                OutcomeProgress(report=report, outcome=o, progress="Some") for o in outcomes
+            )
+            MonitoringEvidence.objects.bulk_create(
+                MonitoringEvidence(
+                    report=report,
+                    file="monitoring/none",
+                    original_name=f"photo-{n}.jpg",
+                    content_type="image/jpeg",
+                    size=10,
+                    uploaded_by=people[n % 2],
+                )
+                for n in range(count)
+            )
+        return accepted
+
+    return grow
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_the_award_page_does_not_grow_with_payments_or_bank_details(
+    grown, client_for, personas, count, django_assert_max_num_queries
+):
+    award = grown(count)
+    client = client_for(personas.officer)
+    # session, user, roles, award (+application, organisation, round, fund, plan, priority,
+    # decided and accepted by), outcomes, themes, instalments, who recorded them, bank
+    # details (+entered and checked by), reports.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("grants:award-detail", args=[award.uuid]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("Record payment") == count - count // 2
+    assert body.count("Waiting to be checked") + body.count("Verified") == 1
+    assert body.count("Rejected") == count - 1
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_the_grant_page_does_not_grow_with_payments(
+    grown, client_for, personas, count, django_assert_max_num_queries
+):
+    award = grown(count)
+    client = client_for(personas.applicant_a)
+    # session, user, roles, memberships, the application, award (+its relations),
+    # outcomes, themes, instalments, who recorded them, bank details (+entered and checked
+    # by), reports.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("grants:grant", args=[award.application.uuid]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('<tr class="govuk-table__row"><td class="govuk-table__cell">') == count
+    assert body.count('href="/reports/') == 2
+
+
+@pytest.mark.parametrize("count", SIZES)
+@pytest.mark.parametrize(("who", "queries"), [("applicant_a", 11), ("officer", 13)])
+def test_the_report_page_does_not_grow_with_lines_outcomes_or_files(
+    grown, client_for, personas, count, who, queries, django_assert_max_num_queries
+):
+    award = grown(count)
+    report = award.reports.get(kind=MonitoringReport.Kind.FINAL)
+    client = client_for(personas.get(who))
+    # session, user, roles, memberships, the report (+award, application, organisation,
+    # round, fund, reviewer, submitter), spend (+budget lines), progress (+outcomes),
+    # evidence, instalments; for officers, the sums paid and spent for the underspend.
+    with django_assert_max_num_queries(queries):
+        response = client.get(reverse("grants:report", args=[report.uuid]))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert (len(rows["spend"]), len(rows["outcomes"])) == (count, count)
+    body = response.content.decode()
+    for n in range(count - 1):
+        assert f"Line {n}<" in body
+    for n in range(count):
+        assert f"photo-{n}.jpg" in body
+

@@ -11,6 +11,7 @@ small probe app that sends `config.ping`.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.message
 import email.policy
@@ -106,10 +107,8 @@ class Service:
     def kill(self) -> None:
         """SIGKILL the process and every child it started (its process group)."""
         if self._group_exists():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.proc.wait(timeout=10)
         deadline = time.monotonic() + 10
         while self._group_exists() and time.monotonic() < deadline:
@@ -118,14 +117,10 @@ class Service:
     def stop(self) -> None:
         """SIGTERM the group, then SIGKILL whatever is left after a few seconds."""
         if self.alive:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=8)
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
 
 
@@ -385,8 +380,16 @@ class Stack:
         keeps them until the visibility timeout, so they are expected to stay."""
         client = self.redis.client()
 
+        def waiting() -> int:
+            # The "celery" list, and its priority lists ("celery\x06\x163", ...) if any.
+            return sum(
+                client.llen(key)
+                for key in client.scan_iter(match="celery*")
+                if client.type(key) == b"list"
+            )
+
         def settled() -> bool:
-            return client.llen("celery") == 0 and client.hlen("unacked") <= stranded
+            return waiting() == 0 and client.hlen("unacked") <= stranded
 
         def settled_for_a_while() -> bool:
             # Between Redis handing a task out and kombu noting it unacknowledged both
