@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         import rules
 
-        from accounts import areas, permissions
+        from accounts import areas, outbox, permissions, tasks
+
+        outbox.register("accounts.invitation", tasks.send_invitation)
 
         rules.add_perm("accounts.use_admin", permissions.is_administrator)
         areas.register(

@@ -71,7 +71,7 @@ def organisation_update(
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, actor: User, email: str) -> Invitation:
     """Invite a colleague by email; inviting the same address again re-sends the invitation."""
-    from accounts.tasks import invitation_send
+    from accounts.outbox import outbox_enqueue
 
     email = User.objects.normalize_email(email).strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
@@ -86,7 +86,11 @@ def invitation_create(*, organisation: Organisation, actor: User, email: str) ->
         invitation.invited_by = actor
         invitation.expires_at = Invitation._meta.get_field("expires_at").get_default()
         invitation.save(update_fields=["invited_by", "expires_at"])
-    transaction.on_commit(lambda: invitation_send.delay(invitation.pk))
+    outbox_enqueue(
+        kind="accounts.invitation",
+        obj=invitation,
+        period=f"{invitation.expires_at:%y%m%d%H%M%S%f}",
+    )
     return invitation
 
 

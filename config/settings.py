@@ -165,7 +165,9 @@ CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 3
+# A worker or beat rides out a Redis restart, however long, instead of exiting; web
+# requests never wait on the broker (they publish with retry=False, see accounts.outbox).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "Europe/London"
 # An outbox message handed to a worker but still unsent this long after (the worker died,
 # the broker lost the task) is handed out again by the relay.

@@ -17,7 +17,7 @@ from accounts.models import User
 from grants.models import Application, Assessment, Award, Letter, MonitoringReport, Round
 from grants.services.letters import letter_send
 from grants.services.reminders import UNSUBMITTED_ASSESSMENT
-from grants.tasks import email_members
+from grants.tasks import email_members, send_draft_reminder, send_receipt
 
 REMINDER_SUBJECTS = {
     "due_14": "due on {due}",
@@ -111,6 +111,8 @@ def send_assessor_reminder(round: Round, period: str) -> str:
 
 
 def register() -> None:
+    outbox.register("grants.application_receipt", send_receipt)
+    outbox.register("grants.draft_reminder", send_draft_reminder)
     outbox.register("grants.application_ineligible", send_application_ineligible)
     outbox.register("grants.application_declined", send_application_declined)
     outbox.register("grants.award_made", send_award_made)

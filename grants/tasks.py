@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from grants import services
-from grants.models import Application, ReminderSent
+from grants.models import Application
 
 RETRY = {
     "autoretry_for": (OSError,),
@@ -48,33 +48,28 @@ def email_members(
     return message_id
 
 
-@shared_task(**RETRY)
-def application_send_receipt(application_id: int) -> None:
-    """Email every member of the organisation a receipt with a copy of the answers."""
+def send_receipt(application: Application, period: str = "") -> str:
+    """Outbox sender: a receipt with a copy of the answers to every member of the group."""
     from grants.selectors import application_for_form
 
-    application = application_for_form(application_id)
-    if application.reference is None:
-        return
-    email_members(
+    application = application_for_form(application.pk)
+    return email_members(
         application,
         subject=f"Application {application.reference} received",
         template="grants/email/receipt.txt",
     )
 
 
-@shared_task(**RETRY)
-def application_send_reminder(application_id: int, milestone: str) -> None:
-    """Remind the organisation of an unsubmitted draft, if the claim row still stands."""
+def send_draft_reminder(application: Application, period: str = "") -> str:
+    """Outbox sender: remind the group of an unsubmitted draft; nothing once submitted."""
     application = (
         Application.objects.select_related("round__fund", "organisation")
-        .filter(pk=application_id, status=Application.Status.DRAFT)
+        .filter(pk=application.pk, status=Application.Status.DRAFT)
         .first()
     )
-    claimed = ReminderSent.objects.filter(application_id=application_id, milestone=milestone)
-    if application is None or not claimed.exists():
-        return
-    email_members(
+    if application is None:
+        return ""
+    return email_members(
         application,
         subject=f"Reminder: finish your application to {application.round.fund.name}",
         template="grants/email/reminder.txt",

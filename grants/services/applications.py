@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.errors import NotAllowed
 from accounts.models import Organisation, User
+from accounts.outbox import outbox_enqueue
 from accounts.workflow import transition
 from documents.formatting import deadline_text
 from grants import uploads
@@ -189,7 +190,6 @@ def application_submit(
     unique and gap-free even when many groups submit at once.
     """
     from grants.selectors import application_for_form
-    from grants.tasks import application_send_receipt
 
     application = _lock(application)
     _require_draft(application)
@@ -219,8 +219,7 @@ def application_submit(
         actor=actor,
         extra_fields=("reference", "submitted_at", "submitted_by", "unsaved_input", "updated_at"),
     )
-    application_id = application.pk
-    transaction.on_commit(lambda: application_send_receipt.delay(application_id))
+    outbox_enqueue(kind="grants.application_receipt", obj=application)
     return application
 
 
@@ -292,7 +291,6 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> ReminderResult:
     Each (draft, milestone) is claimed by inserting a ReminderSent row first; the unique
     constraint makes a second run, or two overlapping runs, send nothing more.
     """
-    from grants.tasks import application_send_reminder
 
     now = now or timezone.now()
     sent = skipped = 0
@@ -308,8 +306,10 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> ReminderResult:
             try:
                 with transaction.atomic():
                     ReminderSent.objects.create(application_id=application_id, milestone=milestone)
-                    transaction.on_commit(
-                        lambda a=application_id, m=milestone: application_send_reminder.delay(a, m)
+                    outbox_enqueue(
+                        kind="grants.draft_reminder",
+                        obj=Application(pk=application_id),
+                        period=milestone,
                     )
             except IntegrityError:
                 skipped += 1

@@ -236,8 +236,8 @@ def _lock_pending_bank(details: BankDetails, actor: User) -> BankDetails:
             f"You belong to {details.award.application.organisation.name}, so another officer "
             "must check its bank details."
         )
-    newer = BankDetails.objects.filter(award=details.award, entered_at__gt=details.entered_at)
-    if newer.exists():
+    current = current_bank_details(details.award)
+    if current is None or current.pk != details.pk:
         raise NotAllowed("Newer bank details have been entered for this grant; check those.")
     return details
 

@@ -137,12 +137,12 @@ def letters_send_for_round(*, round, actor) -> int:
 def letters_retry_failed(*, round, actor) -> int:
     """Give failed letters in the round a fresh set of attempts; the relay sends them."""
     from accounts.models import OutboxMessage
-    from accounts.tasks import outbox_relay_task
+    from accounts.outbox import relay_soon
     from grants.selectors import letter_messages_for_round
     from grants.services.screening import _require_officer
 
     _require_officer(actor)
     failed = [m.pk for m in letter_messages_for_round(round=round) if m.state == "failed"]
     OutboxMessage.objects.filter(pk__in=failed).update(attempts=0, last_error="")
-    transaction.on_commit(outbox_relay_task.delay)
+    transaction.on_commit(relay_soon)
     return len(failed)

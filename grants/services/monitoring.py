@@ -329,6 +329,6 @@ def report_request_changes(*, report: MonitoringReport, actor: User, note: str) 
     outbox_enqueue(
         kind="grants.report_changes_requested",
         obj=report,
-        period=f"{timezone.now():%Y%m%d%H%M%S}",
+        period=f"{timezone.now():%y%m%d%H%M%S%f}",
     )
     return report

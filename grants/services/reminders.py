@@ -64,6 +64,7 @@ def reminders_queue_due(*, today: dt.date | None = None) -> DueReminders:
     for round in rounds:
         assessors = (
             Assessment.objects.filter(application__round=round, status__in=UNSUBMITTED_ASSESSMENT)
+            .order_by()
             .values_list("assessor_id", flat=True)
             .distinct()
         )

@@ -244,4 +244,3 @@ def test_the_report_page_does_not_grow_with_lines_outcomes_or_files(
         assert f"Line {n}<" in body
     for n in range(count):
         assert f"photo-{n}.jpg" in body
-

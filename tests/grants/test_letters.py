@@ -76,8 +76,9 @@ def test_deciding_sends_the_letter_once_with_the_pdf_attached(
 ):
     outbox_relay()
     outbox_relay()
-    assert len(mailoutbox) == 1
-    email = mailoutbox[0]
+    letters_sent = [m for m in mailoutbox if "received" not in m.subject]
+    assert len(letters_sent) == 1
+    email = letters_sent[0]
     assert sorted(email.to) == ["alice@example.org", "colin@example.org"]
     (name, content, mimetype) = email.attachments[0]
     assert (name, mimetype) == (f"{award.reference}-award-letter.pdf", "application/pdf")
@@ -154,7 +155,7 @@ def test_officers_see_each_letter_sent_pending_or_failed_and_retry_failures(
     outbox_relay()
     page = client.get(url).content.decode()
     assert "<strong>1</strong> sent" in page and "<strong>0</strong> failed" in page
-    assert len(mailoutbox) == 1
+    assert len([m for m in mailoutbox if "received" not in m.subject]) == 1
 
 
 def test_send_all_queues_missing_letters_once_and_never_resends(

@@ -108,7 +108,7 @@ def test_approval_makes_an_award_aligned_to_the_plan_with_one_payment_up_front(
     assert award.history.count() == 1
     message = OutboxMessage.objects.get(kind="grants.award_made")
     assert message.sent_at is not None and message.message_id
-    assert "£5,500" in mailoutbox[0].body
+    assert "£5,500" in mailoutbox[-1].body
 
 
 def test_decline_needs_feedback_and_sends_it(
@@ -125,7 +125,7 @@ def test_decline_needs_feedback_and_sends_it(
     assert application.status == S.DECLINED
     assert application.feedback == "Too little evidence of need."
     assert not Award.objects.exists()
-    assert "Too little evidence of need." in mailoutbox[0].body
+    assert "Too little evidence of need." in mailoutbox[-1].body
 
 
 def test_a_decision_maker_who_assessed_the_bid_is_refused_with_a_clear_message(
