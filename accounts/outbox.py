@@ -42,6 +42,8 @@ def outbox_enqueue(*, kind: str, obj: models.Model, period: str = "") -> OutboxM
     """Queue `kind` for `obj` once; call inside the transaction that made it necessary."""
     if kind not in _SENDERS:
         raise ValueError(f"No sender is registered for {kind!r}")
+    if len(period) > OutboxMessage._meta.get_field("period").max_length:
+        raise ValueError(f"The outbox period {period!r} is too long")
     message, _ = OutboxMessage.objects.get_or_create(
         kind=kind,
         content_type=ContentType.objects.get_for_model(obj),

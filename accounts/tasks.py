@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from email.utils import make_msgid
-from urllib.parse import urlparse
-
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.mail import send_tracked
 from accounts.models import Invitation
 
 
@@ -21,14 +18,11 @@ def send_invitation(invitation: Invitation, period: str = "") -> str:
         "url": settings.SITE_URL + reverse("accounts:invitation-accept", args=[invitation.token]),
         "service_name": settings.SERVICE_NAME,
     }
-    message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
-    EmailMessage(
+    return send_tracked(
         subject=f"Join {invitation.organisation.name} on {settings.SERVICE_NAME}",
         body=render_to_string("accounts/email/invitation.txt", context),
         to=[invitation.email],
-        headers={"Message-ID": message_id},
-    ).send()
-    return message_id
+    )
 
 
 # Results are never read: without ignore_result, publishing first subscribes to the result

@@ -3,16 +3,13 @@ returns a message id ("" when there is nothing left to say)."""
 
 from __future__ import annotations
 
-from email.utils import make_msgid
-from urllib.parse import urlparse
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import outbox
+from accounts.mail import send_tracked
 from accounts.models import User
 from grants.models import Application, Assessment, Award, Letter, MonitoringReport, Round
 from grants.services.letters import letter_send
@@ -93,7 +90,6 @@ def send_assessor_reminder(round: Round, period: str) -> str:
     )
     if not waiting:
         return ""
-    message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
     context = {
         "round": round,
         "assessor": assessor,
@@ -101,13 +97,11 @@ def send_assessor_reminder(round: Round, period: str) -> str:
         "url": settings.SITE_URL + reverse("grants:assess-queue"),
         "service_name": settings.SERVICE_NAME,
     }
-    EmailMessage(
+    return send_tracked(
         subject=f"{len(waiting)} assessments due by {round.assessment_deadline:%-d %B %Y}",
         body=render_to_string("grants/email/assessor_reminder.txt", context),
         to=[assessor.email],
-        headers={"Message-ID": message_id},
-    ).send()
-    return message_id
+    )
 
 
 def register() -> None:

@@ -1,23 +1,13 @@
 from __future__ import annotations
 
-from email.utils import make_msgid
-from urllib.parse import urlparse
-
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.mail import send_tracked
 from grants import services
 from grants.models import Application
-
-RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": settings.CELERY_MAX_RETRY_DELAY,
-    "max_retries": 5,
-}
 
 
 def _recipients(application: Application) -> list[str]:
@@ -32,20 +22,15 @@ def email_members(
     application: Application, *, subject: str, template: str, extra: dict | None = None
 ) -> str:
     """Email every member of the applicant organisation; return the message id."""
-    message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
     context = {
         "application": application,
         "url": settings.SITE_URL + reverse("grants:application-detail", args=[application.uuid]),
         "service_name": settings.SERVICE_NAME,
         **(extra or {}),
     }
-    EmailMessage(
-        subject=subject,
-        body=render_to_string(template, context),
-        to=_recipients(application),
-        headers={"Message-ID": message_id},
-    ).send()
-    return message_id
+    return send_tracked(
+        subject=subject, body=render_to_string(template, context), to=_recipients(application)
+    )
 
 
 def send_receipt(application: Application, period: str = "") -> str:

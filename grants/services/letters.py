@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from email.utils import make_msgid
-from urllib.parse import urlparse
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
@@ -13,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail import new_message_id
 from accounts.workflow import transition
 from grants import letters
 from grants.models import Application, Award, Letter
@@ -88,7 +86,7 @@ def letter_send(*, application: Application, kind: str, updated: bool = False) -
     title = letter.get_kind_display()
     if updated:
         title = f"Updated {title[0].lower()}{title[1:]}"
-    message_id = make_msgid(domain=urlparse(settings.SITE_URL).hostname or "localhost")
+    message_id = new_message_id()
     email = EmailMultiAlternatives(
         subject=f"{title}: {application.reference}",
         body=render_to_string(f"{template}.txt", context),

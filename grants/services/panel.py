@@ -356,5 +356,5 @@ def _offer_letter_refresh(award: Award) -> None:
     letter.delete()
     if was_sent:
         outbox_enqueue(
-            kind="grants.award_made", obj=award, period=f"upd-{timezone.now():%y%m%d%H%M%S%f}"
+            kind="grants.award_made", obj=award, period=f"{timezone.now():%y%m%d%H%M%S%f}"
         )

@@ -125,3 +125,8 @@ def test_a_broker_that_is_down_leaves_the_message_for_later(db, settings, monkey
     assert OutboxMessage.objects.get().dispatched_at is None
     monkeypatch.setattr(tasks.outbox_relay_task, "apply_async", refuse)
     outbox.relay_soon()  # logs and returns: a web request never fails on the broker
+
+
+def test_a_period_too_long_for_the_column_is_refused_on_every_database(db):
+    with pytest.raises(ValueError, match="too long"):
+        outbox.outbox_enqueue(kind="test.hello", obj=UserFactory(), period="x" * 21)
