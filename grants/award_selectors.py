@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -121,6 +122,14 @@ def month_end(day: dt.date) -> dt.date:
 class PaymentsDue:
     overdue: list[PaymentInstalment]
     this_month: list[PaymentInstalment]
+
+    @property
+    def overdue_total(self) -> Decimal:
+        return sum((i.amount for i in self.overdue), Decimal(0))
+
+    @property
+    def this_month_total(self) -> Decimal:
+        return sum((i.amount for i in self.this_month), Decimal(0))
 
 
 def payments_due(*, today: dt.date) -> PaymentsDue:

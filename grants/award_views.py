@@ -68,7 +68,6 @@ def _bank_input(data: dict, files) -> BankInput:
 def grant(request, application_uuid):
     award = selectors.award_for_user(user=request.user, application_uuid=application_uuid)
     application = award.application
-    bank = next(iter(award.bank_details.all()), None)
     instalments = list(award.instalments.all())
     return render(
         request,
@@ -76,9 +75,9 @@ def grant(request, application_uuid):
         {
             "award": award,
             "application": application,
-            "bank": bank,
+            "bank": award.newest_bank_details,
             "instalments": instalments,
-            "paid_total": sum((i.paid_amount or 0 for i in instalments), 0),
+            "paid_total": award.paid_total,
             "reports": list(award.reports.all()),
             "today": timezone.localdate(),
             "is_member": can(request.user, "grants.respond_to_award", application),
@@ -447,7 +446,6 @@ def payment_record(request, award_uuid, position):
         done=reverse("grants:award-detail", args=[award.uuid]),
         message=f"Payment {instalment.position} of {money(instalment.amount)} recorded as paid.",
     )
-    paid = sum((i.paid_amount or 0 for i in award.instalments.all()), 0)
     return response or render(
         request,
         "grants/payment_record.html",
@@ -455,8 +453,8 @@ def payment_record(request, award_uuid, position):
             "award": award,
             "instalment": instalment,
             "form": form,
-            "bank": next(iter(award.bank_details.all()), None),
-            "left_to_pay": award.amount - paid,
+            "bank": award.newest_bank_details,
+            "left_to_pay": award.amount - award.paid_total,
         },
     )
 
@@ -472,8 +470,6 @@ def payments_dashboard(request):
             "due": due,
             "today": today,
             "month_end_text": f"{selectors.month_end(today):%-d %B %Y}",
-            "overdue_total": sum(i.amount for i in due.overdue),
-            "this_month_total": sum(i.amount for i in due.this_month),
             "verified": BankDetails.Status.VERIFIED,
         },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -127,6 +128,17 @@ class Award(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def paid_total(self) -> Decimal:
+        """Paid so far; reads prefetched instalments when the page loaded them."""
+        return sum((i.paid_amount or Decimal(0) for i in self.instalments.all()), Decimal(0))
+
+    @property
+    def newest_bank_details(self) -> BankDetails | None:
+        """The details payments go to (BankDetails' ordering puts the newest first); reads
+        prefetched rows when the page loaded them."""
+        return next(iter(self.bank_details.all()), None)
 
     @property
     def monitoring_due_dates(self) -> list[tuple[str, dt.date]]:

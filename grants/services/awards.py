@@ -268,7 +268,7 @@ def bank_details_reject(*, details: BankDetails, actor: User, reason: str) -> Ba
 
 
 def current_bank_details(award: Award) -> BankDetails | None:
-    return award.bank_details.order_by("-entered_at", "-pk").first()
+    return award.newest_bank_details
 
 
 @transaction.atomic
