@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from accounts.permissions import is_staff_member
+from accounts.permissions import is_provider_member, is_staff_member
 
 
 def service(request):
@@ -11,4 +11,6 @@ def service(request):
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         "PHASE": settings.PHASE,
         "user_is_staff_member": bool(user and is_staff_member(user)),
+        # Called only where the template asks (non-staff navigation): one cached query.
+        "user_is_provider": lambda: bool(user and is_provider_member(user)),
     }

@@ -22,6 +22,17 @@ def memberships_of(user: User) -> dict[int, str]:
     return cached
 
 
+def is_provider_member(user: User) -> bool:
+    """Whether the user belongs to a commissioned provider; read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_provider_cache", None)
+    if cached is None:
+        cached = Membership.objects.filter(user=user, organisation__is_provider=True).exists()
+        user._provider_cache = cached
+    return cached
+
+
 @rules.predicate
 def is_grants_officer(user) -> bool:
     return has_role(user, Role.GRANTS_OFFICER)

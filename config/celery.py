@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "grants.tasks.reminders_daily",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Opens the quarterly returns of quarters just ended; return reminders and escalations.
+    "commissioning-daily-returns": {
+        "task": "commissioning.returns_daily",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Picks up anything a crashed worker or a down broker left unsent.
     "outbox-relay": {
         "task": "accounts.outbox_relay",

@@ -173,6 +173,10 @@ CELERY_TIMEZONE = "Europe/London"
 # the broker lost the task) is handed out again by the relay.
 OUTBOX_REDISPATCH_AFTER = int(os.environ.get("OUTBOX_REDISPATCH_AFTER", 600))
 
+# Quarterly monitoring returns are due this many days after their quarter ends (or after
+# they are opened, for a return opened late).
+RETURN_DUE_DAYS = int(os.environ.get("RETURN_DUE_DAYS", 20))
+
 # Email: console by default; EMAIL_URL (smtp+tls://user:pass@host:587) for real mail.
 if os.environ.get("EMAIL_URL"):
     _email = env.email_url("EMAIL_URL")

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("outcomes.urls")),
     path("", include("grants.urls")),
+    path("", include("commissioning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,26 +14,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.milestones import AHEAD_DAYS
+from accounts.milestones import reminder_milestone as monitoring_milestone
 from accounts.outbox import outbox_enqueue
 from grants.models import Application, Assessment, MonitoringReport, Round
 
-AHEAD_DAYS = 14
 ASSESSOR_DAYS = 3
 UNSUBMITTED_ASSESSMENT = (Assessment.Status.ASSIGNED, Assessment.Status.IN_PROGRESS)
 REPORTING = (Application.Status.ACCEPTED, Application.Status.ACTIVE)
-
-
-def monitoring_milestone(due: dt.date, today: dt.date) -> str | None:
-    """Which reminder a report due on `due` gets on `today`, if any: "due_14" within 14
-    days, "due_today" on the day, then "overdue_0", "overdue_1"... once a week."""
-    days_left = (due - today).days
-    if 1 <= days_left <= AHEAD_DAYS:
-        return "due_14"
-    if days_left == 0:
-        return "due_today"
-    if days_left < 0:
-        return f"overdue_{(-days_left - 1) // 7}"
-    return None
 
 
 @dataclass

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_people_and_organisations
+from commissioning.demo import seed_commissioning
 from grants.demo import seed_fund_and_rounds
 from outcomes.plan_file import parse_plan_text
 from outcomes.services import plan_load
@@ -13,7 +14,10 @@ PLAN_FILE = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-2
 
 
 class Command(BaseCommand):
-    help = "Load demo data: the 2021-24 plan, organisations, one user per role, an open round."
+    help = (
+        "Load demo data: the 2021-24 plan, organisations, one user per role, grant rounds, "
+        "and commissioned contracts with quarterly returns."
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
@@ -25,9 +29,12 @@ class Command(BaseCommand):
             plan, _ = plan_load(data=parse_plan_text(PLAN_FILE.read_text(), str(PLAN_FILE)))
             people = seed_people_and_organisations()
             rounds = seed_fund_and_rounds(plan)
+            contracts = seed_commissioning(plan)
         self.stdout.write(f"Plan: {plan.title}")
         for name in rounds:
             self.stdout.write(f"Round: {name}")
+        for line in contracts:
+            self.stdout.write(f"Contract: {line}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for email, what in people:
             self.stdout.write(f"  {email:<32} {what}")

@@ -1,0 +1,36 @@
+from commissioning.models.contracts import (
+    MONEY,
+    Contract,
+    ContractAmendment,
+    ContractFunding,
+    FundingStream,
+    Service,
+    Target,
+)
+from commissioning.models.measures import DEFAULT_CATEGORIES, Dimension, Measure, MeasureSet
+from commissioning.models.returns import (
+    MeasureComment,
+    MonitoringReturn,
+    Rating,
+    ReturnReview,
+    ReturnValue,
+)
+
+__all__ = [
+    "DEFAULT_CATEGORIES",
+    "MONEY",
+    "Contract",
+    "ContractAmendment",
+    "ContractFunding",
+    "Dimension",
+    "FundingStream",
+    "Measure",
+    "MeasureComment",
+    "MeasureSet",
+    "MonitoringReturn",
+    "Rating",
+    "ReturnReview",
+    "ReturnValue",
+    "Service",
+    "Target",
+]

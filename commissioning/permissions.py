@@ -1,0 +1,78 @@
+"""Who may see and change contracts and returns.
+
+Commissioners (and administrators) run commissioning: contracts, targets, reviews. A
+provider's members see only their own organisation's contracts and write their returns;
+any other contract is a 404 to them, and commissioner-only pages are a 403.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.permissions import (
+    is_administrator,
+    is_commissioner,
+    is_provider_member,
+    memberships_of,
+)
+from commissioning.models import Contract, MonitoringReturn
+
+runs_commissioning = is_commissioner | is_administrator
+
+
+@rules.predicate
+def is_contract_provider(user, contract) -> bool:
+    return contract is not None and contract.provider_id in memberships_of(user)
+
+
+@rules.predicate
+def provides_services(user) -> bool:
+    """A member of a commissioned provider."""
+    return is_provider_member(user)
+
+
+rules.add_perm("commissioning.manage", runs_commissioning)
+# Object rules are tested with rules.test_rule: a superuser gets no free pass to write a
+# provider's return, and only commissioners review.
+rules.add_rule("commissioning.view_contract", is_contract_provider | runs_commissioning)
+rules.add_rule("commissioning.write_return", is_contract_provider)
+rules.add_rule("commissioning.review_return", is_commissioner)
+rules.add_rule("commissioning.view_own_contracts", provides_services)
+
+
+def can(user: User, rule: str, contract: Contract | None = None) -> bool:
+    return rules.test_rule(rule, user, contract)
+
+
+def contracts_for_user(user: User) -> QuerySet[Contract]:
+    contracts = Contract.objects.all()
+    if runs_commissioning(user):
+        return contracts
+    if not getattr(user, "is_authenticated", False):
+        return contracts.none()
+    return contracts.filter(provider_id__in=list(memberships_of(user)))
+
+
+def returns_for_user(user: User) -> QuerySet[MonitoringReturn]:
+    returns = MonitoringReturn.objects.all()
+    if runs_commissioning(user):
+        return returns
+    if not getattr(user, "is_authenticated", False):
+        return returns.none()
+    return returns.filter(contract__provider_id__in=list(memberships_of(user)))
+
+
+def contract_for_user(user: User, contract_uuid) -> Contract:
+    contract = (
+        contracts_for_user(user)
+        .select_related("provider", "service", "lead_commissioner", "measure_set", "plan")
+        .select_related("primary_priority")
+        .filter(uuid=contract_uuid)
+        .first()
+    )
+    if contract is None:
+        raise Http404("No such contract")
+    return contract

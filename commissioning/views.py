@@ -1,0 +1,443 @@
+"""Commissioner pages: dashboard, services, contracts (funding, amendments, targets) and
+the roll-up. Views parse, fetch with permission, call one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import permission_required
+from accounts.errors import ApplicationError
+from commissioning import selectors
+from commissioning.forms import (
+    AmendmentForm,
+    CloseForm,
+    ContractForm,
+    RollupForm,
+    ServiceForm,
+)
+from commissioning.models import Contract, MeasureSet, Service
+from commissioning.permissions import contract_for_user, contracts_for_user
+from commissioning.quarters import financial_year_label, financial_year_of
+from commissioning.services import contracts as contract_services
+from commissioning.services.contracts import ServiceInput, target_field
+from grants.review_forms import apply_errors
+
+MANAGE = "commissioning.manage"
+
+
+def _run(request, form, action, *, done, message: str):
+    """On a valid POST call the service; its refusals land on the form. None: render."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    except ApplicationError as refusal:
+        form.add_error(None, refusal.message)
+        return None
+    messages.success(request, message)
+    return redirect(done(result) if callable(done) else done)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return financial_year_of(timezone.localdate())
+
+
+@permission_required(MANAGE)
+def dashboard(request):
+    data = selectors.dashboard(financial_year=_year(request))
+    return render(
+        request,
+        "commissioning/dashboard.html",
+        {
+            "d": data,
+            "year_label": financial_year_label(data.financial_year),
+            "columns": selectors.STATUS_COLUMNS,
+            "year_labels": [(y, financial_year_label(y)) for y in data.years],
+        },
+    )
+
+
+# Services --------------------------------------------------------------------------------
+
+
+@permission_required(MANAGE)
+def service_list(request):
+    services = Service.objects.prefetch_related("areas").order_by("name")
+    return render(request, "commissioning/service_list.html", {"services": services})
+
+
+@permission_required(MANAGE)
+def service_edit(request, service_uuid=None):
+    service = None
+    initial = {}
+    if service_uuid is not None:
+        service = Service.objects.filter(uuid=service_uuid).first()
+        if service is None:
+            raise Http404("No such service")
+        initial = {
+            "name": service.name,
+            "category": service.category,
+            "description": service.description,
+            "areas": list(service.areas.all()),
+        }
+    form = ServiceForm(request.POST or None, initial=initial)
+
+    def save():
+        d = form.cleaned_data
+        return contract_services.service_save(
+            actor=request.user,
+            service=service,
+            data=ServiceInput(
+                name=d["name"],
+                category=d["category"],
+                description=d["description"],
+                area_ids=[a.pk for a in d["areas"]],
+            ),
+        )
+
+    done = _run(request, form, save, done="commissioning:service-list", message="Service saved.")
+    return done or render(
+        request,
+        "commissioning/service_form.html",
+        {
+            "form": form,
+            "service": service,
+            "heading": f"Change {service.name}" if service else "Add a service",
+            "back_url": reverse("commissioning:service-list"),
+            "back_label": "Services",
+            "button": "Save service",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# Contracts -------------------------------------------------------------------------------
+
+
+@permission_required(MANAGE)
+def contract_list(request):
+    status = request.GET.get("status", "")
+    category = request.GET.get("category", "")
+    search = request.GET.get("q", "").strip()
+    contracts = selectors.contracts_for_list(
+        contracts_for_user(request.user),
+        status=status if status in Contract.Status.values else "",
+        category=category if category in Service.Category.values else "",
+        search=search,
+    )
+    page = Paginator(contracts, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "commissioning/contract_list.html",
+        {
+            "page": page,
+            "status": status,
+            "category": category,
+            "q": search,
+            "statuses": Contract.Status.choices,
+            "categories": Service.Category.choices,
+        },
+    )
+
+
+@permission_required(MANAGE)
+def contract_edit(request, contract_uuid=None):
+    contract = None
+    initial, rows = {}, 3
+    if contract_uuid is not None:
+        contract = contract_for_user(request.user, contract_uuid)
+        initial, rows = ContractForm.initial_for(contract)
+    if request.method == "POST":
+        posted_rows = sum(1 for key in request.POST if key.startswith("stream_"))
+        rows = max(rows, posted_rows)
+    form = ContractForm(request.POST or None, initial=initial, funding_rows=rows)
+
+    def save():
+        return contract_services.contract_save(
+            actor=request.user, contract=contract, data=form.to_input()
+        )
+
+    done = _run(
+        request,
+        form,
+        save,
+        done=lambda saved: ("commissioning:contract", saved.uuid),
+        message="Contract saved." if contract else "Contract created as a draft.",
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "commissioning/contract_form.html",
+        {"form": form, "contract": contract},
+        status=400 if form.errors else 200,
+    )
+
+
+def contract(request, contract_uuid):
+    """The contract page: commissioners and the provider's own members."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    found = contract_for_user(request.user, contract_uuid)
+    found = selectors.contract_detail(found)
+    year = _year(request) if "year" in request.GET else financial_year_of(timezone.localdate())
+    measures = [m for m in found.measure_set.measures.all() if m.is_numeric]
+    targets = selectors.targets_for_year(found, year)
+    target_rows = [
+        (m, [targets.get((m.code, q)) for q in (1, 2, 3, 4, 0)])
+        for m in measures
+        if any((m.code, q) in targets for q in (1, 2, 3, 4, 0))
+    ]
+    return render(
+        request,
+        "commissioning/contract_detail.html",
+        {
+            "contract": found,
+            "funding_years": selectors.funding_by_year(found),
+            "manages": request.user.has_perm(MANAGE),
+            "target_rows": target_rows,
+            "target_year": year,
+            "target_year_label": financial_year_label(year),
+            "target_years": _contract_years(found),
+            "due_days": settings.RETURN_DUE_DAYS,
+        },
+    )
+
+
+def _contract_years(contract: Contract) -> list[tuple[int, str]]:
+    first, last = financial_year_of(contract.start_date), financial_year_of(contract.end_date)
+    return [(y, financial_year_label(y)) for y in range(first, last + 1)]
+
+
+@permission_required(MANAGE)
+@require_POST
+def contract_activate(request, contract_uuid):
+    found = contract_for_user(request.user, contract_uuid)
+    try:
+        contract_services.contract_activate(contract=found, actor=request.user)
+    except ApplicationError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            f"{found.reference} is active. A return opens for each quarter as it ends.",
+        )
+    return redirect("commissioning:contract", found.uuid)
+
+
+@permission_required(MANAGE)
+def contract_close(request, contract_uuid):
+    found = contract_for_user(request.user, contract_uuid)
+    form = CloseForm(request.POST or None)
+
+    def close():
+        return contract_services.contract_close(
+            contract=found,
+            actor=request.user,
+            terminated=form.cleaned_data["how"] == "terminated",
+            reason=form.cleaned_data["reason"],
+        )
+
+    done = _run(
+        request,
+        form,
+        close,
+        done=("commissioning:contract", found.uuid),
+        message="Contract closed.",
+    )
+    return done or render(
+        request,
+        "commissioning/contract_close.html",
+        {
+            "form": form,
+            "contract": found,
+            "heading": "End or terminate the contract",
+            "caption": f"{found.reference} · {found.provider.name}",
+            "back_url": reverse("commissioning:contract", args=[found.uuid]),
+            "back_label": found.reference,
+            "button": "Close the contract",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(MANAGE)
+def contract_amend(request, contract_uuid):
+    found = contract_for_user(request.user, contract_uuid)
+    form = AmendmentForm(request.POST or None)
+
+    def amend():
+        return contract_services.contract_amend(
+            contract=found, actor=request.user, data=form.to_input()
+        )
+
+    done = _run(
+        request,
+        form,
+        amend,
+        done=("commissioning:contract", found.uuid),
+        message="Amendment recorded.",
+    )
+    return done or render(
+        request,
+        "commissioning/contract_amend.html",
+        {
+            "form": form,
+            "contract": found,
+            "heading": "Record a variation or extension",
+            "caption": f"{found.reference} · {found.provider.name}",
+            "back_url": reverse("commissioning:contract", args=[found.uuid]),
+            "back_label": found.reference,
+            "button": "Record the change",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(MANAGE)
+def contract_targets(request, contract_uuid, year: int):
+    found = contract_for_user(request.user, contract_uuid)
+    years = dict(_contract_years(found))
+    if year not in years:
+        raise Http404("The contract does not run in that year")
+    measures = [m for m in found.measure_set.measures.all() if m.is_numeric]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        typed = {k: v for k, v in request.POST.items() if k.startswith("t-")}
+        try:
+            errors = contract_services.targets_save(
+                contract=found, actor=request.user, financial_year=year, values=typed
+            )
+        except ApplicationError as refusal:
+            raise PermissionDenied(refusal.message) from None
+        if not errors:
+            messages.success(request, f"Targets for {years[year]} saved.")
+            return redirect(
+                reverse("commissioning:contract", args=[found.uuid]) + f"?year={year}#targets"
+            )
+        shown = typed
+    else:
+        stored = selectors.targets_for_year(found, year)
+        from commissioning.validation import figure_text
+
+        shown = {
+            target_field(m, q): figure_text(m, stored.get((m.code, q)))
+            for m in measures
+            for q in (1, 2, 3, 4, 0)
+        }
+    rows = [
+        (
+            m,
+            [
+                (
+                    target_field(m, q),
+                    shown.get(target_field(m, q), ""),
+                    errors.get(target_field(m, q)),
+                )
+                for q in (1, 2, 3, 4, 0)
+            ],
+        )
+        for m in measures
+    ]
+    return render(
+        request,
+        "commissioning/contract_targets.html",
+        {
+            "contract": found,
+            "year": year,
+            "year_label": years[year],
+            "rows": rows,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+# Roll-up ---------------------------------------------------------------------------------
+
+
+@permission_required(MANAGE)
+def rollup(request):
+    initial = {
+        "measure_set": MeasureSet.objects.order_by("-financial_year").first(),
+        "financial_year": str(financial_year_of(timezone.localdate())),
+        "period": "Q1",
+    }
+    form = RollupForm(request.GET or None, initial=initial)
+    result = None
+    if request.GET and form.is_valid():
+        result = selectors.rollup(
+            measure_set=form.cleaned_data["measure_set"],
+            financial_year=int(form.cleaned_data["financial_year"]),
+            period=form.cleaned_data["period"],
+        )
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            published = request.GET.get("published") == "1"
+            return _export(result, export, published=published)
+    return render(
+        request,
+        "commissioning/rollup.html",
+        {
+            "form": form,
+            "result": result,
+            "query": request.GET.urlencode(),
+            "year_label": financial_year_label(result.financial_year) if result else "",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpResponse:
+    table = selectors.rollup_table(result, published=published)
+    name = (
+        f"{result.measure_set.code}-{result.financial_year}-{result.period}"
+        f"{'-published' if published else '-internal'}"
+    )
+    if export == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerows(table)
+        if published:
+            writer.writerow([])
+            writer.writerow(["Counts from 1 to 4 are shown as <5 to protect victims' privacy."])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{result.period} {financial_year_label(result.financial_year)}".replace("/", "-")
+    for line in table:
+        sheet.append(line)
+    if published:
+        sheet.append([])
+        sheet.append(["Counts from 1 to 4 are shown as <5 to protect victims' privacy."])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
