@@ -17,20 +17,22 @@ def memberships_of(user: User) -> dict[int, str]:
         return {}
     cached = getattr(user, "_membership_cache", None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        rows = Membership.objects.filter(user=user).values_list(
+            "organisation_id", "role", "organisation__is_provider"
+        )
+        cached = {organisation_id: role for organisation_id, role, _ in rows}
         user._membership_cache = cached
+        user._provider_cache = any(is_provider for _, _, is_provider in rows)
     return cached
 
 
 def is_provider_member(user: User) -> bool:
-    """Whether the user belongs to a commissioned provider; read once per user object."""
+    """Whether the user belongs to a commissioned provider; read with their memberships."""
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, "_provider_cache", None)
-    if cached is None:
-        cached = Membership.objects.filter(user=user, organisation__is_provider=True).exists()
-        user._provider_cache = cached
-    return cached
+    if getattr(user, "_membership_cache", None) is None:
+        memberships_of(user)  # one query reads both
+    return user._provider_cache
 
 
 @rules.predicate

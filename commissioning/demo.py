@@ -347,4 +347,27 @@ def seed_commissioning(plan: Plan) -> list[str]:
             if rating == "green"
             else "Referrals from health remain low; discuss at the next contract meeting.",
         )
+    _backdate(live)
     return [f"{c.reference} {c.service.name} ({c.provider.name})" for c in [*live, stalking]]
+
+
+def _backdate(contracts: list[Contract]) -> None:
+    """Submissions and reviews happened after each quarter, not all today."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from commissioning.models import ReturnReview
+
+    now = timezone.now()
+    for r in MonitoringReturn.objects.filter(contract__in=contracts, submitted_at__isnull=False):
+        submitted = datetime.combine(
+            r.period.end + dt.timedelta(days=12 + r.contract_id % 5),
+            time(10, 30),
+            ZoneInfo("Europe/London"),
+        )
+        submitted = min(submitted, now - dt.timedelta(hours=2))
+        reviewed = min(submitted + dt.timedelta(days=6), now - dt.timedelta(hours=1))
+        MonitoringReturn.objects.filter(pk=r.pk).update(
+            submitted_at=submitted, reviewed_at=reviewed if r.reviewed_at else None
+        )
+        ReturnReview.objects.filter(monitoring_return=r).update(reviewed_at=reviewed)

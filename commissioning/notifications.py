@@ -52,7 +52,7 @@ def _title(r: MonitoringReturn) -> str:
 def send_return_reminder(monitoring_return: MonitoringReturn, period: str = "") -> str:
     """Remind the provider; nothing if the return was submitted since this was queued."""
     r = _load(monitoring_return)
-    if not r.is_editable:
+    if not r.is_editable or r.submitted_at is not None:
         return ""
     when = WHEN.get(period, "overdue").format(due=f"{r.due_date:%-d %B %Y}")
     return _send(
@@ -67,7 +67,7 @@ def send_return_reminder(monitoring_return: MonitoringReturn, period: str = "") 
 def send_return_escalation(monitoring_return: MonitoringReturn, period: str = "") -> str:
     """Tell the lead commissioner a return is 14 days overdue."""
     r = _load(monitoring_return)
-    if not r.is_editable:
+    if not r.is_editable or r.submitted_at is not None:
         return ""
     return _send(
         r,

@@ -104,7 +104,9 @@ def dashboard(*, financial_year: int, today: dt.date | None = None, limit: int =
         .values("quarter")
         .annotate(
             **counts,
-            overdue=Count("pk", filter=Q(status__in=EDITABLE, due_date__lt=today)),
+            overdue=Count(
+                "pk", filter=Q(status__in=EDITABLE, submitted_at__isnull=True, due_date__lt=today)
+            ),
             total=Count("pk"),
         )
         .order_by("quarter")
@@ -144,7 +146,9 @@ def dashboard(*, financial_year: int, today: dt.date | None = None, limit: int =
     )
     awaiting = list(listed.filter(status=R.SUBMITTED).order_by("submitted_at", "pk")[:limit])
     overdue = list(
-        listed.filter(status__in=EDITABLE, due_date__lt=today).order_by("due_date", "pk")[:limit]
+        listed.filter(status__in=EDITABLE, submitted_at__isnull=True, due_date__lt=today).order_by(
+            "due_date", "pk"
+        )[:limit]
     )
     years = sorted(
         set(ContractFunding.objects.values_list("financial_year", flat=True).distinct())
@@ -195,7 +199,7 @@ def contracts_for_list(
     contracts = contracts.select_related("provider", "service", "lead_commissioner").annotate(
         total_value=Coalesce(Subquery(value), ZERO),
         awaiting_review=returns_count(status=R.SUBMITTED),
-        overdue=returns_count(status__in=EDITABLE, due_date__lt=today),
+        overdue=returns_count(status__in=EDITABLE, submitted_at__isnull=True, due_date__lt=today),
     )
     if status:
         contracts = contracts.filter(status=status)

@@ -106,8 +106,13 @@ class MonitoringReturn(models.Model):
 
     @property
     def is_late(self) -> bool:
-        """Still owed after its due date (late is derived, never stored)."""
-        return self.status in self.EDITABLE and timezone.localdate() > self.due_date
+        """Never submitted and past its due date (late is derived, never stored). A return
+        sent back for changes was in on time: it is not late."""
+        return (
+            self.status in self.EDITABLE
+            and self.submitted_at is None
+            and timezone.localdate() > self.due_date
+        )
 
     @property
     def is_current(self) -> bool:

@@ -32,6 +32,7 @@ def return_reminders_queue(*, today: dt.date | None = None) -> QueuedReminders:
     result = QueuedReminders()
     owed = MonitoringReturn.objects.filter(
         status__in=MonitoringReturn.EDITABLE,
+        submitted_at__isnull=True,  # a return sent back for changes was in on time
         due_date__lte=today + dt.timedelta(days=AHEAD_DAYS),
     ).only("pk", "due_date")
     for monitoring_return in owed:
