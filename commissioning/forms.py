@@ -23,6 +23,12 @@ from outcomes.models import Outcome, Plan, Priority, Theme
 FUNDING_ROWS = 3  # blank funding rows shown after the existing ones
 
 
+def plain_required(form: forms.Form, messages: dict[str, str]) -> None:
+    """GOV.UK wording for a missing answer, instead of "This field is required"."""
+    for name, message in messages.items():
+        form.fields[name].error_messages["required"] = message
+
+
 def year_choices(blank: bool = True) -> list[tuple[str, str]]:
     this_year = financial_year_of(timezone.localdate())
     years = [(str(y), financial_year_label(y)) for y in range(this_year - 4, this_year + 6)]
@@ -44,6 +50,12 @@ class ServiceForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        plain_required(
+            self, {"name": "Enter the name of the service", "category": "Choose a category"}
+        )
 
 
 class ContractForm(GovukFormMixin, forms.Form):
@@ -99,6 +111,17 @@ class ContractForm(GovukFormMixin, forms.Form):
         self.fields["themes"].queryset = Theme.objects.filter(plan=plan)
         self.fields["lead_commissioner"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.email} ({u.email})"
+        )
+        plain_required(
+            self,
+            {
+                "reference": "Enter the contract reference",
+                "provider": "Choose the provider",
+                "service": "Choose the service",
+                "lead_commissioner": "Choose the lead commissioner",
+                "measure_set": "Choose the measures the provider reports",
+                "primary_priority": "Choose the primary plan priority",
+            },
         )
         self.funding_rows = funding_rows
         for i in range(funding_rows):
@@ -214,6 +237,10 @@ class CloseForm(GovukFormMixin, forms.Form):
         help_text="Required when terminating",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        plain_required(self, {"how": "Choose how the contract is ending"})
+
 
 class AmendmentForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
@@ -254,6 +281,15 @@ class AmendmentForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["financial_year"].choices = year_choices()
+        plain_required(
+            self,
+            {
+                "kind": "Choose variation or extension",
+                "description": "Say what changed",
+                "reason": "Say why the contract is changing",
+                "approved_by": "Say who approved the change",
+            },
+        )
 
     def to_input(self) -> AmendmentInput:
         d = self.cleaned_data
@@ -292,6 +328,7 @@ class CorrectionForm(GovukFormMixin, forms.Form):
         label="What is wrong in the accepted return?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what is wrong in the accepted return"},
     )
 
 
@@ -308,9 +345,18 @@ class RollupForm(GovukFormMixin, forms.Form):
         label="Measure set",
         queryset=MeasureSet.objects.order_by("-financial_year", "name"),
         empty_label=None,
+        error_messages={"invalid_choice": "Choose a measure set from the list"},
     )
-    financial_year = forms.ChoiceField(label="Financial year", choices=[])
-    period = forms.ChoiceField(label="Period", choices=PERIOD_CHOICES)
+    financial_year = forms.ChoiceField(
+        label="Financial year",
+        choices=[],
+        error_messages={"invalid_choice": "Choose a financial year from the list"},
+    )
+    period = forms.ChoiceField(
+        label="Period",
+        choices=PERIOD_CHOICES,
+        error_messages={"invalid_choice": "Choose a quarter, half-year or the whole year"},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
