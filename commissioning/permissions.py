@@ -53,7 +53,10 @@ def contracts_for_user(user: User) -> QuerySet[Contract]:
         return contracts
     if not getattr(user, "is_authenticated", False):
         return contracts.none()
-    return contracts.filter(provider_id__in=list(memberships_of(user)))
+    # A draft is the commissioner's work in progress: the provider sees it once active.
+    return contracts.filter(provider_id__in=list(memberships_of(user))).exclude(
+        status=Contract.Status.DRAFT
+    )
 
 
 def returns_for_user(user: User) -> QuerySet[MonitoringReturn]:

@@ -151,7 +151,7 @@ def dashboard(*, financial_year: int, today: dt.date | None = None, limit: int =
         )[:limit]
     )
     years = sorted(
-        set(ContractFunding.objects.values_list("financial_year", flat=True).distinct())
+        set(ContractFunding.objects.order_by().values_list("financial_year", flat=True).distinct())
         | {financial_year_of(today)},
         reverse=True,
     )
