@@ -469,6 +469,14 @@ class Rollup:
     returns: int
     contracts: int
 
+    @property
+    def first_day(self) -> dt.date:
+        return self.quarters[0].start
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.quarters[-1].end
+
 
 def rollup(*, measure_set: MeasureSet, financial_year: int, period: str) -> Rollup:
     """Every accepted, current return of the measure set in the period, summed across
@@ -546,9 +554,10 @@ def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
         if suppressed:
             value = SUPPRESSED
         elif isinstance(value, Decimal):
-            value = (
-                int(value) if row.measure.kind in (Measure.Kind.COUNT, Measure.Kind.TEXT) else value
-            )
+            if row.measure.kind in (Measure.Kind.COUNT, Measure.Kind.TEXT):
+                value = int(value)
+            elif row.measure.kind == Measure.Kind.MONEY:
+                value = value.quantize(Decimal("0.01"))  # the same on SQLite and PostgreSQL
         line = [
             row.measure.code,
             row.measure.label,

@@ -49,7 +49,8 @@ def _run(request, form, action, *, done, message: str):
         form.add_error(None, refusal.message)
         return None
     messages.success(request, message)
-    return redirect(done(result) if callable(done) else done)
+    target = done(result) if callable(done) else done
+    return redirect(*target) if isinstance(target, tuple) else redirect(target)
 
 
 def _year(request) -> int:
