@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
@@ -508,7 +508,7 @@ def rollup(*, measure_set: MeasureSet, financial_year: int, period: str) -> Roll
             n = found.get("n", 0)
             total = found.get("total")
             if measure.kind == Measure.Kind.PERCENTAGE and total is not None and n:
-                value = (total / n).quantize(Decimal("0.1"))
+                value = (total / n).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             elif measure.kind == Measure.Kind.TEXT:
                 value = Decimal(found.get("with_text", 0))
             else:

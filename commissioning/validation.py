@@ -20,7 +20,8 @@ MAX_FIGURE = Decimal("999999999999")
 
 def lower_first(text: str) -> str:
     """ "Victims supported" -> "victims supported", but "MoJ spend" stays as it is."""
-    if len(text) > 1 and text[1].isupper():
+    first = text.split(" ", 1)[0]
+    if any(c.isupper() for c in first[1:]):
         return text
     return text[:1].lower() + text[1:]
 

@@ -172,14 +172,21 @@ def contract_activate(*, contract: Contract, actor: User) -> Contract:
 
 @transaction.atomic
 def contract_close(*, contract: Contract, actor: User, terminated: bool, reason: str) -> Contract:
-    """End a contract at its end date, or terminate it early (a reason is required)."""
+    """End a contract, or terminate it early (a reason is required). Closing before the
+    end date brings the end date forward to today: later quarters owe no return."""
     _require_commissioner(actor)
     reason = reason.strip()
     if terminated and not reason:
         raise ValidationError({"reason": "Say why the contract is being terminated."})
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    # No returns are owed for quarters after the service stopped.
+    contract.end_date = min(contract.end_date, max(timezone.localdate(), contract.start_date))
     transition(
-        contract, to_status=C.TERMINATED if terminated else C.ENDED, actor=actor, reason=reason
+        contract,
+        to_status=C.TERMINATED if terminated else C.ENDED,
+        actor=actor,
+        reason=reason,
+        extra_fields=("end_date",),
     )
     return contract
 
@@ -231,6 +238,29 @@ def contract_amend(*, contract: Contract, actor: User, data: AmendmentInput) -> 
             )
         elif data.new_amount < 0:
             errors["new_amount"] = "The new amount cannot be negative."
+        else:
+            last = financial_year_of(data.new_end_date or contract.end_date)
+            first = financial_year_of(contract.start_date)
+            if not first <= data.financial_year <= last:
+                errors["financial_year"] = (
+                    f"{financial_year_label(data.financial_year)} is outside the contract "
+                    f"({financial_year_label(first)} to {financial_year_label(last)})."
+                )
+    if data.new_end_date is not None and "new_end_date" not in errors:
+        last = financial_year_of(data.new_end_date)
+        stranded = sorted(
+            {
+                line.financial_year
+                for line in contract.funding.all()
+                if line.financial_year > last and line.amount
+            }
+        )
+        if stranded:
+            errors["new_end_date"] = (
+                "The contract has funding for "
+                + ", ".join(financial_year_label(y) for y in stranded)
+                + ", after the new end date. Reduce that funding to 0 first."
+            )
     if errors:
         raise ValidationError(errors)
     amendment = ContractAmendment(

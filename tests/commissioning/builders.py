@@ -69,7 +69,11 @@ def make_contract(
             lead_commissioner=commissioner,
             measure_set=measure_set(),
             primary_priority=priority,
-            funding=[FundingLine(FundingStream.MOJ, start.year if start.month >= 4 else start.year - 1, amount)],
+            funding=[
+                FundingLine(
+                    FundingStream.MOJ, start.year if start.month >= 4 else start.year - 1, amount
+                )
+            ],
         ),
     )
     if active:
@@ -79,7 +83,9 @@ def make_contract(
     return contract
 
 
-def complete_figures(supported: int = 40, *, of: MeasureSet | None = None) -> dict[tuple[str, str], str]:
+def complete_figures(
+    supported: int = 40, *, of: MeasureSet | None = None
+) -> dict[tuple[str, str], str]:
     """A full, valid return as typed text: every breakdown adds up to its total and every
     victim profile to victims supported."""
     typed: dict[tuple[str, str], str] = {}
