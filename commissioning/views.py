@@ -245,6 +245,25 @@ def contract_activate(request, contract_uuid):
     return redirect("commissioning:contract", found.uuid)
 
 
+def _contract_form_page(request, found, form, action, *, template, heading, button, message):
+    """A form about one contract that, once its service succeeds, returns to the contract."""
+    done = _run(request, form, action, done=("commissioning:contract", found.uuid), message=message)
+    return done or render(
+        request,
+        template,
+        {
+            "form": form,
+            "contract": found,
+            "heading": heading,
+            "caption": f"{found.reference} · {found.provider.name}",
+            "back_url": reverse("commissioning:contract", args=[found.uuid]),
+            "back_label": found.reference,
+            "button": button,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @permission_required(MANAGE)
 def contract_close(request, contract_uuid):
     found = contract_for_user(request.user, contract_uuid)
@@ -258,26 +277,15 @@ def contract_close(request, contract_uuid):
             reason=form.cleaned_data["reason"],
         )
 
-    done = _run(
+    return _contract_form_page(
         request,
+        found,
         form,
         close,
-        done=("commissioning:contract", found.uuid),
+        template="commissioning/contract_close.html",
+        heading="End or terminate the contract",
+        button="Close the contract",
         message="Contract closed.",
-    )
-    return done or render(
-        request,
-        "commissioning/contract_close.html",
-        {
-            "form": form,
-            "contract": found,
-            "heading": "End or terminate the contract",
-            "caption": f"{found.reference} · {found.provider.name}",
-            "back_url": reverse("commissioning:contract", args=[found.uuid]),
-            "back_label": found.reference,
-            "button": "Close the contract",
-        },
-        status=400 if form.errors else 200,
     )
 
 
@@ -291,26 +299,15 @@ def contract_amend(request, contract_uuid):
             contract=found, actor=request.user, data=form.to_input()
         )
 
-    done = _run(
+    return _contract_form_page(
         request,
+        found,
         form,
         amend,
-        done=("commissioning:contract", found.uuid),
+        template="commissioning/contract_amend.html",
+        heading="Record a variation or extension",
+        button="Record the change",
         message="Amendment recorded.",
-    )
-    return done or render(
-        request,
-        "commissioning/contract_amend.html",
-        {
-            "form": form,
-            "contract": found,
-            "heading": "Record a variation or extension",
-            "caption": f"{found.reference} · {found.provider.name}",
-            "back_url": reverse("commissioning:contract", args=[found.uuid]),
-            "back_label": found.reference,
-            "button": "Record the change",
-        },
-        status=400 if form.errors else 200,
     )
 
 
