@@ -191,6 +191,20 @@ def contract_close(*, contract: Contract, actor: User, terminated: bool, reason:
     return contract
 
 
+@transaction.atomic
+def contracts_end_due(*, today: dt.date | None = None) -> int:
+    """Mark active contracts past their end date as ended (the daily task). Their last
+    quarters' returns are still opened and owed."""
+    today = today or timezone.localdate()
+    ended = 0
+    for contract in Contract.objects.select_for_update().filter(
+        status=C.ACTIVE, end_date__lt=today
+    ):
+        transition(contract, to_status=C.ENDED, actor=None, reason="Reached its end date.")
+        ended += 1
+    return ended
+
+
 @dataclass
 class AmendmentInput:
     kind: str

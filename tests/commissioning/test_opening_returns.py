@@ -241,8 +241,8 @@ def test_the_daily_task_run_twice_opens_one_return(contract, second):
     with at(dt.datetime(2026, 7, 1, 6)):
         first = returns_daily.delay().get()
         again = returns_daily.delay().get()
-    assert first == {"opened": 2, "reminders": 0, "escalations": 0}
-    assert again == {"opened": 0, "reminders": 0, "escalations": 0}
+    assert first == {"ended": 0, "opened": 2, "reminders": 0, "escalations": 0}
+    assert again == {"ended": 0, "opened": 0, "reminders": 0, "escalations": 0}
     assert MonitoringReturn.objects.count() == 2
     with at(dt.datetime(2026, 7, 2, 6)):
         assert returns_daily.delay().get()["opened"] == 0
@@ -306,3 +306,27 @@ def test_opening_ignores_a_return_inserted_by_an_overlapping_run(contract):
     ):
         returns_open_due(today=dt.date(2026, 7, 1))
     assert opened(contract) == [(2026, 1, 1)]
+
+
+def test_a_contract_past_its_end_date_is_ended_and_still_owes_its_last_quarter(personas, plan):
+    from accounts.models import StatusChange
+    from commissioning.services.contracts import contracts_end_due
+
+    short = make_contract(
+        provider=personas.provider_org,
+        commissioner=personas.commissioner,
+        plan=plan,
+        reference="VS-SHORT-01",
+        start=dt.date(2026, 4, 1),
+        end=dt.date(2026, 9, 30),
+    )
+    assert contracts_end_due(today=dt.date(2026, 9, 30)) == 0
+    assert contracts_end_due(today=dt.date(2026, 10, 1)) == 1
+    assert contracts_end_due(today=dt.date(2026, 10, 2)) == 0
+    short.refresh_from_db()
+    assert short.status == Contract.Status.ENDED
+    change = StatusChange.objects.get(object_id=short.pk, to_status="ended")
+    assert (change.actor, change.reason) == (None, "Reached its end date.")
+    returns_open_due(today=dt.date(2026, 10, 1))
+    opened = MonitoringReturn.objects.filter(contract=short).values_list("quarter", flat=True)
+    assert sorted(opened) == [1, 2]
