@@ -29,7 +29,10 @@ SET_CODE = "victim-services-2026-27"  # seeded by migration commissioning 0002
 
 
 def measure_set() -> MeasureSet:
-    return MeasureSet.objects.get(code=SET_CODE)
+    """The migrated 2026/27 set; seeded again if a live-server test flushed the tables."""
+    from commissioning.catalogue import seed_measure_set
+
+    return seed_measure_set(MeasureSet, Measure, year=2026, code=SET_CODE)
 
 
 def measures(of: MeasureSet | None = None) -> list[Measure]:
