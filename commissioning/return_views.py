@@ -106,10 +106,8 @@ def _render_return(
             "review": review,
             "editable": editable,
             "can_correct": (
-                monitoring_return.status == MonitoringReturn.Status.ACCEPTED
-                and monitoring_return.is_current
-                and can(request.user, "commissioning.write_return", monitoring_return.contract)
-                and not MonitoringReturn.objects.filter(corrects=monitoring_return).exists()
+                can(request.user, "commissioning.write_return", monitoring_return.contract)
+                and monitoring_return.can_be_corrected()
             ),
             "can_review": can(
                 request.user, "commissioning.review_return", monitoring_return.contract

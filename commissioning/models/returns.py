@@ -118,6 +118,14 @@ class MonitoringReturn(models.Model):
     def is_current(self) -> bool:
         return self.superseded_at is None
 
+    def can_be_corrected(self) -> bool:
+        """Accepted, not replaced, and no correction started on it yet (one query)."""
+        return (
+            self.status == self.Status.ACCEPTED
+            and self.is_current
+            and not MonitoringReturn.objects.filter(corrects=self).exists()
+        )
+
 
 class ReturnValue(models.Model):
     """One figure (or text) of a return: a measure's total (category "") or one category

@@ -341,10 +341,10 @@ def return_correct(
     )
     if not can(actor, "commissioning.write_return", monitoring_return.contract):
         raise NotAllowed("Only the provider can correct this return.")
-    if monitoring_return.status != R.ACCEPTED or not monitoring_return.is_current:
+    if not monitoring_return.can_be_corrected():
+        if monitoring_return.status == R.ACCEPTED and monitoring_return.is_current:
+            raise NotAllowed("A correction of this return has already been started.")
         raise NotAllowed("Only the accepted, current version of a return can be corrected.")
-    if MonitoringReturn.objects.filter(corrects=monitoring_return).exists():
-        raise NotAllowed("A correction of this return has already been started.")
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say what is wrong in the accepted return."})

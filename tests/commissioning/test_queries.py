@@ -125,6 +125,27 @@ def test_the_contract_list_does_not_grow_with_contracts(
     assert counts[0] == counts[1], counts
 
 
+def test_the_service_list_does_not_grow_with_services(
+    personas, client_for, django_assert_max_num_queries
+):
+    from accounts.models import District
+    from commissioning.models import Service
+
+    districts = [District.objects.create(name=f"District {i}") for i in range(3)]
+    client = client_for(personas.commissioner)
+    counts = []
+    for size in (5, 60):
+        for i in range(Service.objects.count(), size):
+            Service.objects.create(name=f"Service {i}", category="other").areas.set(districts)
+        # session, user, roles, the services, their areas (one prefetch).
+        response, count = _get(
+            client, reverse("commissioning:service-list"), django_assert_max_num_queries, 5
+        )
+        counts.append(count)
+        assert response.content.decode().count("District 2") == size
+    assert counts[0] == counts[1], counts
+
+
 def test_the_rollup_does_not_grow_with_contracts_or_returns(
     personas, plan, client_for, django_assert_max_num_queries
 ):
