@@ -23,7 +23,7 @@ from commissioning.forms import CorrectionForm, ReviewForm, UploadForm
 from commissioning.models import Measure, MonitoringReturn
 from commissioning.permissions import can
 from commissioning.services import returns as return_services
-from commissioning.validation import Key, field_name, figure_text
+from commissioning.validation import Key, field_name
 from grants.review_forms import apply_errors
 
 
@@ -76,10 +76,9 @@ def _render_return(
     request, monitoring_return, *, typed=None, errors=None, upload_errors=None, status=200
 ):
     measures = selectors.measures_of(monitoring_return)
-    stored = selectors.figures_of([monitoring_return])[monitoring_return.pk]
     shown = {
-        field_name(*key): figure_text(next(m for m in measures if m.code == key[0]), value)
-        for key, value in stored.items()
+        field_name(*key): text
+        for key, text in selectors.figures_as_text(monitoring_return, measures).items()
     }
     for key, value in (typed or {}).items():
         shown[field_name(*key)] = value
@@ -179,11 +178,7 @@ def return_csv(request, return_uuid):
     """The return as CSV: a template to fill in, with any figures already saved."""
     found = selectors.return_for_user(request.user, return_uuid)
     measures = selectors.measures_of(found)
-    figures = selectors.figures_of([found])[found.pk]
-    shown = {
-        key: figure_text(next(m for m in measures if m.code == key[0]), value)
-        for key, value in figures.items()
-    }
+    shown = selectors.figures_as_text(found, measures)
     buffer = io.StringIO()
     csv.writer(buffer).writerows(return_csv_rows(measures, shown))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

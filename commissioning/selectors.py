@@ -345,6 +345,32 @@ def figures_of(returns: list[MonitoringReturn]) -> dict[int, dict[tuple[str, str
     return figures
 
 
+def figures_as_text(
+    monitoring_return: MonitoringReturn, measures: list[Measure]
+) -> dict[tuple[str, str], str]:
+    """{(measure code, category): the figure as it is typed}, in 1 query: what the form,
+    the CSV template and every save start from."""
+    from commissioning.validation import figure_text
+
+    by_code = {measure.code: measure for measure in measures}
+    return {
+        key: figure_text(by_code[key[0]], value)
+        for key, value in figures_of([monitoring_return])[monitoring_return.pk].items()
+        if key[0] in by_code
+    }
+
+
+def target_table(contract: Contract, financial_year: int) -> list[tuple[Measure, list]]:
+    """Each numeric measure with a target that year: [Q1, Q2, Q3, Q4, year] (None if unset)."""
+    targets = targets_for_year(contract, financial_year)
+    periods = (1, 2, 3, 4, Target.YEAR)
+    return [
+        (measure, [targets.get((measure.code, q)) for q in periods])
+        for measure in contract.measure_set.measures.all()
+        if measure.is_numeric and any((measure.code, q) in targets for q in periods)
+    ]
+
+
 def previous_returns(
     monitoring_return: MonitoringReturn, count: int = 4
 ) -> list[tuple[Quarter, MonitoringReturn | None]]:

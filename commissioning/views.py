@@ -201,13 +201,6 @@ def contract(request, contract_uuid):
     found = contract_for_user(request.user, contract_uuid)
     found = selectors.contract_detail(found)
     year = _year(request) if "year" in request.GET else financial_year_of(timezone.localdate())
-    measures = [m for m in found.measure_set.measures.all() if m.is_numeric]
-    targets = selectors.targets_for_year(found, year)
-    target_rows = [
-        (m, [targets.get((m.code, q)) for q in (1, 2, 3, 4, 0)])
-        for m in measures
-        if any((m.code, q) in targets for q in (1, 2, 3, 4, 0))
-    ]
     return render(
         request,
         "commissioning/contract_detail.html",
@@ -215,7 +208,7 @@ def contract(request, contract_uuid):
             "contract": found,
             "funding_years": selectors.funding_by_year(found),
             "manages": request.user.has_perm(MANAGE),
-            "target_rows": target_rows,
+            "target_rows": selectors.target_table(found, year),
             "target_year": year,
             "target_year_label": financial_year_label(year),
             "target_years": _contract_years(found),

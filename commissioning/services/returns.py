@@ -27,7 +27,8 @@ from commissioning.models import (
 )
 from commissioning.permissions import can
 from commissioning.quarters import Quarter, ended_quarters, financial_year_of
-from commissioning.validation import Key, check_figures, figure_text
+from commissioning.selectors import figures_as_text
+from commissioning.validation import Key, check_figures
 
 R = MonitoringReturn.Status
 REPORTING_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.ENDED, Contract.Status.TERMINATED)
@@ -113,16 +114,6 @@ def _measures(monitoring_return: MonitoringReturn) -> list[Measure]:
     return list(monitoring_return.measure_set.measures.select_related("total_matches"))
 
 
-def stored_figures(monitoring_return: MonitoringReturn, measures: list[Measure]) -> dict[Key, str]:
-    by_id = {measure.pk: measure for measure in measures}
-    stored: dict[Key, str] = {}
-    for row in ReturnValue.objects.filter(monitoring_return=monitoring_return):
-        measure = by_id[row.measure_id]
-        value = row.text if measure.kind == Measure.Kind.TEXT else row.value
-        stored[(measure.code, row.category)] = figure_text(measure, value)
-    return stored
-
-
 def _write(
     monitoring_return: MonitoringReturn, measures: list[Measure], figures: dict[Key, object]
 ) -> None:
@@ -151,7 +142,7 @@ def _save(
     typed: dict[Key, str],
     submit: bool,
 ) -> SaveResult:
-    merged = {**stored_figures(monitoring_return, measures), **typed}
+    merged = {**figures_as_text(monitoring_return, measures), **typed}
     checked = check_figures(measures, merged, complete=submit)
     if checked.errors:
         return SaveResult(errors=checked.errors)
