@@ -27,11 +27,10 @@ from commissioning.models import (
 )
 from commissioning.permissions import can
 from commissioning.quarters import Quarter, ended_quarters, financial_year_of
-from commissioning.selectors import figures_as_text
+from commissioning.selectors import REPORTING_CONTRACTS, figures_as_text
 from commissioning.validation import Key, check_figures, field_name
 
 R = MonitoringReturn.Status
-REPORTING_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.ENDED, Contract.Status.TERMINATED)
 
 
 def return_due_date(quarter: Quarter, opened_on: dt.date) -> dt.date:
