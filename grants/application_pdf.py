@@ -51,7 +51,7 @@ def _heading_style() -> ParagraphStyle:
 def _answer(label: str, value: object) -> list:
     """A question in bold and the group's answer below it, line breaks kept. Built
     directly (not through pdf.rich's cache): answers are the group's own words."""
-    shown = str(value).strip() if value not in (None, "") else ""
+    shown = str(value).replace("\r\n", "\n").replace("\r", "\n").strip() if value else ""
     body = pdf.styles()["body"]
     return [
         CondPageBreak(20 * mm),

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 # 13:05 UTC in summer is 2:05pm in London (BST).
 SUBMITTED_UTC = dt.datetime(2026, 7, 15, 13, 5, tzinfo=dt.UTC)
-TYPED_SUMMARY = "Boxing & mentoring for <young> people.\nTwice a week, in Leeds."
+TYPED_SUMMARY = (
+    "Boxing & mentoring for <young> people.\r\nTwice a week, in Leeds."  # as browsers send it
+)
 
 
 @pytest.fixture
@@ -68,8 +70,7 @@ def test_the_pdf_has_the_reference_submission_time_and_every_answer(application)
     for expected in (
         f"Application {application.reference}",
         "2:05pm on Wednesday 15 July 2026",
-        "Boxing & mentoring for <young> people.",
-        "Twice a week, in Leeds.",
+        "Boxing & mentoring for <young> people.\nTwice a week, in Leeds.",
         "Gloves Up, Knives Down",
         "Org A Youth Project",
         "About your organisation",
