@@ -1,6 +1,7 @@
 """A return as CSV: `measure_code,category,value`, one figure per line.
 
-Parsing is pure: it gives the figures keyed like the form's, or line-numbered errors.
+Parsing is pure: it gives the figures keyed like the form's, the line each came from, and
+line-numbered errors for every line that cannot be read.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from commissioning.models import Measure
 from commissioning.validation import Key, parse_figure
@@ -17,79 +19,104 @@ MAX_BYTES = 1_000_000
 MAX_ROWS = 2_000
 
 
-def parse_return_csv(
-    content: bytes, measures: Iterable[Measure], set_name: str
-) -> tuple[dict[Key, str], list[str]]:
-    """({(code, category): value text}, errors). Any error means nothing should be saved."""
+@dataclass
+class ParsedCsv:
+    raw: dict[Key, str] = field(default_factory=dict)  # {(code, category): value text}
+    lines: dict[Key, int] = field(default_factory=dict)  # the line each figure is on
+    # (line, message); line 0 is the whole file (it could not be read at all)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _file_error(message: str) -> ParsedCsv:
+    return ParsedCsv(errors=[(0, message)])
+
+
+def parse_return_csv(content: bytes, measures: Iterable[Measure], set_name: str) -> ParsedCsv:
+    """Every readable figure with its line, and an error for every line that is not.
+    Any error means nothing should be saved."""
     if len(content) > MAX_BYTES:
-        return {}, [
+        return _file_error(
             f"The file is larger than {MAX_BYTES // 1_000_000} MB; a return is far smaller."
-        ]
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return {}, [
+        return _file_error(
             "The file is not a CSV saved as UTF-8 text. Save it as “CSV UTF-8” and try again."
-        ]
+        )
     if "\x00" in text:
-        return {}, ["The file is not a CSV file. Save it as “CSV UTF-8” and try again."]
+        return _file_error("The file is not a CSV file. Save it as “CSV UTF-8” and try again.")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
-        return {}, ["The file is empty."]
+        return _file_error("The file is empty.")
     header = [cell.strip().lower() for cell in rows[0]]
     if header[:3] != HEADER:
-        return {}, [
-            "Line 1: the first line must be the headings measure_code,category,value "
-            f"(it is {','.join(rows[0])[:80]})."
-        ]
+        return ParsedCsv(
+            errors=[
+                (
+                    1,
+                    "Line 1: the first line must be the headings measure_code,category,value "
+                    f"(it is {','.join(rows[0])[:80]}).",
+                )
+            ]
+        )
     if len(rows) > MAX_ROWS + 1:
-        return {}, [f"The file has more than {MAX_ROWS:,} lines of figures."]
+        return _file_error(f"The file has more than {MAX_ROWS:,} lines of figures.")
     by_code = {measure.code.upper(): measure for measure in measures}
-    raw: dict[Key, str] = {}
-    first_line: dict[Key, int] = {}
-    errors: list[str] = []
+    parsed = ParsedCsv()
+
+    def error(number: int, message: str) -> None:
+        parsed.errors.append((number, f"Line {number}: {message}"))
+
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 3:
-            errors.append(
-                f"Line {number}: expected 3 values (measure_code, category, value), "
-                f"found {len(row)}."
+            error(
+                number,
+                f"expected 3 values (measure_code, category, value), found {len(row)}.",
             )
             continue
         code, category, value = (cell.strip() for cell in row)
         measure = by_code.get(code.upper())
         if measure is None:
-            errors.append(f"Line {number}: there is no measure “{code}” in {set_name}.")
+            error(number, f"there is no measure “{code}” in {set_name}.")
             continue
         category = category.lower()
         if category and category not in measure.category_codes:
             if measure.categories:
                 known = ", ".join(measure.category_codes)
-                errors.append(
-                    f"Line {number}: {measure.label} has no category “{category}”; "
-                    f"use one of {known}, or leave it blank for the total."
+                error(
+                    number,
+                    f"{measure.label} has no category “{category}”; "
+                    f"use one of {known}, or leave it blank for the total.",
                 )
             else:
-                errors.append(
-                    f"Line {number}: {measure.label} has no breakdown; leave the category blank."
-                )
+                error(number, f"{measure.label} has no breakdown; leave the category blank.")
             continue
         key = (measure.code, category)
-        if key in first_line:
-            errors.append(
-                f"Line {number}: {measure.label}"
+        if key in parsed.lines:
+            error(
+                number,
+                f"{measure.label}"
                 f"{' (' + measure.category_label(category) + ')' if category else ''} "
-                f"is already given on line {first_line[key]}."
+                f"is already given on line {parsed.lines[key]}.",
             )
             continue
-        _figure, error = parse_figure(measure, value, category)
-        if error:
-            errors.append(f"Line {number}: {error}")
+        _figure, problem = parse_figure(measure, value, category)
+        if problem:
+            error(number, problem)
             continue
-        first_line[key] = number
-        raw[key] = value
-    return raw, errors
+        parsed.lines[key] = number
+        parsed.raw[key] = value
+    return parsed
+
+
+def lines_text(lines: list[int]) -> str:
+    """[4] -> "Line 4", [2, 3, 5] -> "Lines 2, 3 and 5"."""
+    if len(lines) == 1:
+        return f"Line {lines[0]}"
+    return "Lines " + ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
 
 
 def return_csv_rows(measures: Iterable[Measure], figures: dict[Key, object]) -> list[list[str]]:

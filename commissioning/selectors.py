@@ -35,6 +35,7 @@ from commissioning.models import (
     Target,
 )
 from commissioning.quarters import Quarter, financial_year_of, period_quarters
+from commissioning.xlsx import Money, Percent
 
 R = MonitoringReturn.Status
 EDITABLE = list(MonitoringReturn.EDITABLE)
@@ -486,6 +487,15 @@ class RollupRow:
 
 
 @dataclass
+class MissingReturn:
+    """A live contract's quarter in the period with no accepted return (yet)."""
+
+    contract: Contract
+    quarter: Quarter
+    status: str  # the newest version's status, or "Not started" when none is open
+
+
+@dataclass
 class Rollup:
     measure_set: MeasureSet
     financial_year: int
@@ -494,6 +504,11 @@ class Rollup:
     rows: list[RollupRow]
     returns: int
     contracts: int
+    missing: list[MissingReturn] = field(default_factory=list)
+
+    @property
+    def missing_contracts(self) -> int:
+        return len({row.contract.pk for row in self.missing})
 
     @property
     def first_day(self) -> dt.date:
@@ -506,7 +521,8 @@ class Rollup:
 
 def rollup(*, measure_set: MeasureSet, financial_year: int, period: str) -> Rollup:
     """Every accepted, current return of the measure set in the period, summed across
-    services (percentages averaged), in the measure set's order: 3 queries."""
+    services (percentages averaged), in the measure set's order, and the live contracts'
+    quarters that have no accepted return: 5 queries."""
     quarters = period_quarters(financial_year, period)
     returns = MonitoringReturn.objects.filter(
         measure_set=measure_set,
@@ -556,7 +572,58 @@ def rollup(*, measure_set: MeasureSet, financial_year: int, period: str) -> Roll
         rows=rows,
         returns=counted["n"],
         contracts=counted["contracts"],
+        missing=_missing_returns(measure_set, quarters),
     )
+
+
+# Contracts that report: live ones, and ended or terminated ones for the quarters they ran.
+REPORTING_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.ENDED, Contract.Status.TERMINATED)
+
+
+def _missing_returns(measure_set: MeasureSet, quarters: list[Quarter]) -> list[MissingReturn]:
+    """Each reporting contract of the measure set that ran in a quarter of the period and
+    has no accepted, current return for it, by contract then quarter: 2 queries."""
+    first, last = quarters[0], quarters[-1]
+    contracts = list(
+        Contract.objects.filter(
+            measure_set=measure_set,
+            status__in=REPORTING_CONTRACTS,
+            activated_on__isnull=False,
+            start_date__lte=last.end,
+            end_date__gte=first.start,
+        )
+        .select_related("provider", "service")
+        .order_by("reference")
+    )
+    newest: dict[tuple[int, int], str] = {}
+    accepted: set[tuple[int, int]] = set()
+    for contract_id, quarter, status, superseded_at, corrected in (
+        MonitoringReturn.objects.filter(
+            contract__in=contracts,
+            financial_year=first.year,
+            quarter__in=[q.number for q in quarters],
+        )
+        .order_by("version")
+        .values_list("contract_id", "quarter", "status", "superseded_at", "correction")
+    ):
+        if status == R.ACCEPTED and superseded_at is None:
+            accepted.add((contract_id, quarter))
+        if corrected is None:  # the newest version
+            newest[(contract_id, quarter)] = R(status).label
+    return [
+        MissingReturn(
+            contract=contract,
+            quarter=quarter,
+            status=newest.get((contract.pk, quarter.number), R.NOT_STARTED.label),
+        )
+        for contract in contracts
+        for quarter in quarters
+        if contract.start_date <= quarter.end
+        and contract.end_date >= quarter.start
+        # quarters before the year it went live were reported before this system
+        and quarter.year >= financial_year_of(contract.activated_on)
+        and (contract.pk, quarter.number) not in accepted
+    ]
 
 
 SUPPRESSED = "<5"
@@ -583,7 +650,9 @@ def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
             if row.measure.kind in (Measure.Kind.COUNT, Measure.Kind.TEXT):
                 value = int(value)
             elif row.measure.kind == Measure.Kind.MONEY:
-                value = value.quantize(Decimal("0.01"))  # the same on SQLite and PostgreSQL
+                value = Money(value.quantize(Decimal("0.01")))  # the same on SQLite and PostgreSQL
+            elif row.measure.kind == Measure.Kind.PERCENTAGE:
+                value = Percent(value)
         line = [
             row.measure.code,
             row.measure.label,
@@ -597,3 +666,20 @@ def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
             line.append("yes" if suppressed else "")
         table.append(line)
     return table
+
+
+def missing_table(result: Rollup) -> list[list[object]]:
+    """The contracts' quarters with no accepted return, as rows for CSV or XLSX."""
+    return [
+        ["contract", "provider", "service", "quarter", "status"],
+        *[
+            [
+                row.contract.reference,
+                row.contract.provider.name,
+                row.contract.service.name,
+                row.quarter.label,
+                row.status,
+            ]
+            for row in result.missing
+        ],
+    ]

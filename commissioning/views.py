@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
 from accounts.errors import ApplicationError
-from commissioning import selectors
+from commissioning import selectors, xlsx
 from commissioning.forms import (
     AmendmentForm,
     CloseForm,
@@ -31,6 +31,7 @@ from commissioning.permissions import contract_for_user, contracts_for_user
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ServiceInput, target_field
+from documents.formatting import clock_text, date_text
 from grants.review_forms import apply_errors
 
 MANAGE = "commissioning.manage"
@@ -398,37 +399,61 @@ def rollup(request):
     )
 
 
+PRIVACY_NOTE = "Counts from 1 to 4 are shown as <5 to protect victims' privacy."
+
+
 def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpResponse:
     table = selectors.rollup_table(result, published=published)
+    missing = selectors.missing_table(result)
     name = (
         f"{result.measure_set.code}-{result.financial_year}-{result.period}"
         f"{'-published' if published else '-internal'}"
     )
+    period = (
+        f"{financial_year_label(result.financial_year)} {result.period} "
+        f"({date_text(result.first_day)} to {date_text(result.last_day)})"
+    )
+    now = timezone.localtime()
+    generated = f"Generated {date_text(now.date())} at {clock_text(now)}."
+    missing_title = f"Contracts with no accepted return for {period}"
     if export == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerows(table)
         if published:
             writer.writerow([])
-            writer.writerow(["Counts from 1 to 4 are shown as <5 to protect victims' privacy."])
+            writer.writerow([PRIVACY_NOTE])
+        writer.writerow([])
+        writer.writerow([missing_title if result.missing else f"{missing_title}: none."])
+        if result.missing:
+            writer.writerows(missing)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{result.period} {financial_year_label(result.financial_year)}".replace("/", "-")
-    for line in table:
-        sheet.append(line)
-    if published:
-        sheet.append([])
-        sheet.append(["Counts from 1 to 4 are shown as <5 to protect victims' privacy."])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    kind = "figures for publication" if published else "full figures, internal use only"
+    content = xlsx.workbook(
+        [
+            xlsx.Sheet(
+                name=f"{result.period} {financial_year_label(result.financial_year)}".replace(
+                    "/", "-"
+                ),
+                title=(
+                    f"Roll-up for the MoJ ({kind}): {result.measure_set.name}, {period}. "
+                    f"{generated}"
+                ),
+                header=table[0],
+                rows=table[1:],
+                notes=[PRIVACY_NOTE] if published else None,
+            ),
+            xlsx.Sheet(
+                name="No accepted return",
+                title=f"{missing_title}. {generated}",
+                header=missing[0],
+                rows=missing[1:],
+                notes=None if result.missing else ["None: every contract has an accepted return."],
+            ),
+        ]
     )
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

@@ -232,6 +232,9 @@ def render(story: list, *, letterhead: Letterhead, title: str, author: str) -> b
         title=title,
         author=author,
         lang="en-GB",
+        # ReportLab otherwise selects Helvetica at the start of each page: a font that is
+        # not embedded, which archiving and accessibility checkers reject.
+        initialFontName=FONT,
     )
     decorate = _decorate(letterhead)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from grants import assess_views, award_views, panel_views, review_views, staff_views, views
+from grants import (
+    assess_views,
+    award_views,
+    panel_views,
+    pdf_views,
+    review_views,
+    staff_views,
+    views,
+)
 
 app_name = "grants"
 
@@ -54,6 +62,16 @@ urlpatterns = [
         name="application-copy",
     ),
     path("applications/<uuid:application_uuid>/letter/", views.letter, name="letter"),
+    path(
+        "applications/<uuid:application_uuid>/pdf/",
+        pdf_views.application_pdf_for_group,
+        name="application-pdf",
+    ),
+    path(
+        "staff/applications/<uuid:application_uuid>/pdf/",
+        pdf_views.application_pdf_for_staff,
+        name="staff-application-pdf",
+    ),
     path("applications/<uuid:application_uuid>/letter/pdf/", views.letter_pdf, name="letter-pdf"),
     path("applications/<uuid:application_uuid>/grant/", award_views.grant, name="grant"),
     path(

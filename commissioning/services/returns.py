@@ -15,7 +15,7 @@ from accounts.errors import NotAllowed
 from accounts.models import User
 from accounts.outbox import outbox_enqueue
 from accounts.workflow import transition
-from commissioning.csv_returns import parse_return_csv
+from commissioning.csv_returns import lines_text, parse_return_csv
 from commissioning.models import (
     Contract,
     Measure,
@@ -27,11 +27,10 @@ from commissioning.models import (
 )
 from commissioning.permissions import can
 from commissioning.quarters import Quarter, ended_quarters, financial_year_of
-from commissioning.selectors import figures_as_text
-from commissioning.validation import Key, check_figures
+from commissioning.selectors import REPORTING_CONTRACTS, figures_as_text
+from commissioning.validation import Key, check_figures, field_name
 
 R = MonitoringReturn.Status
-REPORTING_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.ENDED, Contract.Status.TERMINATED)
 
 
 def return_due_date(quarter: Quarter, opened_on: dt.date) -> dt.date:
@@ -194,17 +193,45 @@ class UploadResult:
 def return_upload_csv(
     *, monitoring_return: MonitoringReturn, actor: User, content: bytes
 ) -> UploadResult:
-    """Fill the return from a CSV of measure_code,category,value. Any error (each named
-    by its line, or by its measure for a breakdown that does not add up) saves nothing."""
+    """Fill the return from a CSV of measure_code,category,value. Every error in the file
+    is reported at once, in line order: lines that cannot be read, and the checks between
+    figures (a breakdown that does not add up, totals that must match), each naming its
+    line(s) and measure. Any error saves nothing."""
     monitoring_return = _lock_for_provider(monitoring_return, actor)
     measures = _measures(monitoring_return)
-    typed, errors = parse_return_csv(content, measures, monitoring_return.measure_set.name)
-    if errors:
-        return UploadResult(errors=errors)
-    if not typed:
+    parsed = parse_return_csv(content, measures, monitoring_return.measure_set.name)
+    if any(line <= 1 for line, _message in parsed.errors):  # the file itself is unreadable
+        return UploadResult(errors=[message for _line, message in parsed.errors])
+    if not parsed.raw and not parsed.errors:
         return UploadResult(errors=["The file has no figures in it."])
-    result = _save(monitoring_return, actor, measures, typed, submit=False)
-    return UploadResult(errors=list(result.errors.values()), figures=len(typed))
+    merged = {**figures_as_text(monitoring_return, measures), **parsed.raw}
+    checked = check_figures(measures, merged, complete=False)
+    errors = parsed.errors + [
+        _on_lines(measures, parsed.lines, name, message) for name, message in checked.errors.items()
+    ]
+    if errors:
+        return UploadResult(errors=[message for _line, message in sorted(errors, key=_first)])
+    result = _save(monitoring_return, actor, measures, parsed.raw, submit=False)
+    return UploadResult(errors=list(result.errors.values()), figures=len(parsed.raw))
+
+
+def _first(error: tuple[int, str]) -> int:
+    return error[0]
+
+
+def _on_lines(
+    measures: list[Measure], lines: dict[Key, int], name: str, message: str
+) -> tuple[int, str]:
+    """A check's message prefixed with the file lines of the figures it is about: the
+    measure's own lines and, for totals that must match, the other measure's."""
+    measure = next(
+        m for m in measures if name in {field_name(m.code, c) for c in ["", *m.category_codes]}
+    )
+    codes = {measure.code, getattr(measure.total_matches, "code", None)}
+    found = sorted(line for (code, _category), line in lines.items() if code in codes)
+    if not found:  # only stored figures are involved (not possible after a valid save)
+        return 0, message
+    return found[0], f"{lines_text(found)}: {message}"
 
 
 def _lock_for_review(monitoring_return: MonitoringReturn, actor: User) -> MonitoringReturn:

@@ -159,9 +159,10 @@ def test_the_rollup_does_not_grow_with_contracts_or_returns(
         _grow(personas, plan, to=size, values=True)
         # session, user, roles, the newest measure set (the form's initial), the chosen
         # measure set (validation), totals by measure and category, the returns and
-        # contracts counted, the measure set's measures, and the measure set choices
-        # rendered twice (the select and its label).
-        response, count = _get(client, url, django_assert_max_num_queries, 10)
+        # contracts counted, the measure set's measures, the contracts that ran in the
+        # period (with provider and service), their returns' statuses, and the measure set
+        # choices rendered twice (the select and its label).
+        response, count = _get(client, url, django_assert_max_num_queries, 12)
         counts.append(count)
         result = response.context["result"]
         assert (result.returns, result.contracts) == (4 * size, size)

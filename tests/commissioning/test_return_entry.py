@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from accounts.errors import NotAllowed
 from accounts.models import OutboxMessage, StatusChange
@@ -383,13 +385,16 @@ BAD_UPLOADS = {
             "SUPPORTED,other,1",
         ),
         [
-            "Victims supported: the crime type figures add up to 9 but the total is 10. "
-            "Make the breakdown add up to the total."
+            "Lines 2, 3, 4 and 5: Victims supported: the crime type figures add up to 9 but "
+            "the total is 10. Make the breakdown add up to the total."
         ],
     ),
     "profile does not match": (
         csv_bytes("SUPPORTED,,10", "SUP_AGE,,11"),
-        ["Victims supported by age band: the total (11) must equal victims supported (10)."],
+        [
+            "Lines 2 and 3: Victims supported by age band: the total (11) must equal "
+            "victims supported (10)."
+        ],
     ),
 }
 
@@ -419,10 +424,52 @@ def test_an_upload_breaking_a_stored_breakdown_is_named_by_its_measure(draft, pe
     before = stored(draft)
     result = upload(draft, personas.provider, csv_bytes("REF,self,6", "CLOSED,,2"))
     assert result.errors == [
-        "Referrals received: the referral source figures given so far add up to 21, more than "
-        "the total of 20."
+        "Line 2: Referrals received: the referral source figures given so far add up to 21, "
+        "more than the total of 20."
     ]
     assert stored(draft) == before
+
+
+def test_every_error_in_a_file_is_reported_at_once_in_line_order(q1_return, personas):
+    """A line that cannot be read no longer hides a breakdown that does not add up: the
+    provider sees both on the first upload, each with its line and measure."""
+    content = csv_bytes(
+        "OFFERED,,4",
+        "SUPPORTED,,10",
+        "SPEND,,-3",
+        "SUPPORTED,domestic_abuse,5",
+        "SUPPORTED,sexual_violence,3",
+        "NOPE,,1",
+        "SUPPORTED,other,1",
+    )
+    before = stored(q1_return)
+    result = upload(q1_return, personas.provider, content)
+    assert result.errors == [
+        "Lines 3, 5, 6 and 8: Victims supported: the crime type figures add up to 9 but the "
+        "total is 10. Make the breakdown add up to the total.",
+        "Line 4: Spend in the quarter cannot be negative.",
+        f"Line 7: there is no measure “NOPE” in {SET}.",
+    ]
+    assert result.figures == 0
+    assert stored(q1_return) == before
+
+
+def test_the_upload_page_lists_every_error_with_its_line(q1_return, personas, client_for):
+    content = csv_bytes("SUPPORTED,,10", "SUPPORTED,domestic_abuse,11", "OUT_SAFER,,150")
+    before = stored(q1_return)
+    client = client_for(personas.provider)
+    upload_file = SimpleUploadedFile("q1.csv", content, content_type="text/csv")
+    response = client.post(
+        reverse("commissioning:return-upload", args=[q1_return.uuid]), {"file": upload_file}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The file was not uploaded: nothing has been saved" in page
+    assert (
+        "Lines 2 and 3: Victims supported: the crime type figures given so far add up to 11" in page
+    )
+    assert "Line 4: Feel safer must be a percentage from 0 to 100" in page
+    assert stored(q1_return) == before
 
 
 def test_a_file_too_large_is_refused(q1_return, personas):

@@ -214,7 +214,7 @@ def small(contract, personas):
 
 def table_rows(table) -> dict[tuple[str, str], list]:
     """{(measure code, category code): line}; a spreadsheet reads a blank cell as None."""
-    return {(line[0], line[2] or ""): line for line in table[1:]}
+    return {(line[0], line[2] or ""): line for line in table[1:] if len(line) >= 7}
 
 
 def test_published_figures_hide_counts_of_1_to_4(small):
@@ -325,7 +325,10 @@ def test_the_published_csv_export(small, export):
     assert rows[("REF", "police")][6:] == ["<5", "yes"]
     assert rows[("REF", "health")][6:] == ["5", ""]
     assert rows[("SUPPORTED", "")][6:] == ["40", ""]
-    assert lines[-1] == ["Counts from 1 to 4 are shown as <5 to protect victims' privacy."]
+    assert ["Counts from 1 to 4 are shown as <5 to protect victims' privacy."] in lines
+    assert lines[-1] == [
+        "Contracts with no accepted return for 2026/27 Q1 (1 April 2026 to 30 June 2026): none."
+    ]
 
 
 def test_the_xlsx_export(small, export):
@@ -341,8 +344,8 @@ def test_the_xlsx_export(small, export):
     sheet = book.active
     assert sheet.title == "H1 2026-27"
     lines = [list(line) for line in sheet.iter_rows(values_only=True)]
-    assert lines[0][-1] == "suppressed"
-    rows = table_rows([line for line in lines if len(line) == 8 and line[0]])
+    assert lines[1][-1] == "suppressed"
+    rows = table_rows([line for line in lines[1:] if len(line) == 8 and line[0]])
     assert rows[("REF", "police")][6:] == ["<5", "yes"]
     assert rows[("REF", "health")][6] == 5
     assert rows[("SUPPORTED", "")][6] == 40
@@ -357,9 +360,55 @@ def test_the_internal_xlsx_export(small, export):
     response = export("xlsx")
     book = load_workbook(io.BytesIO(response.content))
     lines = [list(line) for line in book.active.iter_rows(values_only=True)]
-    rows = table_rows(lines)
+    rows = table_rows(lines[1:])
     assert rows[("REF", "police")][6] == 1
-    assert len(lines) == 1 + len(small.rows)
+    assert len(lines) == 2 + len(small.rows)  # the title row, the header, the figures
+
+
+def test_the_xlsx_export_has_a_title_a_frozen_header_and_formatted_numbers(small, export):
+    response = export("xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == (
+        "Roll-up for the MoJ (full figures, internal use only): Victim services 2026/27, "
+        "2026/27 Q1 (1 April 2026 to 30 June 2026). Generated 2 November 2026 at 10am."
+    )
+    assert sheet["A1"].font.bold
+    assert [cell.value for cell in sheet[2]][:3] == ["measure_code", "measure", "category_code"]
+    assert all(cell.font.bold for cell in sheet[2])
+    assert sheet.freeze_panes == "A3"
+    cells = {(row[0].value, row[2].value or ""): row[6] for row in sheet.iter_rows(min_row=3)}
+    spend = cells[("SPEND", "")]
+    assert spend.value == 3 and spend.number_format == "£#,##0.00"
+    safer = cells[("OUT_SAFER", "")]
+    assert safer.value == pytest.approx(0.02) and safer.number_format == "0.0%"
+    supported = cells[("SUPPORTED", "")]
+    assert supported.value == 40 and supported.number_format == "#,##0"
+    assert sheet.column_dimensions["B"].width > 30  # measure names are readable
+    assert sheet.column_dimensions["A"].width >= 12
+
+
+def test_the_xlsx_export_lists_contracts_with_no_accepted_return(small, export, second):
+    response = export("xlsx", period="H1")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["H1 2026-27", "No accepted return"]
+    sheet = book["No accepted return"]
+    lines = [list(line) for line in sheet.iter_rows(values_only=True)]
+    assert lines[0] == [
+        "Contracts with no accepted return for 2026/27 H1 (1 April 2026 to 30 September "
+        "2026). Generated 2 November 2026 at 10am.",
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert lines[1] == ["contract", "provider", "service", "quarter", "status"]
+    service = lines[2][2]
+    assert lines[2:] == [
+        ["VS-TEST-01", "Victim Care Provider", service, "2026/27 Q2", "Not started"],
+        ["VS-TEST-02", "Other Victim Service", service, "2026/27 Q1", "Not started"],
+        ["VS-TEST-02", "Other Victim Service", service, "2026/27 Q2", "Not started"],
+    ]
+    assert sheet.freeze_panes == "A3"
 
 
 @pytest.mark.parametrize("who", ["provider", "officer"])
@@ -369,3 +418,95 @@ def test_only_commissioners_export(small, export, personas, who):
 
 def test_the_administrator_can_export(small, export, personas):
     assert export("csv", who=personas.administrator).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------
+# Contracts with no accepted return for the period
+
+
+def test_the_rollup_names_the_contracts_with_no_accepted_return(contract, personas, plan, second):
+    c = personas.commissioner
+    b_contract, b_member = second
+    accept(file_return(contract, personas.provider, Q1, figures(40)), c)
+    file_return(b_contract, b_member, Q1, figures(30))  # submitted, awaiting review
+    quiet = make_contract(
+        provider=personas.provider_org, commissioner=c, plan=plan, reference="VS-TEST-03"
+    )  # live, but no return opened yet
+    make_contract(  # never activated: it owes nothing
+        provider=personas.provider_org,
+        commissioner=c,
+        plan=plan,
+        reference="VS-TEST-04",
+        active=False,
+    )
+    make_contract(  # starts after the quarter
+        provider=personas.provider_org,
+        commissioner=c,
+        plan=plan,
+        reference="VS-TEST-05",
+        start=dt.date(2026, 7, 1),
+    )
+    result = rollup()
+    assert (result.returns, result.contracts) == (1, 1)
+    assert [(m.contract.reference, m.quarter, m.status) for m in result.missing] == [
+        ("VS-TEST-02", Q1, "Submitted"),
+        (quiet.reference, Q1, "Not started"),
+    ]
+    assert result.missing_contracts == 2
+    assert [m.contract.provider.name for m in result.missing] == [
+        "Other Victim Service",
+        "Victim Care Provider",
+    ]
+    h1 = rollup("H1")
+    assert [(m.contract.reference, m.quarter.number) for m in h1.missing] == [
+        ("VS-TEST-01", 2),
+        ("VS-TEST-02", 1),
+        ("VS-TEST-02", 2),
+        ("VS-TEST-03", 1),
+        ("VS-TEST-03", 2),
+        ("VS-TEST-05", 2),
+    ]
+    assert h1.missing_contracts == 4
+
+
+def test_a_correction_under_way_still_counts_as_accepted(contract, personas):
+    first = accept(file_return(contract, personas.provider, Q1, figures(40)), personas.commissioner)
+    return_correct(monitoring_return=first, actor=personas.provider, reason="Double-counted.")
+    assert rollup().missing == []
+
+
+def test_the_rollup_page_lists_the_contracts_with_no_accepted_return(
+    contract, personas, second, client_for
+):
+    b_contract, b_member = second
+    file_return(b_contract, b_member, Q1, figures(30), submit=False)
+    client = client_for(personas.commissioner)
+    query = {"measure_set": measure_set().pk, "financial_year": "2026", "period": "Q1"}
+    page = client.get("/commissioning/roll-up/", query).content.decode()
+    assert "0 accepted returns from 0 contracts." in page
+    assert "2 contracts with no accepted return" in page
+    table = page[page.index('id="missing-returns"') :]
+    table = table[: table.index("</table>")]
+    assert "VS-TEST-01" in table and "Victim Care Provider" in table
+    assert "VS-TEST-02" in table and "Other Victim Service" in table
+    assert "Draft" in table and "Not started" in table
+    assert "2026/27 Q1" in table
+
+
+def test_the_rollup_page_says_when_every_contract_has_returned(small, personas, client_for):
+    client = client_for(personas.commissioner)
+    query = {"measure_set": measure_set().pk, "financial_year": "2026", "period": "Q1"}
+    page = client.get("/commissioning/roll-up/", query).content.decode()
+    assert "1 accepted return from 1 contract." in page
+    assert "Every contract that ran in the period has an accepted return." in page
+
+
+def test_the_csv_export_lists_contracts_with_no_accepted_return(small, export, second):
+    lines = list(csv.reader(io.StringIO(export("csv").content.decode())))
+    at = lines.index(
+        ["Contracts with no accepted return for 2026/27 Q1 (1 April 2026 to 30 June 2026)"]
+    )
+    assert lines[at + 1] == ["contract", "provider", "service", "quarter", "status"]
+    assert lines[at + 2][:2] == ["VS-TEST-02", "Other Victim Service"]
+    assert lines[at + 2][3:] == ["2026/27 Q1", "Not started"]
+    assert len(lines) == at + 3

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+import pypdf
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -106,6 +107,16 @@ def test_a_new_group_registers_applies_and_gets_a_reference(
     page.get_by_role("button", name="Submit application").click()
     expect(page.get_by_test_id("reference")).to_have_text("MSCF-R5-0001")
     assert any("MSCF-R5-0001" in message.subject for message in mailoutbox)
+    # The group keeps a copy: the PDF carries the reference and the declaration.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download your application (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == "application-MSCF-R5-0001.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(saved).pages)
+    assert "Application MSCF-R5-0001" in text
+    assert "Hamid Ali" in text
 
 
 def test_a_submission_after_the_deadline_is_refused_and_the_draft_kept(

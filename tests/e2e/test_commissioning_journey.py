@@ -302,6 +302,9 @@ def test_a_contract_is_set_up_and_its_q1_return_reviewed_accepted_and_rolled_up(
         page.get_by_label("Period").select_option(label="Q1 (April to June)")
         page.get_by_role("button", name="Show").click()
         expect(page.locator("#rollup-count")).to_have_text("1 accepted return from 1 contract.")
+        expect(page.locator("#missing-returns")).to_have_text(
+            "Every contract that ran in the period has an accepted return."
+        )
         rollup_supported = page.locator("#rollup").get_by_role(
             "row", name=re.compile("^Victims supported SUPPORTED")
         )
@@ -329,7 +332,11 @@ def test_a_contract_is_set_up_and_its_q1_return_reviewed_accepted_and_rolled_up(
     assert published[("REF", "self")] == "<5"
     assert published[("REF", "police")] == "11"
     assert published[("SUPPORTED", "")] == "40"
-    assert published_rows[-1] == ["Counts from 1 to 4 are shown as <5 to protect victims' privacy."]
+    assert ["Counts from 1 to 4 are shown as <5 to protect victims' privacy."] in published_rows
+    # Every contract that ran in Q1 has an accepted return: the files say so at the end.
+    assert published_rows[-1] == [
+        "Contracts with no accepted return for 2026/27 Q1 (1 April 2026 to 30 June 2026): none."
+    ]
 
     q1.refresh_from_db()
     assert q1.status == MonitoringReturn.Status.ACCEPTED
