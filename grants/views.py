@@ -32,6 +32,13 @@ from grants.sections import (
 )
 
 
+def _posted(request, *, files: bool = False) -> tuple:
+    """A form's data: bound on every POST, even an empty one, so an empty POST shows errors."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _round_or_404(user, round_uuid):
     round = selectors.round_detail(round_uuid=round_uuid)
     if round is None or not rounds_visible_to(user).filter(pk=round.pk).exists():
@@ -51,7 +58,7 @@ def round_detail(request, round_uuid):
 @require_http_methods(["GET", "POST"])
 def eligibility(request, round_uuid):
     round = _round_or_404(request.user, round_uuid)
-    form = EligibilityForm(request.POST or None)
+    form = EligibilityForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         failed = form.failed()
         return render(request, "grants/eligibility_result.html", {"round": round, "failed": failed})
@@ -215,7 +222,7 @@ def _kept_text(application, section):
 
 def _organisation_section(request, application):
     organisation = application.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(*_posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             organisation_update(
@@ -268,7 +275,7 @@ def application_budget(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.change_application"
     )
-    form = BudgetLineForm(request.POST or None)
+    form = BudgetLineForm(*_posted(request))
     if request.method == "POST":
         if "remove" in request.POST:
             services.budget_line_remove(
@@ -309,7 +316,7 @@ def application_documents(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.change_application"
     )
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(*_posted(request, files=True))
     if request.method == "POST":
         if "remove" in request.POST:
             services.document_remove(
@@ -421,7 +428,7 @@ def application_withdraw(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.withdraw_application"
     )
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
@@ -444,7 +451,7 @@ def application_copy(request, application_uuid):
     if source.organisation_id not in memberships_of(request.user):
         raise Http404("No such application")
     rounds = selectors.rounds_open_for_copy().exclude(pk=source.round_id)
-    form = CopyForm(request.POST or None, rounds=rounds)
+    form = CopyForm(*_posted(request), rounds=rounds)
     if request.method == "POST" and form.is_valid():
         try:
             draft = services.application_copy(
