@@ -10,7 +10,7 @@ from django import forms
 from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District
 from grants.models import Application, ApplicationDocument, BudgetLine
-from grants.sections import amount_problem, project_date_problems
+from grants.sections import amount_problem, project_date_problems, where_problem
 from outcomes.models import Outcome, Priority, Theme
 
 
@@ -253,6 +253,20 @@ class WhereForm(SectionForm):
                 beneficiary_groups=application.beneficiary_groups,
                 beneficiary_count=application.beneficiary_count,
             )
+
+    def clean(self):
+        data = super().clean()
+        message = where_problem(data.get("across_west_yorkshire"), data.get("districts"))
+        if message and "districts" not in self.errors:
+            self.add_error("districts", message)
+        return data
+
+    def values(self) -> dict:
+        values = super().values()
+        if "districts" in self.errors:
+            # Save neither half of a contradictory answer: the page shows both as typed.
+            values.pop("across_west_yorkshire", None)
+        return values
 
     def clean_postcodes(self) -> str:
         text = self.cleaned_data["postcodes"]
