@@ -144,13 +144,34 @@ def application_detail(request, application_uuid):
     )
 
 
-def _next_url(application, section: str) -> str:
+RETURN_TO_CHECK = "return=check"
+
+
+def _returning(request) -> bool:
+    """The user came from "Check your answers" by a Change link and goes back there."""
+    return request.GET.get("return") == "check"
+
+
+def _next_url(application, section: str, request=None) -> str:
+    if request is not None and _returning(request):
+        return reverse("grants:application-check", args=[application.uuid])
     index = SECTION_SLUGS.index(section)
     if index + 1 < len(SECTION_SLUGS):
         return reverse(
             "grants:application-section", args=[application.uuid, SECTION_SLUGS[index + 1]]
         )
     return reverse("grants:application-check", args=[application.uuid])
+
+
+def _after_save(request, application, section: str) -> str:
+    if "continue" in request.POST or _returning(request):
+        return _next_url(application, section, request)
+    return reverse("grants:application-detail", args=[application.uuid])
+
+
+def _back_url(request, application) -> str:
+    name = "grants:application-check" if _returning(request) else "grants:application-detail"
+    return reverse(name, args=[application.uuid])
 
 
 def _section_response(
@@ -164,6 +185,8 @@ def _section_response(
             "section": section,
             "section_title": SECTION_TITLES[section],
             "form": form,
+            "back_url": _back_url(request, application),
+            "returning": _returning(request),
             "kept": _kept_text(application, section),
             "autosave_url": reverse(
                 "grants:application-autosave", args=[application.uuid, section]
@@ -180,10 +203,9 @@ def application_section(request, application_uuid, section):
     )
     if section == "organisation":
         return _organisation_section(request, application)
-    if section == "budget":
-        return redirect("grants:application-budget", application.uuid)
-    if section == "documents":
-        return redirect("grants:application-documents", application.uuid)
+    if section in ("budget", "documents"):
+        page = reverse(f"grants:application-{section}", args=[application.uuid])
+        return redirect(f"{page}?{RETURN_TO_CHECK}" if _returning(request) else page)
     if section not in SECTION_FORMS:
         raise Http404("No such section")
     application = selectors.application_for_form(application.pk)
@@ -199,11 +221,7 @@ def application_section(request, application_uuid, section):
             unsaved=form.unsaved_text(),
         )
         if not form.errors:
-            return redirect(
-                _next_url(application, section)
-                if "continue" in request.POST
-                else reverse("grants:application-detail", args=[application.uuid])
-            )
+            return redirect(_after_save(request, application, section))
         application = selectors.application_for_form(application.pk)
     else:
         form = form_class(application=application)
@@ -234,11 +252,7 @@ def _organisation_section(request, application):
             services.application_save_section(
                 application=application, actor=request.user, section="organisation", values={}
             )
-            return redirect(
-                _next_url(application, "organisation")
-                if "continue" in request.POST
-                else reverse("grants:application-detail", args=[application.uuid])
-            )
+            return redirect(_after_save(request, application, "organisation"))
     return _section_response(request, application, "organisation", form)
 
 
@@ -281,7 +295,7 @@ def application_budget(request, application_uuid):
             services.budget_line_remove(
                 application=application, actor=request.user, line_id=posted_id(request, "remove")
             )
-            return redirect("grants:application-budget", application.uuid)
+            return redirect(request.get_full_path())
         if form.is_valid():
             try:
                 services.budget_line_add(
@@ -290,7 +304,7 @@ def application_budget(request, application_uuid):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("grants:application-budget", application.uuid)
+                return redirect(request.get_full_path())
     application = selectors.application_for_form(application.pk)
     lines = list(application.budget_lines.all())
     total = sum((line.amount for line in lines), 0)
@@ -305,8 +319,43 @@ def application_budget(request, application_uuid):
             "total": total,
             "problems": problems,
             "section_title": SECTION_TITLES["budget"],
-            "next_url": _next_url(application, "budget"),
+            "next_url": _next_url(application, "budget", request),
+            "back_url": _back_url(request, application),
+            "returning": _returning(request),
+            "return_query": RETURN_TO_CHECK if _returning(request) else "",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_line_edit(request, application_uuid, line_id):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.change_application"
+    )
+    line = application.budget_lines.filter(pk=line_id).first()
+    if line is None:
+        raise Http404("No such budget line")
+    form = BudgetLineForm(
+        *_posted(request),
+        initial={"description": line.description, "category": line.category, "amount": line.amount},
+    )
+    budget_page = reverse("grants:application-budget", args=[application.uuid])
+    if _returning(request):
+        budget_page += f"?{RETURN_TO_CHECK}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_update(
+                application=application, actor=request.user, line_id=line.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(budget_page)
+    return render(
+        request,
+        "grants/application_budget_line.html",
+        {"application": application, "line": line, "form": form, "budget_page": budget_page},
     )
 
 
@@ -322,7 +371,7 @@ def application_documents(request, application_uuid):
             services.document_remove(
                 application=application, actor=request.user, document_uuid=request.POST["remove"]
             )
-            return redirect("grants:application-documents", application.uuid)
+            return redirect(request.get_full_path())
         if form.is_valid():
             try:
                 services.document_upload(
@@ -335,7 +384,7 @@ def application_documents(request, application_uuid):
                 form.add_error("file", refused.message)
             else:
                 messages.success(request, f"“{form.cleaned_data['file'].name}” has been uploaded.")
-                return redirect("grants:application-documents", application.uuid)
+                return redirect(request.get_full_path())
     application = selectors.application_for_form(application.pk)
     problems = [p for p in application_problems(application) if p.section == "documents"]
     return render(
@@ -347,7 +396,9 @@ def application_documents(request, application_uuid):
             "documents": list(application.documents.all()),
             "problems": problems,
             "section_title": SECTION_TITLES["documents"],
-            "next_url": _next_url(application, "documents"),
+            "next_url": _next_url(application, "documents", request),
+            "back_url": _back_url(request, application),
+            "returning": _returning(request),
         },
     )
 
@@ -381,6 +432,7 @@ def application_check(request, application_uuid):
             "application": application,
             "problems": problems,
             "can_submit": can(request.user, "grants.submit_application", application),
+            "can_change_answers": can(request.user, "grants.change_application", application),
         },
     )
 
