@@ -52,7 +52,8 @@ def round_list(request):
 
 def round_detail(request, round_uuid):
     round = _round_or_404(request.user, round_uuid)
-    return render(request, "grants/round_detail.html", {"round": round})
+    apply = selectors.round_apply_state(round=round, user=request.user)
+    return render(request, "grants/round_detail.html", {"round": round, "apply": apply})
 
 
 @require_http_methods(["GET", "POST"])
