@@ -358,6 +358,16 @@ class AlignmentForm(SectionForm):
                 contribution=application.contribution,
             )
 
+    def outcome_groups(self) -> list[tuple[Priority, list]]:
+        """The outcome checkboxes under the plan priority each belongs to, in plan order."""
+        groups: list[tuple[Priority, list]] = []
+        for option in self["outcomes"]:
+            priority = option.data["value"].instance.priority
+            if not groups or groups[-1][0] != priority:
+                groups.append((priority, []))
+            groups[-1][1].append(option)
+        return groups
+
 
 class DeclarationsForm(SectionForm):
     declaration_true = forms.BooleanField(
