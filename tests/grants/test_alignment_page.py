@@ -27,7 +27,7 @@ def test_outcomes_are_grouped_under_their_priority(client_for, personas, open_ro
     )
     assert len({o.priority_id for o in outcomes}) > 1
     headings = re.findall(
-        r'<h3 class="govuk-heading-s[^"]*" id="id_outcomes-priority-\d+">([^<]+)</h3>', page
+        r'<h3 class="govuk-fieldset__heading" id="id_outcomes-priority-\d+">([^<]+)</h3>', page
     )
     assert headings == list(dict.fromkeys(escape(o.priority.title, quote=False) for o in outcomes))
     for outcome in outcomes:
@@ -36,7 +36,7 @@ def test_outcomes_are_grouped_under_their_priority(client_for, personas, open_ro
         box = page.index(f'name="outcomes" value="{outcome.pk}"')
         later = [page.index(f">{t}</h3>") for t in headings if page.index(f">{t}</h3>") > group]
         assert group < box < min(later, default=len(page)), outcome.title
-    assert 'role="group" aria-labelledby="id_outcomes-priority-1"' in page
+    assert page.count('<fieldset class="govuk-fieldset govuk-!-margin-bottom-6">') == len(headings)
 
 
 def test_grouped_outcomes_are_still_saved_and_shown_again(client_for, personas, open_round):
