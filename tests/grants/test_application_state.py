@@ -80,3 +80,21 @@ def test_contradictory_stored_answers_stop_submission(personas, open_round):
     )
     problems = application_problems(application_for_form(draft.pk))
     assert any(p.field == "districts" and "not both" in p.message for p in problems)
+
+
+def test_the_rounds_postcodes_in_a_hint_are_shown_as_text_not_markup(
+    client_for, personas, open_round
+):
+    open_round.all_districts = False
+    open_round.postcodes = "LS8\n<b>LS9</b>"
+    open_round.save(update_fields=["all_districts", "postcodes"])
+    draft = services.application_start(
+        round=open_round, organisation=personas.org_a, actor=personas.applicant_a
+    )
+    page = (
+        client_for(personas.applicant_a)
+        .get(reverse("grants:application-section", args=[draft.uuid, "where"]))
+        .content.decode()
+    )
+    assert "&lt;B&gt;LS9&lt;/B&gt;" in page
+    assert "<B>LS9</B>" not in page
