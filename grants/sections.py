@@ -32,11 +32,26 @@ SECTION_SLUGS = [section.slug for section in SECTIONS]
 SECTION_TITLES = {section.slug: section.title for section in SECTIONS}
 
 
+CHOICE_FIELDS = {"pot", "districts", "primary_priority"}
+DATE_FIELDS = {"start_date", "end_date"}
+
+
 @dataclass(frozen=True)
 class Problem:
     section: str
     field: str
     message: str
+
+    @property
+    def anchor(self) -> str:
+        """The id of the box to fix on the section's page ('' when there is no one box)."""
+        if self.section in ("budget", "documents"):
+            return ""
+        if self.field in CHOICE_FIELDS:
+            return f"id_{self.field}_0"
+        if self.field in DATE_FIELDS:
+            return f"id_{self.field}_day"
+        return f"id_{self.field}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -120,3 +120,22 @@ def test_only_the_groups_members_can_change_its_budget_lines(client_for, persona
     )
     wrong_pair = reverse("grants:budget-line-edit", args=[other.uuid, line.pk])
     assert client_for(personas.applicant_b).get(wrong_pair).status_code == 404
+
+
+def test_each_problem_before_submitting_links_to_its_box_and_comes_back(
+    client_for, personas, open_round
+):
+    draft = services.application_start(
+        round=open_round, organisation=personas.org_a, actor=personas.applicant_a
+    )
+    page = (
+        client_for(personas.applicant_a)
+        .get(reverse("grants:application-check", args=[draft.uuid]))
+        .content.decode()
+    )
+    project = reverse("grants:application-section", args=[draft.uuid, "project"])
+    assert f'href="{project}?return=check#id_project_title">Enter a project title' in page
+    assert f'href="{project}?return=check#id_pot_0">' in page
+    assert f'href="{project}?return=check#id_start_date_day">' in page
+    budget = reverse("grants:application-section", args=[draft.uuid, "budget"])
+    assert f'href="{budget}?return=check">Add at least one budget line' in page
