@@ -43,3 +43,19 @@ def test_staff_without_a_group_are_not_offered_an_application(client_for, person
     page = _page(client_for(personas.officer), open_round)
     assert "Start an application" not in page
     assert "Continue your application" not in page
+
+
+def test_a_member_of_two_groups_who_picks_none_is_told_to_pick_one(
+    client_for, personas, open_round
+):
+    from grants.models import Application
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=personas.applicant_a)
+    response = client_for(personas.applicant_a).post(
+        reverse("grants:application-start", args=[open_round.uuid]), {}
+    )
+    page = response.content.decode()
+    assert "<title>Error: Start your application" in page
+    assert 'href="#organisation-1">Select the organisation you are applying for</a>' in page
+    assert not Application.objects.filter(round=open_round).exists()
