@@ -51,7 +51,12 @@ def style_widgets(form: forms.BaseForm) -> None:
         has_error = name in errors
         if has_error and css in ("govuk-input", "govuk-textarea", "govuk-select"):
             css += f" {css}--error"
-        if isinstance(widget, forms.Textarea) and getattr(field, "max_length", None):
+        # No maxlength attribute: browsers cut text silently. The character count says the
+        # limit as the user types, and the server refuses longer text with a message.
+        widget.attrs.pop("maxlength", None)
+        if isinstance(widget, forms.Textarea | forms.TextInput) and getattr(
+            field, "max_length", None
+        ):
             css += " govuk-js-character-count"
         existing = widget.attrs.get("class", "")
         known = set(css.split())
@@ -120,21 +125,25 @@ class GovukDateField(forms.MultiValueField):
             forms.IntegerField(min_value=1900, max_value=2200),
         )
         kwargs.setdefault("help_text", "For example, 27 3 2026")
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
-        self.error_messages["incomplete"] = "Enter a full date: day, month and year"
-        self.error_messages["invalid"] = "Enter a real date, like 27 3 2026"
+        # A form names the date in its own messages ("Start date must be a real date").
+        messages = {
+            "required": "Enter a date",
+            "incomplete": "Enter a full date: day, month and year",
+            "invalid": "Enter a real date, like 27 3 2026",
+            **(kwargs.pop("error_messages", None) or {}),
+        }
+        super().__init__(fields=fields, require_all_fields=False, error_messages=messages, **kwargs)
 
     def clean(self, value):
         if isinstance(value, list | tuple) and not any(str(part or "").strip() for part in value):
             if self.required:
-                raise forms.ValidationError("Enter a date")
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
         try:
             return super().clean(value)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                "Enter a real date, like 27 3 2026", code="invalid"
-            ) from None
+        except forms.ValidationError as error:
+            code = "incomplete" if "incomplete" in {e.code for e in error.error_list} else "invalid"
+            raise forms.ValidationError(self.error_messages[code], code=code) from None
 
     def compress(self, data_list):
         import datetime as dt

@@ -19,6 +19,7 @@ class Question:
     eligible_answer: str
     why: str
     instead: str
+    error: str  # said when the question is not answered
 
 
 QUESTIONS = [
@@ -29,6 +30,7 @@ QUESTIONS = [
         "yes",
         "The fund only pays for work that benefits people in West Yorkshire.",
         "Look for community safety funding from the police and crime commissioner where your work takes place.",
+        "Select yes if your organisation is based in West Yorkshire or serves people who live here",
     ),
     Question(
         "organisation_type",
@@ -37,6 +39,7 @@ QUESTIONS = [
         "yes",
         "The fund can only pay organisations that are not run for private profit.",
         "Partner with a local charity or community group that could apply and run the project with you.",
+        "Select yes if your organisation is a voluntary or community group, charity, social enterprise, not-for-profit company or public body",
     ),
     Question(
         "governing_document",
@@ -45,6 +48,7 @@ QUESTIONS = [
         "yes",
         "We need to see how your group is run and who is responsible for the money.",
         "Adopt a simple constitution at a committee meeting first: a local infrastructure organisation or council for voluntary service can give you a free template.",
+        "Select yes if your organisation has a governing document",
     ),
     Question(
         "bank_account",
@@ -53,6 +57,7 @@ QUESTIONS = [
         "yes",
         "Grants are paid only into an account in the organisation's name that two unrelated people control, to protect public money and your group.",
         "Open a community bank account in the group's name with two unrelated signatories, then apply.",
+        "Select yes if your group has a bank account in its own name",
     ),
     Question(
         "safeguarding",
@@ -61,6 +66,7 @@ QUESTIONS = [
         "yes",
         "Every funded project must keep children and adults at risk safe.",
         "Write and adopt a safeguarding policy first: the NSPCC and your local safeguarding partnership publish free templates.",
+        "Select yes if you have a safeguarding policy that covers the people your project will work with",
     ),
     Question(
         "twelve_months",
@@ -69,6 +75,7 @@ QUESTIONS = [
         "yes",
         "The fund pays for projects lasting no more than 12 months.",
         "Apply for the first 12 months of the work now, and plan how you will fund what comes after.",
+        "Select yes if your project will finish within 12 months of starting",
     ),
     Question(
         "excluded_costs",
@@ -77,6 +84,7 @@ QUESTIONS = [
         "no",
         "The fund does not pay for these costs.",
         "Leave these costs out of your budget and pay for them from other sources; you can still apply for the rest.",
+        "Select yes if you are asking for food, general appeals, buildings or work a public body must do",
     ),
 ]
 
@@ -90,7 +98,7 @@ class EligibilityForm(GovukFormMixin, forms.Form):
                 help_text=question.hint,
                 choices=YES_NO,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Answer yes or no"},
+                error_messages={"required": question.error, "invalid_choice": question.error},
             )
 
     def failed(self) -> list[Question]:

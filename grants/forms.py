@@ -10,29 +10,61 @@ from django import forms
 from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District
 from grants.models import Application, ApplicationDocument, BudgetLine
-from grants.sections import amount_problem, project_date_problems
+from grants.sections import amount_problem, project_date_problems, where_problem
 from outcomes.models import Outcome, Priority, Theme
 
 
-def _text(label: str, max_length: int, help_text: str = "", rows: int = 5) -> forms.CharField:
+def length_errors(name: str, max_length: int, required: str) -> dict[str, str]:
+    """GOV.UK messages for a text answer: `name` starts the too-long message."""
+    return {
+        "required": required,
+        "max_length": f"{name} must be {max_length:,} characters or fewer",
+    }
+
+
+def choice_errors(required: str, listed: str) -> dict[str, str]:
+    """Messages for a choice field; `listed` is said when a posted value is not on the list."""
+    return {
+        "required": required,
+        "invalid_choice": listed,
+        "invalid_list": listed,
+        "invalid_pk_value": listed,
+    }
+
+
+def _text(
+    label: str, max_length: int, *, name: str, required: str, help_text: str = "", rows: int = 5
+) -> forms.CharField:
+    # The character count under the box says the limit, so the hint does not repeat it.
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=False,
-        help_text=help_text or f"You can enter up to {max_length} characters",
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=length_errors(name, max_length, required),
     )
 
 
 class MoneyField(forms.DecimalField):
+    """An amount in pounds; `name` starts its messages ("Amount must be £0.01 or more")."""
+
     prefix = "£"
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, name: str = "Amount", required_message: str = "", **kwargs) -> None:
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs["error_messages"] = {
+            "required": required_message or f"Enter the {name.lower()}",
+            "invalid": f"{name} must be in pounds, like 6000 or 5999.50",
+            "min_value": f"{name} must be £0.01 or more",
+            "max_digits": f"{name} must be less than £10,000,000,000",
+            "max_whole_digits": f"{name} must be less than £10,000,000,000",
+            "max_decimal_places": f"{name} must have no more than 2 digits for pence, like 5999.50",
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(**kwargs)
-        self.error_messages["invalid"] = "Enter an amount in pounds, like 6000 or 5999.50"
         self.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
 
     def to_python(self, value):
@@ -63,25 +95,45 @@ class SectionForm(GovukFormMixin, forms.Form):
 
 class ProjectForm(SectionForm):
     project_title = forms.CharField(
-        label="Project title", max_length=140, required=False, help_text="Up to 140 characters"
+        label="Project title",
+        max_length=140,
+        required=False,
+        error_messages=length_errors("Project title", 140, "Enter a project title"),
     )
     summary = _text(
         "Summary of your project",
         1000,
-        "What you will do and why, in a few sentences. Up to 1000 characters",
+        name="Project summary",
+        required="Enter a summary of your project",
+        help_text="What you will do and why, in a few sentences",
         rows=4,
     )
     activities = _text(
         "Your activities",
         3000,
-        "What will happen, when, and who will run it. Up to 3000 characters",
+        name="Your activities",
+        required="Describe your activities",
+        help_text="What will happen, when, and who will run it",
         rows=8,
     )
-    start_date = GovukDateField(label="Start date", required=False)
+    start_date = GovukDateField(
+        label="Start date",
+        required=False,
+        error_messages={
+            "required": "Enter the date the project starts",
+            "incomplete": "Start date must include a day, month and year",
+            "invalid": "Start date must be a real date, like 27 3 2027",
+        },
+    )
     end_date = GovukDateField(
         label="End date",
         required=False,
         help_text="No more than 12 months after the start date. For example, 27 3 2027",
+        error_messages={
+            "required": "Enter the date the project ends",
+            "incomplete": "End date must include a day, month and year",
+            "invalid": "End date must be a real date, like 27 3 2027",
+        },
     )
     pot = forms.ModelChoiceField(
         label="Which pot are you applying to?",
@@ -89,8 +141,16 @@ class ProjectForm(SectionForm):
         required=False,
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages=choice_errors(
+            "Select which pot you are applying to", "Select one of the pots listed"
+        ),
     )
-    amount_requested = MoneyField(label="How much are you asking for?", required=False)
+    amount_requested = MoneyField(
+        label="How much are you asking for?",
+        name="Amount requested",
+        required_message="Enter how much you are asking for",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -127,29 +187,49 @@ class ProjectForm(SectionForm):
 
 class WhereForm(SectionForm):
     across_west_yorkshire = forms.BooleanField(
-        label="Our project works across all of West Yorkshire", required=False
+        label="Our project works across all of West Yorkshire",
+        required=False,
+        error_messages={"required": "Select if your project works across all of West Yorkshire"},
     )
     districts = forms.ModelMultipleChoiceField(
         label="Which districts will your project work in?",
         queryset=District.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply",
+        help_text="Select all that apply, or leave them all empty if your project works across all of West Yorkshire",
+        error_messages=choice_errors(
+            "Select the districts your project works in",
+            "Select districts from the list",
+        ),
     )
     postcodes = _text(
         "Postcodes or wards",
         500,
-        "The postcodes or wards where your project's activities take place, one a line",
+        name="Postcodes or wards",
+        required="Enter the postcodes or wards your project works in",
+        help_text="The postcodes or wards where your project's activities take place, one a line",
         rows=3,
     )
     beneficiary_groups = _text(
         "Who will your project help?",
         1000,
-        "For example: young people aged 11 to 17 at risk of exploitation",
+        name="Who your project will help",
+        required="Say who your project will help",
+        help_text="For example: young people aged 11 to 17 at risk of exploitation",
         rows=4,
     )
     beneficiary_count = forms.IntegerField(
-        label="How many people will it help?", required=False, min_value=1, max_value=10_000_000
+        label="How many people will it help?",
+        required=False,
+        min_value=1,
+        max_value=10_000_000,
+        error_messages={
+            "required": "Enter how many people it will help",
+            "invalid": "Number of people must be a whole number, like 250",
+            "min_value": "Number of people must be 1 or more",
+            "max_value": "Number of people must be 10,000,000 or fewer",
+            "step_size": "Number of people must be a whole number, like 250",
+        },
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -173,6 +253,20 @@ class WhereForm(SectionForm):
                 beneficiary_groups=application.beneficiary_groups,
                 beneficiary_count=application.beneficiary_count,
             )
+
+    def clean(self):
+        data = super().clean()
+        message = where_problem(data.get("across_west_yorkshire"), data.get("districts"))
+        if message and "districts" not in self.errors:
+            self.add_error("districts", message)
+        return data
+
+    def values(self) -> dict:
+        values = super().values()
+        if "districts" in self.errors:
+            # Save neither half of a contradictory answer: the page shows both as typed.
+            values.pop("across_west_yorkshire", None)
+        return values
 
     def clean_postcodes(self) -> str:
         text = self.cleaned_data["postcodes"]
@@ -202,6 +296,10 @@ class AlignmentForm(SectionForm):
         required=False,
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages=choice_errors(
+            "Select the plan priority your project mainly supports",
+            "Select one of the priorities listed",
+        ),
     )
     outcomes = forms.ModelMultipleChoiceField(
         label="Which outcomes will it contribute to?",
@@ -209,6 +307,10 @@ class AlignmentForm(SectionForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply",
+        error_messages=choice_errors(
+            "Select the outcomes your project will contribute to",
+            "Select outcomes from the list",
+        ),
     )
     themes = forms.ModelMultipleChoiceField(
         label="Which cross-cutting themes does it support?",
@@ -216,8 +318,17 @@ class AlignmentForm(SectionForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply",
+        error_messages=choice_errors(
+            "Select the themes your project supports", "Select themes from the list"
+        ),
     )
-    contribution = _text("How will your project contribute to these?", 2000, rows=6)
+    contribution = _text(
+        "How will your project contribute to these?",
+        2000,
+        name="How your project will contribute",
+        required="Say how your project contributes to the plan",
+        rows=6,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -247,23 +358,49 @@ class AlignmentForm(SectionForm):
                 contribution=application.contribution,
             )
 
+    def outcome_groups(self) -> list[tuple[Priority, list]]:
+        """The outcome checkboxes under the plan priority each belongs to, in plan order."""
+        groups: list[tuple[Priority, list]] = []
+        for option in self["outcomes"]:
+            priority = option.data["value"].instance.priority
+            if not groups or groups[-1][0] != priority:
+                groups.append((priority, []))
+            groups[-1][1].append(option)
+        return groups
+
 
 class DeclarationsForm(SectionForm):
     declaration_true = forms.BooleanField(
-        label="The information in this application is true and complete", required=False
+        label="The information in this application is true and complete",
+        required=False,
+        error_messages={"required": "Confirm the information is true"},
     )
     declaration_terms = forms.BooleanField(
-        label="We have read and accept the fund's terms and conditions", required=False
+        label="We have read and accept the fund's terms and conditions",
+        required=False,
+        error_messages={"required": "Confirm you accept the fund's terms"},
     )
     declaration_data = forms.BooleanField(
-        label="We have read how the information we give will be used and shared", required=False
+        label="We have read how the information we give will be used and shared",
+        required=False,
+        error_messages={"required": "Confirm you have read how we use your data"},
     )
-    submitter_name = forms.CharField(label="Your full name", max_length=150, required=False)
+    submitter_name = forms.CharField(
+        label="Your full name",
+        max_length=150,
+        required=False,
+        error_messages=length_errors(
+            "Your full name", 150, "Enter the name of the person submitting"
+        ),
+    )
     submitter_position = forms.CharField(
         label="Your role in the organisation",
         max_length=150,
         required=False,
         help_text="For example, chair or treasurer",
+        error_messages=length_errors(
+            "Your role in the organisation", 150, "Enter your role in the organisation"
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -283,11 +420,21 @@ SECTION_FORMS = {
 
 
 class BudgetLineForm(GovukFormMixin, forms.Form):
-    description = forms.CharField(label="What is it for?", max_length=200)
-    category = forms.ChoiceField(
-        label="Type of cost", choices=[("", "Choose a type"), *list(BudgetLine.Category.choices)]
+    description = forms.CharField(
+        label="What is it for?",
+        max_length=200,
+        error_messages=length_errors(
+            "What the cost is for", 200, "Enter what the cost is for, like “Room hire”"
+        ),
     )
-    amount = MoneyField(label="Amount")
+    category = forms.ChoiceField(
+        label="Type of cost",
+        choices=[("", "Choose a type"), *list(BudgetLine.Category.choices)],
+        error_messages=choice_errors(
+            "Select the type of cost", "Select one of the types of cost listed"
+        ),
+    )
+    amount = MoneyField(label="Amount", name="Amount", required_message="Enter the amount")
 
     def clean_category(self) -> str:
         category = self.cleaned_data["category"]
@@ -301,13 +448,20 @@ class DocumentForm(GovukFormMixin, forms.Form):
         label="What is this document?",
         choices=ApplicationDocument.Kind.choices,
         widget=forms.RadioSelect,
+        error_messages=choice_errors(
+            "Select what the document is", "Select one of the kinds of document listed"
+        ),
     )
     file = forms.FileField(
         label="Upload a file",
         help_text="PDF, Word (.docx), JPEG or PNG, up to 10 MB",
         error_messages={
             "required": "Choose a file to upload",
+            "missing": "Choose a file to upload",
+            "invalid": "The file did not upload: choose it again",
             "empty": "The file you chose is empty",
+            "contradiction": "Choose a file to upload",
+            "max_length": "The file's name must be 200 characters or fewer: rename it and upload it again",
         },
     )
 
@@ -317,7 +471,9 @@ class WithdrawForm(GovukFormMixin, forms.Form):
         label="Why are you withdrawing this application?",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Tell us why you are withdrawing"},
+        error_messages=length_errors(
+            "Your reason for withdrawing", 1000, "Tell us why you are withdrawing"
+        ),
     )
 
 
@@ -327,7 +483,9 @@ class CopyForm(GovukFormMixin, forms.Form):
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": "Choose a round"},
+        error_messages=choice_errors(
+            "Select the round you are applying to", "Select one of the rounds listed"
+        ),
     )
 
     def __init__(self, *args, rounds, **kwargs) -> None:

@@ -32,11 +32,26 @@ SECTION_SLUGS = [section.slug for section in SECTIONS]
 SECTION_TITLES = {section.slug: section.title for section in SECTIONS}
 
 
+CHOICE_FIELDS = {"pot", "districts", "primary_priority"}
+DATE_FIELDS = {"start_date", "end_date"}
+
+
 @dataclass(frozen=True)
 class Problem:
     section: str
     field: str
     message: str
+
+    @property
+    def anchor(self) -> str:
+        """The id of the box to fix on the section's page ('' when there is no one box)."""
+        if self.section in ("budget", "documents"):
+            return ""
+        if self.field in CHOICE_FIELDS:
+            return f"id_{self.field}_0"
+        if self.field in DATE_FIELDS:
+            return f"id_{self.field}_day"
+        return f"id_{self.field}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -92,6 +107,16 @@ def amount_problem(pot, amount: Decimal | None) -> str | None:
     return None
 
 
+WHERE_BOTH = (
+    "Select either “across all of West Yorkshire” or the districts your project works in, not both"
+)
+
+
+def where_problem(across_west_yorkshire: bool, districts) -> str | None:
+    """Working across all of West Yorkshire and in chosen districts contradict each other."""
+    return WHERE_BOTH if across_west_yorkshire and districts else None
+
+
 def application_problems(application: Application) -> list[Problem]:
     """Everything still missing or wrong, section by section, in form order.
 
@@ -134,6 +159,8 @@ def application_problems(application: Application) -> list[Problem]:
         application.across_west_yorkshire or districts,
         "Choose the districts your project works in, or across West Yorkshire",
     )
+    message = where_problem(application.across_west_yorkshire, districts)
+    need("where", "districts", message is None, message)
     if not application.round.all_districts:
         need(
             "where",
@@ -225,14 +252,28 @@ def application_problems(application: Application) -> list[Problem]:
     return problems
 
 
+def _started(application: Application, slug: str) -> bool:
+    """Saved once, or holding something (an upload counts before any "save")."""
+    if slug in application.saved_sections or slug == "organisation":
+        return True
+    if slug == "documents":
+        return bool(application.documents.all())
+    if slug == "budget":
+        return bool(application.budget_lines.all())
+    return False
+
+
 def section_states(application: Application, problems: list[Problem]) -> dict[str, str]:
-    """'completed', 'in_progress' or 'not_started' for each section."""
+    """'completed', 'in_progress' or 'not_started' for each section.
+
+    Expects documents and budget lines prefetched (see selectors.application_for_form).
+    """
     with_problems = {problem.section for problem in problems}
     states = {}
     for slug in SECTION_SLUGS:
         if slug not in with_problems:
             states[slug] = "completed"
-        elif slug in application.saved_sections or slug == "organisation":
+        elif _started(application, slug):
             states[slug] = "in_progress"
         else:
             states[slug] = "not_started"

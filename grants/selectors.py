@@ -40,6 +40,33 @@ def round_detail(*, round_uuid) -> Round | None:
     )
 
 
+@dataclass(frozen=True)
+class ApplyState:
+    """What the round page offers a visitor: start, continue, or only the checker."""
+
+    member: bool  # belongs to an organisation that applies for grants
+    application: Application | None  # their organisation's live application for the round
+
+
+def round_apply_state(*, round: Round, user) -> ApplyState:
+    if not getattr(user, "is_authenticated", False):
+        return ApplyState(member=False, application=None)
+    organisation_ids = list(
+        Organisation.objects.filter(memberships__user=user, is_applicant=True).values_list(
+            "pk", flat=True
+        )
+    )
+    live = list(
+        Application.objects.filter(round=round, organisation_id__in=organisation_ids)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .order_by("-updated_at")
+    )
+    # A member of two groups sees the draft still to finish before one already sent.
+    drafts = [a for a in live if a.status == Application.Status.DRAFT]
+    application = (drafts or live or [None])[0]
+    return ApplyState(member=bool(organisation_ids), application=application)
+
+
 def application_for_form(application_id: int) -> Application:
     """One application with everything the form, the checks and the receipt read."""
     return (

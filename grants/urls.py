@@ -27,6 +27,11 @@ urlpatterns = [
         name="application-budget",
     ),
     path(
+        "applications/<uuid:application_uuid>/budget/<int:line_id>/",
+        views.budget_line_edit,
+        name="budget-line-edit",
+    ),
+    path(
         "applications/<uuid:application_uuid>/documents/",
         views.application_documents,
         name="application-documents",

@@ -32,6 +32,13 @@ from grants.sections import (
 )
 
 
+def _posted(request, *, files: bool = False) -> tuple:
+    """A form's data: bound on every POST, even an empty one, so an empty POST shows errors."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _round_or_404(user, round_uuid):
     round = selectors.round_detail(round_uuid=round_uuid)
     if round is None or not rounds_visible_to(user).filter(pk=round.pk).exists():
@@ -45,13 +52,14 @@ def round_list(request):
 
 def round_detail(request, round_uuid):
     round = _round_or_404(request.user, round_uuid)
-    return render(request, "grants/round_detail.html", {"round": round})
+    apply = selectors.round_apply_state(round=round, user=request.user)
+    return render(request, "grants/round_detail.html", {"round": round, "apply": apply})
 
 
 @require_http_methods(["GET", "POST"])
 def eligibility(request, round_uuid):
     round = _round_or_404(request.user, round_uuid)
-    form = EligibilityForm(request.POST or None)
+    form = EligibilityForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         failed = form.failed()
         return render(request, "grants/eligibility_result.html", {"round": round, "failed": failed})
@@ -137,13 +145,34 @@ def application_detail(request, application_uuid):
     )
 
 
-def _next_url(application, section: str) -> str:
+RETURN_TO_CHECK = "return=check"
+
+
+def _returning(request) -> bool:
+    """The user came from "Check your answers" by a Change link and goes back there."""
+    return request.GET.get("return") == "check"
+
+
+def _next_url(application, section: str, request=None) -> str:
+    if request is not None and _returning(request):
+        return reverse("grants:application-check", args=[application.uuid])
     index = SECTION_SLUGS.index(section)
     if index + 1 < len(SECTION_SLUGS):
         return reverse(
             "grants:application-section", args=[application.uuid, SECTION_SLUGS[index + 1]]
         )
     return reverse("grants:application-check", args=[application.uuid])
+
+
+def _after_save(request, application, section: str) -> str:
+    if "continue" in request.POST or _returning(request):
+        return _next_url(application, section, request)
+    return reverse("grants:application-detail", args=[application.uuid])
+
+
+def _back_url(request, application) -> str:
+    name = "grants:application-check" if _returning(request) else "grants:application-detail"
+    return reverse(name, args=[application.uuid])
 
 
 def _section_response(
@@ -157,6 +186,8 @@ def _section_response(
             "section": section,
             "section_title": SECTION_TITLES[section],
             "form": form,
+            "back_url": _back_url(request, application),
+            "returning": _returning(request),
             "kept": _kept_text(application, section),
             "autosave_url": reverse(
                 "grants:application-autosave", args=[application.uuid, section]
@@ -173,10 +204,9 @@ def application_section(request, application_uuid, section):
     )
     if section == "organisation":
         return _organisation_section(request, application)
-    if section == "budget":
-        return redirect("grants:application-budget", application.uuid)
-    if section == "documents":
-        return redirect("grants:application-documents", application.uuid)
+    if section in ("budget", "documents"):
+        page = reverse(f"grants:application-{section}", args=[application.uuid])
+        return redirect(f"{page}?{RETURN_TO_CHECK}" if _returning(request) else page)
     if section not in SECTION_FORMS:
         raise Http404("No such section")
     application = selectors.application_for_form(application.pk)
@@ -192,11 +222,7 @@ def application_section(request, application_uuid, section):
             unsaved=form.unsaved_text(),
         )
         if not form.errors:
-            return redirect(
-                _next_url(application, section)
-                if "continue" in request.POST
-                else reverse("grants:application-detail", args=[application.uuid])
-            )
+            return redirect(_after_save(request, application, section))
         application = selectors.application_for_form(application.pk)
     else:
         form = form_class(application=application)
@@ -215,7 +241,7 @@ def _kept_text(application, section):
 
 def _organisation_section(request, application):
     organisation = application.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(*_posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             organisation_update(
@@ -227,11 +253,7 @@ def _organisation_section(request, application):
             services.application_save_section(
                 application=application, actor=request.user, section="organisation", values={}
             )
-            return redirect(
-                _next_url(application, "organisation")
-                if "continue" in request.POST
-                else reverse("grants:application-detail", args=[application.uuid])
-            )
+            return redirect(_after_save(request, application, "organisation"))
     return _section_response(request, application, "organisation", form)
 
 
@@ -268,13 +290,13 @@ def application_budget(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.change_application"
     )
-    form = BudgetLineForm(request.POST or None)
+    form = BudgetLineForm(*_posted(request))
     if request.method == "POST":
         if "remove" in request.POST:
             services.budget_line_remove(
                 application=application, actor=request.user, line_id=posted_id(request, "remove")
             )
-            return redirect("grants:application-budget", application.uuid)
+            return redirect(request.get_full_path())
         if form.is_valid():
             try:
                 services.budget_line_add(
@@ -283,7 +305,7 @@ def application_budget(request, application_uuid):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect("grants:application-budget", application.uuid)
+                return redirect(request.get_full_path())
     application = selectors.application_for_form(application.pk)
     lines = list(application.budget_lines.all())
     total = sum((line.amount for line in lines), 0)
@@ -298,8 +320,43 @@ def application_budget(request, application_uuid):
             "total": total,
             "problems": problems,
             "section_title": SECTION_TITLES["budget"],
-            "next_url": _next_url(application, "budget"),
+            "next_url": _next_url(application, "budget", request),
+            "back_url": _back_url(request, application),
+            "returning": _returning(request),
+            "return_query": RETURN_TO_CHECK if _returning(request) else "",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_line_edit(request, application_uuid, line_id):
+    application = access_application_by_uuid(
+        request.user, application_uuid, "grants.change_application"
+    )
+    line = application.budget_lines.filter(pk=line_id).first()
+    if line is None:
+        raise Http404("No such budget line")
+    form = BudgetLineForm(
+        *_posted(request),
+        initial={"description": line.description, "category": line.category, "amount": line.amount},
+    )
+    budget_page = reverse("grants:application-budget", args=[application.uuid])
+    if _returning(request):
+        budget_page += f"?{RETURN_TO_CHECK}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_update(
+                application=application, actor=request.user, line_id=line.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(budget_page)
+    return render(
+        request,
+        "grants/application_budget_line.html",
+        {"application": application, "line": line, "form": form, "budget_page": budget_page},
     )
 
 
@@ -309,13 +366,13 @@ def application_documents(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.change_application"
     )
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(*_posted(request, files=True))
     if request.method == "POST":
         if "remove" in request.POST:
             services.document_remove(
                 application=application, actor=request.user, document_uuid=request.POST["remove"]
             )
-            return redirect("grants:application-documents", application.uuid)
+            return redirect(request.get_full_path())
         if form.is_valid():
             try:
                 services.document_upload(
@@ -328,7 +385,7 @@ def application_documents(request, application_uuid):
                 form.add_error("file", refused.message)
             else:
                 messages.success(request, f"“{form.cleaned_data['file'].name}” has been uploaded.")
-                return redirect("grants:application-documents", application.uuid)
+                return redirect(request.get_full_path())
     application = selectors.application_for_form(application.pk)
     problems = [p for p in application_problems(application) if p.section == "documents"]
     return render(
@@ -340,7 +397,9 @@ def application_documents(request, application_uuid):
             "documents": list(application.documents.all()),
             "problems": problems,
             "section_title": SECTION_TITLES["documents"],
-            "next_url": _next_url(application, "documents"),
+            "next_url": _next_url(application, "documents", request),
+            "back_url": _back_url(request, application),
+            "returning": _returning(request),
         },
     )
 
@@ -374,6 +433,7 @@ def application_check(request, application_uuid):
             "application": application,
             "problems": problems,
             "can_submit": can(request.user, "grants.submit_application", application),
+            "can_change_answers": can(request.user, "grants.change_application", application),
         },
     )
 
@@ -421,7 +481,7 @@ def application_withdraw(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.withdraw_application"
     )
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
@@ -444,7 +504,7 @@ def application_copy(request, application_uuid):
     if source.organisation_id not in memberships_of(request.user):
         raise Http404("No such application")
     rounds = selectors.rounds_open_for_copy().exclude(pk=source.round_id)
-    form = CopyForm(request.POST or None, rounds=rounds)
+    form = CopyForm(*_posted(request), rounds=rounds)
     if request.method == "POST" and form.is_valid():
         try:
             draft = services.application_copy(

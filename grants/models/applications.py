@@ -327,6 +327,11 @@ class Application(models.Model):
         return self.project_title or "Untitled project"
 
     @property
+    def budget_total(self) -> Decimal:
+        """The sum of the budget lines (reads prefetched lines when they are loaded)."""
+        return sum((line.amount for line in self.budget_lines.all()), Decimal("0"))
+
+    @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 

@@ -133,6 +133,24 @@ def budget_line_add(
 
 
 @transaction.atomic
+def budget_line_update(
+    *, application: Application, actor: User, line_id: int, description: str, category: str, amount
+) -> BudgetLine:
+    """Change a budget line of a draft; a line that is not the draft's is a ValidationError."""
+    application = _lock(application)
+    _require_draft(application)
+    if category in BudgetLine.EXCLUDED:
+        raise ValidationError({"category": BudgetLine.EXCLUDED[category]})
+    line = application.budget_lines.filter(pk=line_id).first()
+    if line is None:
+        raise ValidationError("This budget line has been removed: add it again if you need it")
+    line.description, line.category, line.amount = description, category, amount
+    line.save(update_fields=["description", "category", "amount"])
+    application.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
 def budget_line_remove(*, application: Application, actor: User, line_id: int) -> None:
     application = _lock(application)
     _require_draft(application)

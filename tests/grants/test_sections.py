@@ -15,7 +15,7 @@ def test_over_long_text_is_refused_but_kept_across_visits(client_for, personas, 
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Ensure this value has at most 1000 characters" in page
+    assert "Project summary must be 1,000 characters or fewer" in page
     draft.refresh_from_db()
     assert draft.project_title == "Safe Streets"  # the valid answer is saved
     assert draft.summary == ""
@@ -35,7 +35,9 @@ def test_autosave_answers_with_the_time_and_saves_what_is_valid(client_for, pers
     )
     body = response.json()
     assert body["saved_at"]
-    assert body["errors"]["amount_requested"] == ["Enter an amount in pounds, like 6000 or 5999.50"]
+    assert body["errors"]["amount_requested"] == [
+        "Amount requested must be in pounds, like 6000 or 5999.50"
+    ]
     draft.refresh_from_db()
     assert draft.project_title == "Typed so far"
 
