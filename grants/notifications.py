@@ -12,7 +12,7 @@ from accounts import outbox
 from accounts.mail import send_tracked
 from accounts.models import User
 from grants.models import Application, Assessment, Award, Letter, MonitoringReport, Round
-from grants.services.letters import letter_send
+from grants.services.letters import application_offer, letter_send
 from grants.services.reminders import UNSUBMITTED_ASSESSMENT
 from grants.tasks import email_members, send_draft_reminder, send_receipt
 
@@ -36,8 +36,13 @@ def send_application_declined(application: Application, period: str = "") -> str
 
 
 def send_award_made(award: Award, period: str = "") -> str:
-    """The offer letter; a period ("updated-...") means the schedule changed since."""
-    return letter_send(application=award.application, kind=Letter.Kind.AWARD, updated=bool(period))
+    """The offer letter, then the bid is offered; a period ("updated-...") means the
+    schedule changed since."""
+    message_id = letter_send(
+        application=award.application, kind=Letter.Kind.AWARD, updated=bool(period)
+    )
+    application_offer(application=award.application)
+    return message_id
 
 
 def _report_context(report: MonitoringReport) -> dict:
