@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import outbox
 from accounts.mail import send_tracked
 from accounts.models import User
+from documents.formatting import count_text, date_text
 from grants.models import Application, Assessment, Award, Letter, MonitoringReport, Round
 from grants.services.letters import application_offer, letter_send
 from grants.services.reminders import UNSUBMITTED_ASSESSMENT
@@ -95,6 +96,11 @@ def send_assessor_reminder(round: Round, period: str) -> str:
     )
     if not waiting:
         return ""
+    due = (
+        f"due by {date_text(round.assessment_deadline)}"
+        if round.assessment_deadline
+        else "still to submit"
+    )
     context = {
         "round": round,
         "assessor": assessor,
@@ -103,7 +109,7 @@ def send_assessor_reminder(round: Round, period: str) -> str:
         "service_name": settings.SERVICE_NAME,
     }
     return send_tracked(
-        subject=f"{len(waiting)} assessments due by {round.assessment_deadline:%-d %B %Y}",
+        subject=f"{count_text(len(waiting), 'assessment')} {due}",
         body=render_to_string("grants/email/assessor_reminder.txt", context),
         to=[assessor.email],
     )
