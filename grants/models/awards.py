@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
@@ -76,6 +77,10 @@ class PanelItem(models.Model):
         return f"{self.application} ({self.get_mark_display()})"
 
 
+# The group has this long from the decision to accept its offer (letter, page and emails).
+ACCEPT_WITHIN_DAYS = 28
+
+
 class Award(models.Model):
     """An approved grant, aligned to the plan version it was decided under."""
 
@@ -128,6 +133,11 @@ class Award(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def accept_by(self) -> dt.date:
+        """The last day the group may accept the offer: 28 days after the decision."""
+        return timezone.localdate(self.decided_at) + dt.timedelta(days=ACCEPT_WITHIN_DAYS)
 
     @property
     def paid_total(self) -> Decimal:

@@ -15,7 +15,7 @@ from accounts.models import Membership, User
 from accounts.outbox import outbox_enqueue
 from accounts.permissions import is_decision_maker
 from accounts.workflow import transition
-from documents.formatting import money
+from documents.formatting import date_text, money
 from grants.models import (
     Application,
     Assessment,
@@ -198,16 +198,27 @@ def _award_create(
     award.outcomes.set(application.outcomes.all())
     award.themes.set(application.themes.all())
     PaymentInstalment.objects.create(
-        award=award, position=1, due_date=timezone.localdate(now), amount=amount
+        award=award,
+        position=1,
+        due_date=first_payment_date(award.planned_start, timezone.localdate(now)),
+        amount=amount,
     )
     return award
+
+
+def first_payment_date(planned_start: dt.date, decided_on: dt.date) -> dt.date:
+    """A new award's one payment: when the project starts, or on the day of the decision
+    if it has already started. Never before the start, so no grant is paid for a project
+    that has not begun."""
+    return max(planned_start, decided_on)
 
 
 @transaction.atomic
 def panel_item_approve(
     *, item: PanelItem, actor: User, amount: str | Decimal | None = None, conditions: str = ""
 ) -> Award:
-    """Approve one bid on the panel list and make its award (one payment up front)."""
+    """Approve one bid on the panel list and make its award (one payment, when the
+    project starts)."""
     item = _lock_pending(item)
     _refuse_conflicted_decider(item, actor)
     application = Application.objects.select_for_update().get(pk=item.application_id)
@@ -324,6 +335,11 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
     dates = [i.due_date for i in instalments]
     if dates != sorted(dates):
         raise ValidationError("Put the payments in date order, earliest first.")
+    if dates[0] < award.planned_start:
+        raise ValidationError(
+            f"The first payment cannot be before the project starts on "
+            f"{date_text(award.planned_start)}. Make it due on or after that date."
+        )
     if any(i.amount <= 0 for i in instalments):
         raise ValidationError("Every payment must be more than £0.")
     total = sum((i.amount for i in instalments), Decimal(0))

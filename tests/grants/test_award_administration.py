@@ -1,0 +1,116 @@
+"""Award administration read the same everywhere: one accept-by date, payments not before
+the project starts, budgets against a reduced award, a confirmed freeze, counts in words,
+and conditions to meet before the first payment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pypdf
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from documents.formatting import date_text
+from grants import letters, services
+from grants.services.panel import InstalmentInput
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+# One accept-by date
+
+
+def test_the_award_page_and_the_letter_give_the_same_accept_by_date(award, client_for, personas):
+    accept_by = award.accept_by
+    assert accept_by == award.decided_at.date() + dt.timedelta(days=28)
+    page = client_for(personas.officer).get(reverse("grants:award-detail", args=[award.uuid]))
+    text = page.content.decode()
+    assert f"the group must accept by {date_text(accept_by)}" in text
+    assert "plus 28 days" not in text
+    assert date_text(accept_by) in _pdf_text(letters.award_letter(award))
+
+
+def test_the_offer_email_gives_the_accept_by_date(award, mailoutbox):
+    from accounts.outbox import outbox_relay
+
+    outbox_relay()
+    [offer] = [m for m in mailoutbox if m.subject.startswith("Offer of grant")]
+    assert f"Accept the grant by {date_text(award.accept_by)}" in offer.body
+    assert f"<strong>{date_text(award.accept_by)}</strong>" in offer.alternatives[0][0]
+
+
+# Payments not before the project starts
+
+
+def test_a_new_award_is_paid_when_the_project_starts(award):
+    from grants.services.panel import first_payment_date
+
+    assert first_payment_date(award.planned_start, dt.date(2026, 12, 1)) == award.planned_start
+    # A project that has already started is paid on the day of the decision.
+    assert first_payment_date(dt.date(2026, 11, 1), dt.date(2026, 12, 1)) == dt.date(2026, 12, 1)
+
+
+def test_the_default_schedule_pays_on_the_planned_start(scoring_round, personas, second_assessor):
+    from tests.grants.conftest import score_all, screen_eligible, submitted_application
+
+    application = screen_eligible(
+        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
+        personas.officer,
+    )
+    for assessor in (personas.assessor, second_assessor):
+        score_all(
+            services.assessment_assign(
+                application=application, assessor=assessor, actor=personas.officer
+            ),
+            [3, 3, 3, 3],
+        )
+    application.refresh_from_db()
+    services.application_mark(application=application, actor=personas.officer, mark="recommended")
+    panel = services.panel_freeze(round=application.round, actor=personas.officer)
+    award = services.panel_item_approve(item=panel.items.get(), actor=personas.decision_maker)
+    [instalment] = award.instalments.all()
+    assert instalment.due_date == application.start_date
+    assert instalment.due_date > award.decided_at.date()
+
+
+def test_an_officer_cannot_schedule_a_payment_before_the_project_starts(award, personas):
+    early = award.planned_start - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.award_schedule_set(
+            award=award,
+            actor=personas.officer,
+            instalments=[InstalmentInput(early, award.amount)],
+        )
+    assert (
+        f"The first payment cannot be before the project starts on "
+        f"{date_text(award.planned_start)}" in " ".join(error.value.messages)
+    )
+    award.refresh_from_db()
+    assert [i.due_date for i in award.instalments.all()] == [
+        dt.date(2027, 4, 1),
+        dt.date(2027, 10, 1),
+    ]
+
+
+def test_the_schedule_page_shows_the_early_payment_error_and_keeps_the_answers(
+    award, client_for, personas
+):
+    early = award.planned_start - dt.timedelta(days=3)
+    client = client_for(personas.officer)
+    data = {
+        "payment-TOTAL_FORMS": "4",
+        "payment-INITIAL_FORMS": "0",
+        "payment-0-due_date_day": str(early.day),
+        "payment-0-due_date_month": str(early.month),
+        "payment-0-due_date_year": str(early.year),
+        "payment-0-amount": "8000",
+    }
+    response = client.post(reverse("grants:award-schedule", args=[award.uuid]), data)
+    page = response.content.decode()
+    assert "The first payment cannot be before the project starts" in page
+    assert 'value="8000"' in page
