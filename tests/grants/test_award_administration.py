@@ -114,3 +114,72 @@ def test_the_schedule_page_shows_the_early_payment_error_and_keeps_the_answers(
     page = response.content.decode()
     assert "The first payment cannot be before the project starts" in page
     assert 'value="8000"' in page
+
+
+# Freezing the panel list asks first, and warns while bids are still on their way
+
+
+def test_freezing_asks_first_and_warns_while_the_round_is_open_with_bids_unscreened(
+    assessed_application, client_for, personas
+):
+    from grants.models import PanelRecommendation
+    from tests.grants.conftest import submitted_application
+
+    round = assessed_application.round
+    services.application_mark(
+        application=assessed_application, actor=personas.officer, mark="recommended"
+    )
+    submitted_application(round, personas.org_b, personas.applicant_b)
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-freeze", args=[round.uuid])
+    page = client.get(url).content.decode()
+    assert "Are you sure you want to freeze the panel list?" in page
+    assert "The round is still open" in page
+    assert "1 bid has not been screened yet" in page
+    assert "1 assessed bid will go to the panel" in page
+    # Posting without confirming goes back to the question and freezes nothing.
+    response = client.post(url, {})
+    assert response.status_code == 302 and response["Location"] == url
+    assert not PanelRecommendation.objects.exists()
+    response = client.post(url, {"confirmed": "yes"})
+    assert response.status_code == 302
+    assert PanelRecommendation.objects.get().items.count() == 1
+
+
+def test_the_ranking_page_links_to_the_freeze_question(assessed_application, client_for, personas):
+    services.application_mark(
+        application=assessed_application, actor=personas.officer, mark="recommended"
+    )
+    client = client_for(personas.officer)
+    page = client.get(
+        reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid])
+    ).content.decode()
+    assert (
+        f'action="{reverse("grants:staff-round-freeze", args=[assessed_application.round.uuid])}" method="get"'
+        in page
+    )
+
+
+@pytest.mark.parametrize("who", ["assessor", "decision_maker", "applicant_a"])
+def test_only_officers_see_the_freeze_question(assessed_application, client_for, personas, who):
+    client = client_for(personas.get(who))
+    url = reverse("grants:staff-round-freeze", args=[assessed_application.round.uuid])
+    assert client.get(url).status_code == 403
+
+
+# Counts in words
+
+
+def test_one_recommended_bid_is_counted_in_the_singular(award, client_for, personas):
+    from grants.models import PanelItem
+
+    panel = award.panel_item.panel
+    PanelItem.objects.filter(pk=award.panel_item_id).update(decision=PanelItem.Decision.PENDING)
+    client = client_for(personas.decision_maker)
+    page = client.get(reverse("grants:panel-detail", args=[panel.uuid])).content.decode()
+    assert "Approve the 1 recommended bid (" in page
+    assert "1 recommended bids" not in page
+    officer_page = client_for(personas.officer).get(
+        reverse("grants:staff-round-summary", args=[panel.round.uuid])
+    )
+    assert "1 bids" not in officer_page.content.decode()
