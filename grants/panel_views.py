@@ -15,6 +15,7 @@ from accounts.errors import ApplicationError
 from documents.formatting import count_text, money
 from grants import selectors, services
 from grants.models import Award, PanelItem, Round
+from grants.permissions import can
 from grants.review_forms import DecisionForm, InstalmentFormSet, apply_errors
 from grants.services.panel import InstalmentInput
 
@@ -181,6 +182,8 @@ def award_detail(request, award_uuid):
             "any_paid": any(i.is_paid for i in instalments),
             "bank_details": list(award.bank_details.all()),
             "reports": list(award.reports.all()),
+            # Decision makers see the award but not the group's reports: no dead links.
+            "can_open_reports": can(request.user, "grants.view_application", award.application),
         },
     )
 

@@ -183,3 +183,27 @@ def test_one_recommended_bid_is_counted_in_the_singular(award, client_for, perso
         reverse("grants:staff-round-summary", args=[panel.round.uuid])
     )
     assert "1 bids" not in officer_page.content.decode()
+
+
+# The decision maker's award page links only to what they may open
+
+
+def test_the_decision_maker_sees_report_dates_without_links_they_cannot_open(
+    award, client_for, personas
+):
+    from tests.grants.test_acceptance_and_payments import accepted_award
+
+    award = accepted_award(award, personas)
+    report = award.reports.first()
+    report_url = reverse("grants:report", args=[report.uuid])
+    page = client_for(personas.decision_maker).get(
+        reverse("grants:award-detail", args=[award.uuid])
+    )
+    text = page.content.decode()
+    assert report.get_kind_display() in text
+    assert report_url not in text
+    assert client_for(personas.decision_maker).get(report_url).status_code == 404
+    officer_page = client_for(personas.officer).get(
+        reverse("grants:award-detail", args=[award.uuid])
+    )
+    assert report_url in officer_page.content.decode()
