@@ -15,7 +15,7 @@ from accounts.errors import ApplicationError
 from documents.formatting import count_text, money
 from grants import selectors, services
 from grants.models import Award, PanelItem, Round
-from grants.permissions import can
+from grants.permissions import runs_grants
 from grants.review_forms import DecisionForm, InstalmentFormSet, apply_errors
 from grants.services.panel import InstalmentInput
 
@@ -98,6 +98,7 @@ def panel_item_decide(request, panel_uuid, item_id):
                     actor=request.user,
                     amount=data["amount"],
                     conditions=data["conditions"],
+                    conditions_before_payment=data["conditions_before_payment"],
                 )
                 messages.success(
                     request, f"{award.reference} approved: {money(award.amount)} awarded."
@@ -183,7 +184,7 @@ def award_detail(request, award_uuid):
             "bank_details": list(award.bank_details.all()),
             "reports": list(award.reports.all()),
             # Decision makers see the award but not the group's reports: no dead links.
-            "can_open_reports": can(request.user, "grants.view_application", award.application),
+            "can_open_reports": runs_grants(request.user),
         },
     )
 

@@ -160,6 +160,35 @@ class Award(models.Model):
         ]
 
 
+class AwardCondition(models.Model):
+    """One condition of a grant, as the decision maker set it. Those marked
+    `before_first_payment` must be confirmed met by an officer before anything is paid."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="award_conditions")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    before_first_payment = models.BooleanField(default=False)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["award", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "position"], name="award_condition_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_at is not None
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, or the month's last day (31 August + 6 = 28 February)."""
     month_index = day.month - 1 + months

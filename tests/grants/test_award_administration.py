@@ -207,3 +207,92 @@ def test_the_decision_maker_sees_report_dates_without_links_they_cannot_open(
         reverse("grants:award-detail", args=[award.uuid])
     )
     assert report_url in officer_page.content.decode()
+
+
+# Conditions to meet before the first payment
+
+
+def _award_with_payment_condition(scoring_round, personas, second_assessor):
+    from tests.grants.conftest import score_all, screen_eligible, submitted_application
+    from tests.grants.test_acceptance_and_payments import accepted_award
+
+    application = screen_eligible(
+        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
+        personas.officer,
+    )
+    for assessor in (personas.assessor, second_assessor):
+        score_all(
+            services.assessment_assign(
+                application=application, assessor=assessor, actor=personas.officer
+            ),
+            [3, 3, 3, 3],
+        )
+    application.refresh_from_db()
+    services.application_mark(application=application, actor=personas.officer, mark="recommended")
+    panel = services.panel_freeze(round=application.round, actor=personas.officer)
+    award = services.panel_item_approve(
+        item=panel.items.get(),
+        actor=personas.decision_maker,
+        conditions="Credit the fund on your website.",
+        conditions_before_payment="Send us copies of the DBS checks for the coaches.",
+    )
+    return accepted_award(award, personas)
+
+
+def test_a_condition_before_the_first_payment_is_marked_and_in_the_letter(
+    scoring_round, personas, second_assessor
+):
+    award = _award_with_payment_condition(scoring_round, personas, second_assessor)
+    rows = list(award.award_conditions.order_by("position"))
+    assert [(c.text, c.before_first_payment) for c in rows] == [
+        ("Credit the fund on your website.", False),
+        ("Send us copies of the DBS checks for the coaches.", True),
+    ]
+    text = _pdf_text(letters.award_letter(award))
+    assert "Before the first payment: send us copies of the DBS checks" in text
+
+
+def test_the_first_payment_waits_for_the_officer_to_confirm_each_condition(
+    scoring_round, personas, second_assessor, client_for
+):
+    from grants.models import AwardCondition
+
+    award = _award_with_payment_condition(scoring_round, personas, second_assessor)
+    instalment = award.instalments.get()
+    url = reverse("grants:payment-record", args=[award.uuid, instalment.position])
+    client = client_for(personas.officer)
+    page = client.get(url).content.decode()
+    assert "Send us copies of the DBS checks for the coaches." in page
+    assert "Credit the fund on your website." not in page
+    today = dt.date.today()
+    data = {
+        "paid_on_day": today.day,
+        "paid_on_month": today.month,
+        "paid_on_year": today.year,
+        "amount": "6000",
+        "reference": "FIN-1",
+    }
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert "Confirm that the group has met each condition before the first payment" in page
+    assert 'value="FIN-1"' in page
+    instalment.refresh_from_db()
+    assert not instalment.is_paid
+    condition = AwardCondition.objects.get(before_first_payment=True)
+    response = client.post(url, {**data, "conditions_met": [condition.pk]})
+    assert response.status_code == 302
+    instalment.refresh_from_db()
+    condition.refresh_from_db()
+    assert instalment.is_paid
+    assert condition.met_by == personas.officer and condition.met_at is not None
+
+
+def test_the_payments_dashboard_flags_conditions_to_meet_first(
+    scoring_round, personas, second_assessor, client_for
+):
+    from grants.models import PaymentInstalment
+
+    award = _award_with_payment_condition(scoring_round, personas, second_assessor)
+    PaymentInstalment.objects.filter(award=award).update(due_date=dt.date.today())
+    page = client_for(personas.officer).get(reverse("grants:payments-dashboard")).content.decode()
+    assert "1 condition to confirm first" in page
