@@ -60,7 +60,12 @@ def award_for_user(*, user, application_uuid) -> Award:
 
 
 def award_by_uuid(*, award_uuid) -> Award:
-    award = _award_queryset().prefetch_related("award_conditions").filter(uuid=award_uuid).first()
+    award = (
+        _award_queryset()
+        .prefetch_related("award_conditions", "application__budget_lines")
+        .filter(uuid=award_uuid)
+        .first()
+    )
     if award is None:
         raise Http404("No such award")
     return award

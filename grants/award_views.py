@@ -223,7 +223,8 @@ def _report_rows(report: MonitoringReport, values: dict, errors: dict) -> dict:
     return {
         "spend": spend,
         "spent_total": sum((line.spent or 0 for line in report.spend.all()), 0),
-        "approved_total": sum((line.budget_line.amount for line in report.spend.all()), 0),
+        "approved_total": sum((line.approved for line in report.spend.all()), 0),
+        "requested_total": sum((line.budget_line.amount for line in report.spend.all()), 0),
         "beneficiaries": [
             {"label": label, **field(f"beneficiaries-{key}")} for key, label in BENEFICIARY_GROUPS
         ],

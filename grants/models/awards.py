@@ -140,6 +140,25 @@ class Award(models.Model):
         return timezone.localdate(self.decided_at) + dt.timedelta(days=ACCEPT_WITHIN_DAYS)
 
     @property
+    def budget_rows(self) -> list[tuple[object, Decimal]]:
+        """(budget line, its share of the award) for each line the group asked for: scaled
+        in proportion when the award is less than the budget. Reads prefetched lines."""
+        from grants.budget import budget_shares
+
+        lines = list(self.application.budget_lines.all())
+        shares = budget_shares([line.amount for line in lines], self.amount)
+        return list(zip(lines, shares, strict=True))
+
+    @property
+    def budget_requested(self) -> Decimal:
+        return sum((line.amount for line in self.application.budget_lines.all()), Decimal(0))
+
+    @property
+    def budget_reduction(self) -> Decimal:
+        """How much less than the budget asked for was awarded (0 for a full award)."""
+        return max(self.budget_requested - self.amount, Decimal(0))
+
+    @property
     def paid_total(self) -> Decimal:
         """Paid so far; reads prefetched instalments when the page loaded them."""
         return sum((i.paid_amount or Decimal(0) for i in self.instalments.all()), Decimal(0))

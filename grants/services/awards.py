@@ -20,6 +20,7 @@ from accounts.models import Membership, User
 from accounts.workflow import transition
 from documents.formatting import money
 from grants import uploads
+from grants.budget import budget_shares
 from grants.models import (
     Application,
     Award,
@@ -116,6 +117,7 @@ def _reports_create(award: Award) -> None:
         strict=True,
     )
     lines = list(award.application.budget_lines.all())
+    shares = budget_shares([line.amount for line in lines], award.amount)
     outcomes = list(award.outcomes.all())
     for kind, due in kinds:
         report, created = MonitoringReport.objects.get_or_create(
@@ -123,7 +125,8 @@ def _reports_create(award: Award) -> None:
         )
         if created:
             SpendLine.objects.bulk_create(
-                SpendLine(report=report, budget_line=line) for line in lines
+                SpendLine(report=report, budget_line=line, approved_amount=share)
+                for line, share in zip(lines, shares, strict=True)
             )
             OutcomeProgress.objects.bulk_create(
                 OutcomeProgress(report=report, outcome=o) for o in outcomes

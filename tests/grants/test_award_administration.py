@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from documents.formatting import date_text
 from grants import letters, services
+from grants.models import Award
 from grants.services.panel import InstalmentInput
 
 
@@ -296,3 +298,60 @@ def test_the_payments_dashboard_flags_conditions_to_meet_first(
     PaymentInstalment.objects.filter(award=award).update(due_date=dt.date.today())
     page = client_for(personas.officer).get(reverse("grants:payments-dashboard")).content.decode()
     assert "1 condition to confirm first" in page
+
+
+# A reduced award's budget: each line scaled to the award
+
+
+def test_budget_shares_scale_every_line_and_add_up_to_the_award():
+    from grants.budget import budget_shares
+
+    assert budget_shares([Decimal("4500"), Decimal("2000")], Decimal("6000")) == [
+        Decimal("4153.85"),
+        Decimal("1846.15"),
+    ]
+    assert budget_shares([Decimal("100"), Decimal("100"), Decimal("100")], Decimal("100")) == [
+        Decimal("33.33"),
+        Decimal("33.33"),
+        Decimal("33.34"),
+    ]
+    # A full award keeps the lines as requested.
+    assert budget_shares([Decimal("6000"), Decimal("2000")], Decimal("8000")) == [
+        Decimal("6000"),
+        Decimal("2000"),
+    ]
+
+
+def test_a_reduced_awards_report_approves_each_line_in_proportion(award, personas, client_for):
+    from grants.models import BudgetLine
+    from tests.grants.test_acceptance_and_payments import accepted_award
+
+    # The group asked for £8,000 over two lines (£6,500 coaches, £1,500 venue) and was
+    # awarded £6,000 after the schedule was set.
+    award.application.budget_lines.filter(description="Coaches").update(amount=Decimal("6500"))
+    BudgetLine.objects.create(
+        application=award.application,
+        description="Venue hire",
+        category=BudgetLine.Category.VENUE,
+        amount=Decimal("1500"),
+        position=2,
+    )
+    Award.objects.filter(pk=award.pk).update(amount=Decimal("6000"))
+    award.instalments.all().delete()
+    award.instalments.create(position=1, due_date=award.planned_start, amount=Decimal("6000"))
+    award = accepted_award(Award.objects.get(pk=award.pk), personas)
+    report = award.reports.get(kind="six_month")
+    approved = {line.budget_line.description: line.approved for line in report.spend.all()}
+    assert approved == {"Coaches": Decimal("4875.00"), "Venue hire": Decimal("1125.00")}
+    page = client_for(personas.applicant_a).get(reverse("grants:report", args=[report.uuid]))
+    text = page.content.decode()
+    assert "£4,875.00" in text and "£6,000.00" in text
+    assert "£6,500.00" in text  # what was asked for, shown beside the share
+    assert "less than the £8,000.00 budget you asked for" in text
+    award_page = (
+        client_for(personas.officer)
+        .get(reverse("grants:award-detail", args=[award.uuid]))
+        .content.decode()
+    )
+    assert "£4,875.00" in award_page and "£6,500.00" in award_page
+    assert "reduced in proportion" in award_page
