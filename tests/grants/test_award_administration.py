@@ -355,3 +355,30 @@ def test_a_reduced_awards_report_approves_each_line_in_proportion(award, persona
     )
     assert "£4,875.00" in award_page and "£6,500.00" in award_page
     assert "reduced in proportion" in award_page
+
+
+def test_the_decision_maker_sets_conditions_before_the_first_payment_on_the_decision_page(
+    assessed_application, client_for, personas
+):
+    from grants.models import AwardCondition
+
+    services.application_mark(
+        application=assessed_application, actor=personas.officer, mark="recommended"
+    )
+    panel = services.panel_freeze(round=assessed_application.round, actor=personas.officer)
+    url = reverse("grants:panel-item-decide", args=[panel.uuid, panel.items.get().pk])
+    client = client_for(personas.decision_maker)
+    assert "Conditions to meet before the first payment" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "decision": "approve",
+            "conditions": "Credit the fund.",
+            "conditions_before_payment": "Send us your safeguarding policy.",
+        },
+    )
+    assert response.status_code == 302
+    assert [(c.text, c.before_first_payment) for c in AwardCondition.objects.all()] == [
+        ("Credit the fund.", False),
+        ("Send us your safeguarding policy.", True),
+    ]
