@@ -41,3 +41,23 @@ def test_a_change_by_a_person_no_longer_here_does_not_break_the_timeline(
     response = client.get(reverse("grants:staff-application", args=[award.application.uuid]))
     assert response.status_code == 200
     assert "Someone no longer here" in response.content.decode()
+
+
+def test_a_transition_must_say_who_made_it(award):
+    import pytest
+
+    from accounts.workflow import transition
+
+    application = award.application
+    with pytest.raises(TypeError):
+        transition(application, to_status=Application.Status.OFFERED, actor=None)
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPROVED
+
+
+def test_the_bid_is_not_offered_before_its_letter_is_sent(award):
+    from grants.services import application_offer
+
+    assert application_offer(application=award.application) is False
+    award.application.refresh_from_db()
+    assert award.application.status == Application.Status.APPROVED
