@@ -324,7 +324,8 @@ def payment_record(
     if not reference.strip():
         errors["reference"] = "Enter the payment reference from the finance system."
     waiting = list(payment_conditions_waiting(award))
-    unconfirmed = [c for c in waiting if c.pk not in set(conditions_met)]
+    confirmed = set(conditions_met)
+    unconfirmed = [c for c in waiting if c.pk not in confirmed]
     if unconfirmed:
         errors["conditions_met"] = (
             "Confirm that the group has met each condition before the first payment: "
