@@ -207,6 +207,8 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=32)
     to_status = models.CharField(max_length=32)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Made by the service itself (a letter sent, a date reached), not by a person.
+    by_system = models.BooleanField(default=False)
     reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -216,6 +218,15 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status}"
+
+    @property
+    def actor_name(self) -> str:
+        """Who made the change, in words: a person, "System", or a deleted account."""
+        if self.by_system:
+            return "System"
+        if self.actor is None:
+            return "Someone no longer here"
+        return self.actor.full_name or self.actor.email
 
 
 class OutboxMessage(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils import timezone
@@ -41,6 +42,20 @@ def time_left_text(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     if hours >= 1:
         return f"{hours} hour{'s' if hours != 1 else ''} left"
     return "less than an hour left"
+
+
+def list_text(items: Iterable[object], conjunction: str = "and") -> str:
+    """'Calderdale, Kirklees and Leeds'; 'Leeds'; '' for none. Each item as str()."""
+    words = [str(item) for item in items if item is not None and str(item).strip()]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def count_text(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 bid', '3 bids', '1 person', '2 people' (give the plural when it is not +s)."""
+    noun = singular if count == 1 else (plural or f"{singular}s")
+    return f"{count} {noun}"
 
 
 def money(amount: Decimal | int | float | None, pence: bool = False) -> str:

@@ -110,11 +110,22 @@ class PaymentForm(ServiceChecksForm):
         label="Payment reference", max_length=60, help_text="From the finance system"
     )
 
-    def __init__(self, *args, **kwargs):
+    conditions_met = forms.TypedMultipleChoiceField(
+        label="Conditions to meet before the first payment",
+        help_text="Tick each one the group has met. You are recorded as confirming it.",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, conditions=(), **kwargs):
         super().__init__(*args, **kwargs)
         attrs = self.fields["amount"].widget.attrs
         attrs["class"] = f"{attrs.get('class', '')} govuk-input--width-10".strip()
         attrs["inputmode"] = "decimal"
+        if conditions:
+            self.fields["conditions_met"].choices = [(c.pk, c.text) for c in conditions]
+        else:
+            del self.fields["conditions_met"]
 
 
 class ReportReviewForm(GovukFormMixin, forms.Form):

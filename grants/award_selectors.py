@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from grants.models import (
@@ -60,7 +60,12 @@ def award_for_user(*, user, application_uuid) -> Award:
 
 
 def award_by_uuid(*, award_uuid) -> Award:
-    award = _award_queryset().filter(uuid=award_uuid).first()
+    award = (
+        _award_queryset()
+        .prefetch_related("award_conditions", "application__budget_lines")
+        .filter(uuid=award_uuid)
+        .first()
+    )
     if award is None:
         raise Http404("No such award")
     return award
@@ -135,7 +140,8 @@ class PaymentsDue:
 def payments_due(*, today: dt.date) -> PaymentsDue:
     """Unpaid instalments on live awards: overdue (before today) and due by the month's end.
 
-    Each carries `bank_status`, the status of its award's newest bank details (or None)."""
+    Each carries `bank_status`, the status of its award's newest bank details (or None),
+    and `conditions_waiting`, how many conditions an officer must confirm met first."""
     newest_bank = BankDetails.objects.filter(award=OuterRef("award")).order_by("-entered_at", "-pk")
     instalments = (
         PaymentInstalment.objects.filter(
@@ -144,7 +150,16 @@ def payments_due(*, today: dt.date) -> PaymentsDue:
             award__application__status__in=LIVE_AWARD_STATUSES,
         )
         .select_related("award__application__organisation", "award__application__round")
-        .annotate(bank_status=Subquery(newest_bank.values("status")[:1]))
+        .annotate(
+            bank_status=Subquery(newest_bank.values("status")[:1]),
+            conditions_waiting=Count(
+                "award__award_conditions",
+                filter=Q(
+                    award__award_conditions__before_first_payment=True,
+                    award__award_conditions__met_at__isnull=True,
+                ),
+            ),
+        )
         .order_by("due_date", "award__reference", "position")
     )
     overdue, this_month = [], []

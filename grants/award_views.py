@@ -223,7 +223,8 @@ def _report_rows(report: MonitoringReport, values: dict, errors: dict) -> dict:
     return {
         "spend": spend,
         "spent_total": sum((line.spent or 0 for line in report.spend.all()), 0),
-        "approved_total": sum((line.budget_line.amount for line in report.spend.all()), 0),
+        "approved_total": sum((line.approved for line in report.spend.all()), 0),
+        "requested_total": sum((line.budget_line.amount for line in report.spend.all()), 0),
         "beneficiaries": [
             {"label": label, **field(f"beneficiaries-{key}")} for key, label in BENEFICIARY_GROUPS
         ],
@@ -429,9 +430,11 @@ def payment_record(request, award_uuid, position):
     instalment = next((i for i in award.instalments.all() if i.position == position), None)
     if instalment is None:
         raise Http404("No such payment")
+    conditions = list(award_services.payment_conditions_waiting(award))
     form = PaymentForm(
         request.POST or None,
         initial={"paid_on": timezone.localdate(), "amount": f"{instalment.amount}"},
+        conditions=conditions,
     )
     response = run_form(
         request,
@@ -442,6 +445,7 @@ def payment_record(request, award_uuid, position):
             paid_on=data["paid_on"],
             amount=data["amount"],
             reference=data["reference"],
+            conditions_met=data.get("conditions_met") or (),
         ),
         done=reverse("grants:award-detail", args=[award.uuid]),
         message=f"Payment {instalment.position} of {money(instalment.amount)} recorded as paid.",

@@ -21,7 +21,6 @@ STANDARD_CONDITIONS = [
     "Return any money not spent on the project by the end of the grant.",
     "Acknowledge the Mayor's Safer Communities Fund in your publicity.",
 ]
-ACCEPT_WITHIN_DAYS = 28
 
 
 def _letterhead(reference: str) -> pdf.Letterhead:
@@ -46,7 +45,7 @@ def _recipient(application: Application) -> list[str]:
 
 
 def accept_by(award: Award) -> dt.date:
-    return timezone.localdate(award.decided_at) + dt.timedelta(days=ACCEPT_WITHIN_DAYS)
+    return award.accept_by
 
 
 def award_letter(award: Award) -> bytes:

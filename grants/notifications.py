@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts import outbox
 from accounts.mail import send_tracked
 from accounts.models import User
+from documents.formatting import count_text, date_text
 from grants.models import Application, Assessment, Award, Letter, MonitoringReport, Round
-from grants.services.letters import letter_send
+from grants.services.letters import application_offer, letter_send
 from grants.services.reminders import UNSUBMITTED_ASSESSMENT
 from grants.tasks import email_members, send_draft_reminder, send_receipt
 
@@ -36,8 +37,13 @@ def send_application_declined(application: Application, period: str = "") -> str
 
 
 def send_award_made(award: Award, period: str = "") -> str:
-    """The offer letter; a period ("updated-...") means the schedule changed since."""
-    return letter_send(application=award.application, kind=Letter.Kind.AWARD, updated=bool(period))
+    """The offer letter, then the bid is offered; a period ("updated-...") means the
+    schedule changed since."""
+    message_id = letter_send(
+        application=award.application, kind=Letter.Kind.AWARD, updated=bool(period)
+    )
+    application_offer(application=award.application)
+    return message_id
 
 
 def _report_context(report: MonitoringReport) -> dict:
@@ -90,6 +96,11 @@ def send_assessor_reminder(round: Round, period: str) -> str:
     )
     if not waiting:
         return ""
+    due = (
+        f"due by {date_text(round.assessment_deadline)}"
+        if round.assessment_deadline
+        else "still to submit"
+    )
     context = {
         "round": round,
         "assessor": assessor,
@@ -98,7 +109,7 @@ def send_assessor_reminder(round: Round, period: str) -> str:
         "service_name": settings.SERVICE_NAME,
     }
     return send_tracked(
-        subject=f"{len(waiting)} assessments due by {round.assessment_deadline:%-d %B %Y}",
+        subject=f"{count_text(len(waiting), 'assessment')} {due}",
         body=render_to_string("grants/email/assessor_reminder.txt", context),
         to=[assessor.email],
     )

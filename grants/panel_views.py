@@ -12,11 +12,39 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required, rule_required
 from accounts.errors import ApplicationError
-from documents.formatting import money
+from documents.formatting import count_text, money
 from grants import selectors, services
-from grants.models import Award, PanelItem
+from grants.models import Award, PanelItem, Round
+from grants.permissions import runs_grants
 from grants.review_forms import DecisionForm, InstalmentFormSet, apply_errors
 from grants.services.panel import InstalmentInput
+
+
+@permission_required("grants.run_assessment")
+@require_http_methods(["GET", "POST"])
+def round_freeze(request, round_uuid):
+    """Ask before freezing the panel list, warning of bids still on their way."""
+    round = Round.objects.select_related("fund").filter(uuid=round_uuid).first()
+    if round is None:
+        raise Http404("No such round")
+    if request.method == "POST":
+        if request.POST.get("confirmed") != "yes":
+            return redirect("grants:staff-round-freeze", round.uuid)
+        try:
+            panel = services.panel_freeze(
+                round=round, actor=request.user, note=request.POST.get("note", "")
+            )
+        except ApplicationError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("grants:staff-round-ranking", round.uuid)
+        count = panel.items.count()
+        messages.success(request, f"The panel list is frozen: {count_text(count, 'bid')}.")
+        return redirect("grants:panel-detail", panel.uuid)
+    return render(
+        request,
+        "grants/panel_freeze_confirm.html",
+        {"round": round, "check": selectors.panel_freeze_check(round=round)},
+    )
 
 
 def _panel(panel_uuid):
@@ -70,6 +98,7 @@ def panel_item_decide(request, panel_uuid, item_id):
                     actor=request.user,
                     amount=data["amount"],
                     conditions=data["conditions"],
+                    conditions_before_payment=data["conditions_before_payment"],
                 )
                 messages.success(
                     request, f"{award.reference} approved: {money(award.amount)} awarded."
@@ -110,7 +139,10 @@ def panel_item_decide(request, panel_uuid, item_id):
 def panel_approve_recommended(request, panel_uuid):
     panel = _panel(panel_uuid)
     result = services.panel_approve_recommended(panel=panel, actor=request.user)
-    messages.success(request, f"{result.approved} bids approved, {money(result.total)} in all.")
+    messages.success(
+        request,
+        f"{count_text(result.approved, 'bid')} approved, {money(result.total)} in all.",
+    )
     for reference, why in result.skipped:
         messages.error(request, f"{reference} was not approved: {why}")
     return redirect("grants:panel-detail", panel.uuid)
@@ -151,6 +183,8 @@ def award_detail(request, award_uuid):
             "any_paid": any(i.is_paid for i in instalments),
             "bank_details": list(award.bank_details.all()),
             "reports": list(award.reports.all()),
+            # Decision makers see the award but not the group's reports: no dead links.
+            "can_open_reports": runs_grants(request.user),
         },
     )
 

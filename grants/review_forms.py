@@ -302,6 +302,12 @@ class DecisionForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    conditions_before_payment = forms.CharField(
+        label="Conditions to meet before the first payment (optional)",
+        help_text="One a line. An officer must confirm each is met before paying anything.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     feedback = forms.CharField(
         label="Feedback for the applicant if declined",
         help_text="Plain words: the applicant is emailed exactly this.",

@@ -385,22 +385,6 @@ def _mark(request, round):
 
 
 @permission_required(RUNS)
-@require_POST
-def round_freeze(request, round_uuid):
-    round = _round(round_uuid)
-    try:
-        panel = services.panel_freeze(
-            round=round, actor=request.user, note=request.POST.get("note", "")
-        )
-    except ApplicationError as refusal:
-        messages.error(request, refusal.message)
-        return redirect("grants:staff-round-ranking", round.uuid)
-    count = panel.items.count()
-    messages.success(request, f"The panel list is frozen: {count} bid{pluralize(count)}.")
-    return redirect("grants:panel-detail", panel.uuid)
-
-
-@permission_required(RUNS)
 def round_results(request, round_uuid):
     round = _round(round_uuid)
     return render(

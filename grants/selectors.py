@@ -553,6 +553,33 @@ def assessed_waiting_count(*, round: Round) -> int:
     return Application.objects.filter(round=round, status=Application.Status.ASSESSED).count()
 
 
+@dataclass(frozen=True)
+class FreezeCheck:
+    """What freezing the panel list now would take, and what it would leave behind."""
+
+    round_open: bool
+    to_freeze: int  # assessed bids that go on the list
+    unmarked: int  # assessed bids with no mark yet: the freeze is refused
+    unscreened: int  # submitted bids no officer has screened
+    in_assessment: int  # eligible bids still being scored
+
+    @property
+    def left_behind(self) -> bool:
+        return self.round_open or self.unscreened > 0 or self.in_assessment > 0
+
+
+def panel_freeze_check(*, round: Round) -> FreezeCheck:
+    """Counts for the "are you sure" page before the panel list is frozen (one query)."""
+    S = Application.Status
+    counts = Application.objects.filter(round=round).aggregate(
+        to_freeze=Count("pk", filter=Q(status=S.ASSESSED)),
+        unmarked=Count("pk", filter=Q(status=S.ASSESSED, mark="")),
+        unscreened=Count("pk", filter=Q(status=S.SUBMITTED)),
+        in_assessment=Count("pk", filter=Q(status__in=[S.ELIGIBLE, S.IN_ASSESSMENT])),
+    )
+    return FreezeCheck(round_open=round.is_open, **counts)
+
+
 def submitted_only(assessments) -> list[Assessment]:
     """The submitted ones of already-loaded assessments (no query)."""
     return [a for a in assessments if a.status == Assessment.Status.SUBMITTED]

@@ -169,7 +169,7 @@ urlpatterns = [
     ),
     path(
         "staff/rounds/<uuid:round_uuid>/freeze/",
-        review_views.round_freeze,
+        panel_views.round_freeze,
         name="staff-round-freeze",
     ),
     path(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.errors import NotAllowed
 from accounts.models import Organisation, User
 from accounts.roles import Role, has_role
-from accounts.workflow import transition
+from accounts.workflow import SYSTEM, transition
 from commissioning.models import (
     Contract,
     ContractAmendment,
@@ -200,7 +200,7 @@ def contracts_end_due(*, today: dt.date | None = None) -> int:
     for contract in Contract.objects.select_for_update().filter(
         status=C.ACTIVE, end_date__lt=today
     ):
-        transition(contract, to_status=C.ENDED, actor=None, reason="Reached its end date.")
+        transition(contract, to_status=C.ENDED, actor=SYSTEM, reason="Reached its end date.")
         ended += 1
     return ended
 

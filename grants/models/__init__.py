@@ -22,6 +22,7 @@ from grants.models.assessment import (
 )
 from grants.models.awards import (
     Award,
+    AwardCondition,
     BankDetails,
     Letter,
     PanelItem,
@@ -46,6 +47,7 @@ __all__ = [
     "ApplicationDocument",
     "Assessment",
     "Award",
+    "AwardCondition",
     "BankDetails",
     "BudgetLine",
     "Criterion",

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
@@ -76,6 +77,10 @@ class PanelItem(models.Model):
         return f"{self.application} ({self.get_mark_display()})"
 
 
+# The group has this long from the decision to accept its offer (letter, page and emails).
+ACCEPT_WITHIN_DAYS = 28
+
+
 class Award(models.Model):
     """An approved grant, aligned to the plan version it was decided under."""
 
@@ -130,6 +135,30 @@ class Award(models.Model):
         return self.accepted_at is not None
 
     @property
+    def accept_by(self) -> dt.date:
+        """The last day the group may accept the offer: 28 days after the decision."""
+        return timezone.localdate(self.decided_at) + dt.timedelta(days=ACCEPT_WITHIN_DAYS)
+
+    @property
+    def budget_rows(self) -> list[tuple[object, Decimal]]:
+        """(budget line, its share of the award) for each line the group asked for: scaled
+        in proportion when the award is less than the budget. Reads prefetched lines."""
+        from grants.budget import budget_shares
+
+        lines = list(self.application.budget_lines.all())
+        shares = budget_shares([line.amount for line in lines], self.amount)
+        return list(zip(lines, shares, strict=True))
+
+    @property
+    def budget_requested(self) -> Decimal:
+        return sum((line.amount for line in self.application.budget_lines.all()), Decimal(0))
+
+    @property
+    def budget_reduction(self) -> Decimal:
+        """How much less than the budget asked for was awarded (0 for a full award)."""
+        return max(self.budget_requested - self.amount, Decimal(0))
+
+    @property
     def paid_total(self) -> Decimal:
         """Paid so far; reads prefetched instalments when the page loaded them."""
         return sum((i.paid_amount or Decimal(0) for i in self.instalments.all()), Decimal(0))
@@ -148,6 +177,35 @@ class Award(models.Model):
             ("6-month report", add_months(self.planned_start, 6)),
             ("End-of-grant report", add_months(self.planned_end, 1)),
         ]
+
+
+class AwardCondition(models.Model):
+    """One condition of a grant, as the decision maker set it. Those marked
+    `before_first_payment` must be confirmed met by an officer before anything is paid."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="award_conditions")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    before_first_payment = models.BooleanField(default=False)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["award", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "position"], name="award_condition_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_at is not None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

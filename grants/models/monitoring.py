@@ -106,6 +106,9 @@ class SpendLine(models.Model):
 
     report = models.ForeignKey(MonitoringReport, on_delete=models.CASCADE, related_name="spend")
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="+")
+    # The line's share of the award: as requested, or scaled in proportion when the award
+    # is less than the budget asked for (grants.budget.budget_shares).
+    approved_amount = models.DecimalField(**MONEY, null=True, blank=True)
     spent = models.DecimalField(**MONEY, null=True, blank=True)
     explanation = models.TextField(max_length=1000, blank=True)
 
@@ -124,11 +127,22 @@ class SpendLine(models.Model):
         return f"Spend on {self.budget_line_id} in {self.report_id}"
 
     @property
+    def approved(self) -> Decimal:
+        """What the group may spend on this line (its share of the award)."""
+        if self.approved_amount is not None:
+            return self.approved_amount
+        return self.budget_line.amount
+
+    @property
+    def is_reduced(self) -> bool:
+        return self.approved != self.budget_line.amount
+
+    @property
     def variance(self) -> Decimal | None:
         """Spent minus approved, as a share of approved (0.2 is 20% over)."""
-        if self.spent is None or not self.budget_line.amount:
+        if self.spent is None or not self.approved:
             return None
-        return (self.spent - self.budget_line.amount) / self.budget_line.amount
+        return (self.spent - self.approved) / self.approved
 
     @property
     def needs_explanation(self) -> bool:

@@ -36,6 +36,7 @@ from grants.services.assessment import (
     criterion_save,
 )
 from grants.services.letters import (
+    application_offer,
     letter_get_or_render,
     letter_kind_for,
     letter_send,
@@ -65,6 +66,7 @@ __all__ = [
     "application_copy",
     "application_mark",
     "application_moderate",
+    "application_offer",
     "application_rescore",
     "application_save_section",
     "application_screen",

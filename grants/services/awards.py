@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from accounts.errors import NotAllowed
@@ -19,9 +20,11 @@ from accounts.models import Membership, User
 from accounts.workflow import transition
 from documents.formatting import money
 from grants import uploads
+from grants.budget import budget_shares
 from grants.models import (
     Application,
     Award,
+    AwardCondition,
     BankDetails,
     MonitoringReport,
     OutcomeProgress,
@@ -114,6 +117,7 @@ def _reports_create(award: Award) -> None:
         strict=True,
     )
     lines = list(award.application.budget_lines.all())
+    shares = budget_shares([line.amount for line in lines], award.amount)
     outcomes = list(award.outcomes.all())
     for kind, due in kinds:
         report, created = MonitoringReport.objects.get_or_create(
@@ -121,7 +125,8 @@ def _reports_create(award: Award) -> None:
         )
         if created:
             SpendLine.objects.bulk_create(
-                SpendLine(report=report, budget_line=line) for line in lines
+                SpendLine(report=report, budget_line=line, approved_amount=share)
+                for line, share in zip(lines, shares, strict=True)
             )
             OutcomeProgress.objects.bulk_create(
                 OutcomeProgress(report=report, outcome=o) for o in outcomes
@@ -267,6 +272,13 @@ def bank_details_reject(*, details: BankDetails, actor: User, reason: str) -> Ba
     return details
 
 
+def payment_conditions_waiting(award: Award) -> QuerySet[AwardCondition]:
+    """Conditions the officer must confirm met before the first payment (none once paid)."""
+    return AwardCondition.objects.filter(
+        award=award, before_first_payment=True, met_at__isnull=True
+    ).order_by("position")
+
+
 def current_bank_details(award: Award) -> BankDetails | None:
     return award.newest_bank_details
 
@@ -279,9 +291,13 @@ def payment_record(
     paid_on: dt.date | None,
     amount: str | Decimal | None,
     reference: str,
+    conditions_met: Collection[int] = (),
 ) -> PaymentInstalment:
     """Record an instalment as paid. The award must be accepted with verified bank details,
-    and the payments on it never add up to more than the award."""
+    and the payments on it never add up to more than the award.
+
+    Before the first payment, the officer confirms each condition marked "before the first
+    payment" is met (`conditions_met`: their ids); who confirmed it and when is kept."""
     _require_officer(actor)
     award = _lock_award(instalment.award)
     instalment = PaymentInstalment.objects.select_for_update().get(pk=instalment.pk)
@@ -307,6 +323,14 @@ def payment_record(
             errors["amount"] = "Enter the amount paid, like 4500 or 4500.50."
     if not reference.strip():
         errors["reference"] = "Enter the payment reference from the finance system."
+    waiting = list(payment_conditions_waiting(award))
+    confirmed = set(conditions_met)
+    unconfirmed = [c for c in waiting if c.pk not in confirmed]
+    if unconfirmed:
+        errors["conditions_met"] = (
+            "Confirm that the group has met each condition before the first payment: "
+            + "; ".join(c.text for c in unconfirmed)
+        )
     if value is not None and "amount" not in errors:
         paid = award.instalments.aggregate(total=Sum("paid_amount"))["total"] or Decimal(0)
         if paid + value > award.amount:
@@ -317,11 +341,13 @@ def payment_record(
             )
     if errors:
         raise ValidationError(errors)
+    now = timezone.now()
+    AwardCondition.objects.filter(pk__in=[c.pk for c in waiting]).update(met_at=now, met_by=actor)
     instalment.paid_on = paid_on
     instalment.paid_amount = value
     instalment.payment_reference = reference.strip()[:60]
     instalment.recorded_by = actor
-    instalment.recorded_at = timezone.now()
+    instalment.recorded_at = now
     instalment.save(
         update_fields=["paid_on", "paid_amount", "payment_reference", "recorded_by", "recorded_at"]
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail import new_message_id
-from accounts.workflow import transition
+from accounts.workflow import SYSTEM, transition
 from grants import letters
 from grants.models import Application, Award, Letter
 
@@ -97,14 +97,29 @@ def letter_send(*, application: Application, kind: str, updated: bool = False) -
     with letter.file.open("rb") as stored:
         email.attach(letter.filename, stored.read(), "application/pdf")
     email.send()
-    with transaction.atomic():
-        Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now(), message_id=message_id)
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if kind == Letter.Kind.AWARD and locked.status == Application.Status.APPROVED:
-            transition(
-                locked, to_status=Application.Status.OFFERED, actor=None, reason="Award letter sent"
-            )
+    Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now(), message_id=message_id)
     return message_id
+
+
+@transaction.atomic
+def application_offer(*, application: Application) -> bool:
+    """Mark an approved bid as offered once its award letter has been sent; the system
+    makes this change, not a person. Return whether it moved.
+
+    Does nothing if the letter has not been sent yet, or the bid has moved on already
+    (accepted or declined before the letter's "sent" mark arrived)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Application.Status.APPROVED:
+        return False
+    sent = Letter.objects.filter(
+        application=locked, kind=Letter.Kind.AWARD, sent_at__isnull=False
+    ).exists()
+    if not sent:
+        return False
+    transition(
+        locked, to_status=Application.Status.OFFERED, actor=SYSTEM, reason="Award letter sent"
+    )
+    return True
 
 
 def _letter_messages(round) -> list[tuple[str, object]]:

@@ -98,7 +98,7 @@ def _missing(report: MonitoringReport) -> dict[str, str]:
         if line.needs_explanation and (final or over) and not line.explanation.strip():
             problems[f"explanation-{line.pk}"] = (
                 f"Explain why spending on “{line.budget_line.description}” is more than 15% "
-                f"{'over' if over else 'under'} the approved {money(line.budget_line.amount)}."
+                f"{'over' if over else 'under'} the approved {money(line.approved)}."
             )
     for key, label in BENEFICIARY_GROUPS:
         if key not in report.beneficiaries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -15,11 +16,12 @@ from accounts.models import Membership, User
 from accounts.outbox import outbox_enqueue
 from accounts.permissions import is_decision_maker
 from accounts.workflow import transition
-from documents.formatting import money
+from documents.formatting import date_text, money
 from grants.models import (
     Application,
     Assessment,
     Award,
+    AwardCondition,
     Letter,
     PanelItem,
     PanelRecommendation,
@@ -174,6 +176,35 @@ def _lock_pending(item: PanelItem) -> PanelItem:
     return item
 
 
+# A condition typed in the general box that must still be met before any money goes.
+BEFORE_PAYMENT = re.compile(r"before (?:the |any |our )?first payment|before any payment", re.I)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _conditions_text(conditions: str, before_payment: str) -> str:
+    """All the conditions as the letter states them, one a line; the ones to meet before
+    the first payment say so."""
+    marked = [
+        line
+        if BEFORE_PAYMENT.search(line)
+        else f"Before the first payment: {line[0].lower()}{line[1:]}"
+        for line in _lines(before_payment)
+    ]
+    return "\n".join(_lines(conditions) + marked)
+
+
+def _award_conditions_create(award: Award, conditions: str, before_payment: str) -> None:
+    rows = [(line, bool(BEFORE_PAYMENT.search(line))) for line in _lines(conditions)]
+    rows += [(line, True) for line in _lines(before_payment)]
+    AwardCondition.objects.bulk_create(
+        AwardCondition(award=award, position=position, text=text, before_first_payment=flag)
+        for position, (text, flag) in enumerate(rows, start=1)
+    )
+
+
 def _award_create(
     application: Application,
     item: PanelItem | None,
@@ -181,13 +212,14 @@ def _award_create(
     conditions: str,
     actor: User,
     now,
+    before_payment: str = "",
 ) -> Award:
     award = Award.objects.create(
         reference=application.reference,
         application=application,
         panel_item=item,
         amount=amount,
-        conditions=conditions,
+        conditions=_conditions_text(conditions, before_payment),
         planned_start=application.start_date,
         planned_end=application.end_date,
         plan_id=application.round.plan_id,
@@ -197,17 +229,34 @@ def _award_create(
     )
     award.outcomes.set(application.outcomes.all())
     award.themes.set(application.themes.all())
+    _award_conditions_create(award, conditions, before_payment)
     PaymentInstalment.objects.create(
-        award=award, position=1, due_date=timezone.localdate(now), amount=amount
+        award=award,
+        position=1,
+        due_date=first_payment_date(award.planned_start, timezone.localdate(now)),
+        amount=amount,
     )
     return award
 
 
+def first_payment_date(planned_start: dt.date, decided_on: dt.date) -> dt.date:
+    """A new award's one payment: when the project starts, or on the day of the decision
+    if it has already started. Never before the start, so no grant is paid for a project
+    that has not begun."""
+    return max(planned_start, decided_on)
+
+
 @transaction.atomic
 def panel_item_approve(
-    *, item: PanelItem, actor: User, amount: str | Decimal | None = None, conditions: str = ""
+    *,
+    item: PanelItem,
+    actor: User,
+    amount: str | Decimal | None = None,
+    conditions: str = "",
+    conditions_before_payment: str = "",
 ) -> Award:
-    """Approve one bid on the panel list and make its award (one payment up front)."""
+    """Approve one bid on the panel list and make its award (one payment, when the
+    project starts)."""
     item = _lock_pending(item)
     _refuse_conflicted_decider(item, actor)
     application = Application.objects.select_for_update().get(pk=item.application_id)
@@ -227,7 +276,7 @@ def panel_item_approve(
     now = timezone.now()
     item.decision = PanelItem.Decision.APPROVED
     item.decided_amount = value
-    item.conditions = conditions.strip()
+    item.conditions = _conditions_text(conditions, conditions_before_payment)
     item.decided_by = actor
     item.decided_at = now
     item.save(
@@ -236,7 +285,9 @@ def panel_item_approve(
     transition(
         application, to_status=S.APPROVED, actor=actor, reason=f"Approved for {money(value)}"
     )
-    award = _award_create(application, item, value, conditions.strip(), actor, now)
+    award = _award_create(
+        application, item, value, conditions.strip(), actor, now, conditions_before_payment
+    )
     outbox_enqueue(kind="grants.award_made", obj=award)
     return award
 
@@ -324,6 +375,11 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
     dates = [i.due_date for i in instalments]
     if dates != sorted(dates):
         raise ValidationError("Put the payments in date order, earliest first.")
+    if dates[0] < award.planned_start:
+        raise ValidationError(
+            f"The first payment cannot be before the project starts on "
+            f"{date_text(award.planned_start)}. Make it due on or after that date."
+        )
     if any(i.amount <= 0 for i in instalments):
         raise ValidationError("Every payment must be more than £0.")
     total = sum((i.amount for i in instalments), Decimal(0))

@@ -133,9 +133,12 @@ def test_a_bid_is_screened_scored_moderated_ranked_and_approved(
     expect(page.get_by_label(f"Recommended amount for {reference}")).to_have_value("5000.00")
     page.screenshot(path="/tmp/e2e-ranking.png", full_page=True)
     page.get_by_role("button", name="Freeze the panel list").click()
+    expect(
+        page.get_by_role("heading", name="Are you sure you want to freeze the panel list?")
+    ).to_be_visible()
+    page.get_by_role("button", name="Freeze the panel list").click()
     expect(page).to_have_url(re.compile(rf"{re.escape(base)}/panels/[0-9a-f-]{{36}}/$"))
-    # (Tolerates the "1 bids" wording the flash message uses today.)
-    expect(page.get_by_text(re.compile(r"^The panel list is frozen: 1 bids?\.$"))).to_be_visible()
+    expect(page.get_by_text("The panel list is frozen: 1 bid.", exact=True)).to_be_visible()
 
     # 4. The decision maker approves the bid at the recommended amount.
     _sign_out(page)

@@ -68,7 +68,8 @@ def _sign_out(page):
 @pytest.fixture
 def award(plan, personas) -> Award:
     """An £8,000 award to org A for a bid aligned to two outcomes, paid in two instalments:
-    the first due today (so it is on this month's payments list), the second in 4 months."""
+    the first due today when the project starts (so it is on this month's payments list),
+    the second in 4 months."""
     round = with_criteria(make_round(plan, number=9))
     application = complete_application(round, personas.org_a, personas.applicant_a, amount=AMOUNT)
     services.application_save_section(
@@ -95,12 +96,14 @@ def award(plan, personas) -> Award:
     application.refresh_from_db()
     services.application_mark(application=application, actor=personas.officer, mark="recommended")
     panel = services.panel_freeze(round=application.round, actor=personas.officer)
+    today = timezone.localdate()
+    # The project starts today, so its first payment may be due today (never before).
+    type(application).objects.filter(pk=application.pk).update(start_date=today)
     award = services.panel_item_approve(
         item=panel.items.get(),
         actor=personas.decision_maker,
         conditions="Send us copies of the DBS checks for the coaches.",
     )
-    today = timezone.localdate()
     services.award_schedule_set(
         award=award,
         actor=personas.officer,

@@ -196,8 +196,8 @@ def test_the_award_page_does_not_grow_with_payments_or_bank_details(
     client = client_for(personas.officer)
     # session, user, roles, award (+application, organisation, round, fund, plan, priority,
     # decided and accepted by), outcomes, themes, instalments, who recorded them, bank
-    # details (+entered and checked by), reports.
-    with django_assert_max_num_queries(10):
+    # details (+entered and checked by), reports, conditions, budget lines.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("grants:award-detail", args=[award.uuid]))
     assert response.status_code == 200
     body = response.content.decode()

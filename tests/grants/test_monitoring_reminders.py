@@ -324,14 +324,14 @@ def test_assessors_are_reminded_once_three_days_before_the_deadline(
     )
 
     dana_email = by_person[dana.email]
-    assert dana_email.subject == "1 assessments due by 10 March 2027"
+    assert dana_email.subject == "1 assessment due by 10 March 2027"
     assert f"- {bids[3].reference}: {bids[3].project_title} (in progress)" in dana_email.body
     assert bids[2].reference not in dana_email.body  # the conflict she declared
 
     # The later round's reminder goes three days before its own deadline, separately.
     [ash_later] = run_daily(later.assessment_deadline - 3 * day)
     assert ash_later.to == [personas.assessor.email]
-    assert ash_later.subject == "1 assessments due by 20 March 2027"
+    assert ash_later.subject == "1 assessment due by 20 March 2027"
     assert later_bid.reference in ash_later.body and bids[0].reference not in ash_later.body
     assert not [e for e in mail.outbox if second_assessor.email in e.to]
 

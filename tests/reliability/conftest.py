@@ -471,7 +471,7 @@ def stack(transactional_db, tmp_path, monkeypatch):
         stack.close()
 
 
-HANDED = re.compile(r"Handed (\d+) messages")
+HANDED = re.compile(r"Handed (\d+) messages?")
 
 
 def handed(output: str) -> int:

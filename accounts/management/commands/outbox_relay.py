@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 
 from accounts.outbox import outbox_relay
+from documents.formatting import count_text
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         after = None if redispatch_after is None else dt.timedelta(seconds=redispatch_after)
         result = outbox_relay(redispatch_after=after)
         self.stdout.write(
-            f"Handed {result.dispatched} messages to workers; {result.undispatched} wait "
+            f"Handed {count_text(result.dispatched, 'message')} to workers; "
+            f"{result.undispatched} {'waits' if result.undispatched == 1 else 'wait'} "
             "for the broker."
         )
