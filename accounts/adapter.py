@@ -39,6 +39,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": ServiceSite(),
             "SERVICE_NAME": settings.SERVICE_NAME,
             "SITE_URL": settings.SITE_URL,
+            "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         }
         # Links in emails use the address the service is published at (SITE_URL).
         for key, value in list(context.items()):

@@ -47,6 +47,13 @@ LETTER_SIGNATORY_ROLE = (
     os.environ.get("LETTER_SIGNATORY_ROLE") or "Deputy Mayor for Policing and Crime"
 )
 PHASE = os.environ.get("PHASE", "Beta")
+# Where people reach the grants team (footer, privacy notice, emails) and send feedback on
+# the service (the phase banner).
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL") or LETTER_CONTACT[0]
+CONTACT_PHONE = os.environ.get("CONTACT_PHONE") or (
+    LETTER_CONTACT[1] if len(LETTER_CONTACT) > 1 else ""
+)
+FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL") or CONTACT_EMAIL
 
 INSTALLED_APPS = [
     "django.contrib.admin",
