@@ -30,6 +30,29 @@ def on_site_url(url: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": (
+            "The email address or password is not right. Check them and try again, or "
+            "reset your password"
+        ),
+        "email_taken": "There is already an account with this email address. Sign in instead",
+        "enter_current_password": "Enter your current password",
+        "incorrect_password": "The password is not right. Check it and try again",
+        "invalid_password_reset": (
+            "This password reset link has expired or has been used. Ask for a new one"
+        ),
+        "too_many_login_attempts": (
+            "You have tried to sign in too many times. Wait 5 minutes, then try again"
+        ),
+        "unverified_primary_email": "Confirm your email address first",
+        "rate_limited": "You have tried this too many times. Wait a few minutes, then try again",
+        "duplicate_email": "This email address is already on your account",
+        "cannot_remove_primary_email": (
+            "You cannot remove your main email address. Make another address your main one first"
+        ),
+    }
+
     def get_login_redirect_url(self, request) -> str:
         return landing_for(request.user).url
 

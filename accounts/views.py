@@ -48,7 +48,7 @@ def _form_errors_from(form, error: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
@@ -86,7 +86,9 @@ def organisation_edit(request, organisation_uuid):
     organisation = access_organisation_by_uuid(
         request.user, organisation_uuid, "accounts.change_organisation"
     )
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
@@ -110,7 +112,7 @@ def organisation_invite(request, organisation_uuid):
     organisation = access_organisation_by_uuid(
         request.user, organisation_uuid, "accounts.invite_to_organisation"
     )
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
