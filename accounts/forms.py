@@ -155,8 +155,8 @@ class LoginForm(PlainWordsMixin, allauth_forms.LoginForm):
 class SignupForm(PlainWordsMixin, allauth_forms.SignupForm):
     wording = {
         "email": EMAIL_WORDING,
-        "password1": ("Create a password", "Enter a password"),
-        "password2": ("Confirm your password", "Enter your password again"),
+        "password1": ("Password", "Enter a password"),
+        "password2": ("Confirm password", "Enter your password again"),
     }
 
     def __init__(self, *args, **kwargs) -> None:
