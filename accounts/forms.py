@@ -104,6 +104,10 @@ class InvitationForm(GovukFormMixin, forms.Form):
         label="Your colleague's email address",
         help_text="We will email them a link to join. The link works for 14 days.",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your colleague's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
     )
 
 

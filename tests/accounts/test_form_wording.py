@@ -78,3 +78,15 @@ def test_a_website_that_is_not_an_address_says_how_to_write_one(signed_in):
     assert "Enter the website address in the correct format, like https://www.example.org" in page
     assert "Enter a valid URL" not in page
     assert 'value="our facebook page"' in page
+
+
+def test_an_empty_invitation_says_whose_email_to_enter(client, db):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    url = reverse("accounts:organisation-invite", args=[membership.organisation.uuid])
+    page = _page(client.post(url, {}))
+    _assert_errors(page, ["Enter your colleague's email address"])
+    page = _page(client.post(url, {"email": "colin at example"}))
+    assert "Enter an email address in the correct format, like name@example.org" in page
