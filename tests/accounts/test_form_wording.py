@@ -90,3 +90,29 @@ def test_an_empty_invitation_says_whose_email_to_enter(client, db):
     _assert_errors(page, ["Enter your colleague's email address"])
     page = _page(client.post(url, {"email": "colin at example"}))
     assert "Enter an email address in the correct format, like name@example.org" in page
+
+
+def test_a_weak_password_says_what_makes_a_good_one(client, db):
+    short = _page(
+        client.post("/accounts/signup/", {"email": "ann@example.org", "password1": "abc"})
+    )
+    assert "Password must be 12 characters or more" in short
+    numbers = _page(
+        client.post("/accounts/signup/", {"email": "ann@example.org", "password1": "1234567890123"})
+    )
+    assert "Password must include letters or symbols, not only numbers" in numbers
+    assert "This password is" not in short + numbers
+
+
+def test_two_different_passwords_say_to_type_the_same_one(client, db):
+    page = _page(
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": "ann@example.org",
+                "password1": "a-long-enough-passphrase",
+                "password2": "a-different-passphrase",
+            },
+        )
+    )
+    assert "Enter the same password both times" in page
