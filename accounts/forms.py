@@ -141,7 +141,12 @@ class PlainWordsMixin(GovukFormMixin):
             field.error_messages["required"] = required
             if isinstance(field, forms.EmailField):
                 field.error_messages["invalid"] = EMAIL_FORMAT
-                field.validators = [EmailValidator(message=EMAIL_FORMAT)]
+                field.validators = [
+                    EmailValidator(message=EMAIL_FORMAT)
+                    if isinstance(validator, EmailValidator)
+                    else validator
+                    for validator in field.validators
+                ]
 
     def full_clean(self) -> None:
         super().full_clean()

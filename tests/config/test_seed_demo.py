@@ -65,6 +65,8 @@ def test_the_demo_has_a_second_grants_officer_for_the_bank_check(db, settings):
     assert roles_of(second) == {Role.GRANTS_OFFICER}
     assert second.check_password("safer-communities-demo")
     assert "officer2@demo.example" in output
+    for provider in ("rapecrisis@demo.example", "cara@demo.example"):
+        assert provider in output  # every account the demo creates is listed
 
 
 @pytest.mark.django_db(transaction=True)

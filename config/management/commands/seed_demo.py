@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.demo import DEMO_PASSWORD, seed_people_and_organisations
-from commissioning.demo import seed_commissioning
+from commissioning.demo import PROVIDERS, seed_commissioning
 from grants.demo import seed_fund_and_rounds
 from outcomes.plan_file import parse_plan_text
 from outcomes.services import plan_load
@@ -45,5 +45,11 @@ class Command(BaseCommand):
         if emails:
             self.stdout.write(f"Emails sent to demo accounts (not shown): {emails}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+        listed = {email for email, _ in people}
+        people += [
+            (email, f"owner of {name} (commissioned provider)")
+            for email, _, name in PROVIDERS
+            if email not in listed
+        ]
         for email, what in people:
             self.stdout.write(f"  {email:<32} {what}")
