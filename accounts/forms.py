@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.core.validators import EmailValidator
 
@@ -123,6 +125,7 @@ class OrganisationSearchForm(GovukFormMixin, forms.Form):
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 REWORDED = {
     "You must type the same password each time.": "Enter the same password both times",
+    "Incorrect code.": "The code is not right. Enter the code your authenticator app shows now",
 }
 
 
@@ -207,3 +210,18 @@ class AddEmailForm(PlainWordsMixin, allauth_forms.AddEmailForm):
 
 class ReauthenticateForm(PlainWordsMixin, allauth_forms.ReauthenticateForm):
     wording = {"password": ("Password", "Enter your password")}
+
+
+SIGN_IN_CODE_WORDING = {"code": ("Sign-in code", "Enter the code from your authenticator app")}
+
+
+class MfaAuthenticateForm(PlainWordsMixin, mfa_forms.AuthenticateForm):
+    wording = SIGN_IN_CODE_WORDING
+
+
+class MfaReauthenticateForm(PlainWordsMixin, mfa_forms.ReauthenticateForm):
+    wording = SIGN_IN_CODE_WORDING
+
+
+class ActivateTOTPForm(PlainWordsMixin, totp_forms.ActivateTOTPForm):
+    wording = SIGN_IN_CODE_WORDING

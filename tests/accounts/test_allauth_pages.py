@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 ALLAUTH_WORDING = [
     "Verify Your Email Address",
@@ -21,6 +21,9 @@ ALLAUTH_WORDING = [
     "Confirm Email Address",
     "E-mail",
     "Make Primary",
+    "Two-Factor Authentication",
+    "Authenticator App",
+    "Recovery Codes",
 ]
 
 ANONYMOUS_PAGES = [
@@ -86,3 +89,20 @@ def test_a_password_reset_link_leads_to_choosing_a_new_password(client, db):
 def test_the_sign_in_page_has_no_remember_me_box(client, db):
     page = _page(client.get("/accounts/login/"))
     assert 'name="remember"' not in page
+
+
+def test_the_two_step_sign_in_pages_are_in_plain_words(client, db):
+    user = UserFactory(email="ann@example.org")
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    _assert_in_our_words(_page(client.get("/accounts/2fa/")), "Two-step sign-in")
+    # Turning it on asks for the password again first.
+    reauthenticate = _page(client.get("/accounts/2fa/totp/activate/", follow=True))
+    _assert_in_our_words(reauthenticate, "Enter your password to continue")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    activate = _page(client.get("/accounts/2fa/totp/activate/", follow=True))
+    _assert_in_our_words(activate, "Turn on two-step sign-in")
+    empty = _page(client.post("/accounts/2fa/totp/activate/", {}))
+    assert "There is a problem" in empty
+    assert empty.count("Enter the code from your authenticator app") == 2
+    wrong = _page(client.post("/accounts/2fa/totp/activate/", {"code": "000000"}))
+    assert "The code is not right" in wrong
