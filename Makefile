@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and letters point here; follows HOST and PORT unless given.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run install test lint format bench migrate seed assets clean
 
-run: install migrate seed ## install, migrate, load demo data, serve on http://127.0.0.1:8000
-	$(PY) manage.py runserver $(HOST):$(PORT)
+run: install migrate seed ## install, migrate, load demo data, serve on http://$(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 install: $(VENV)/.installed static/build/app.css
 
@@ -32,7 +34,7 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 seed: install
-	$(PY) manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
 
 test: install ## the whole suite; without servers, server-bound tests are skipped and named
 	$(BIN)/pytest $(PYTEST_ARGS)

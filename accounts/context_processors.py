@@ -10,6 +10,9 @@ def service(request):
         "SERVICE_NAME": settings.SERVICE_NAME,
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         "PHASE": settings.PHASE,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "CONTACT_PHONE": settings.CONTACT_PHONE,
+        "FEEDBACK_EMAIL": settings.FEEDBACK_EMAIL,
         "user_is_staff_member": bool(user and is_staff_member(user)),
         # Called only where the template asks (non-staff navigation): one cached query.
         "user_is_provider": lambda: bool(user and is_provider_member(user)),

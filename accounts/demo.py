@@ -12,6 +12,8 @@ DEMO_PASSWORD = "safer-communities-demo"  # noqa: S105 (demo only; seed_demo ref
 
 STAFF = [
     ("officer@demo.example", "Grace Officer", [Role.GRANTS_OFFICER]),
+    # A second officer, so the two-person bank details check can be tried.
+    ("officer2@demo.example", "Owen Officer", [Role.GRANTS_OFFICER]),
     ("assessor@demo.example", "Amir Assessor", [Role.ASSESSOR]),
     ("assessor2@demo.example", "Beth Assessor", [Role.ASSESSOR]),
     ("decision@demo.example", "Dev Decision", [Role.DECISION_MAKER]),

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
+from django.core.validators import EmailValidator
 
 from accounts import validators
 from accounts.govuk import GovukFormMixin
@@ -19,6 +23,7 @@ class OrganisationForm(GovukFormMixin, forms.ModelForm):
         choices=ROLE_CHOICES,
         widget=forms.RadioSelect,
         initial="applicant",
+        error_messages={"required": "Select what your organisation does with us"},
     )
 
     class Meta:
@@ -42,6 +47,19 @@ class OrganisationForm(GovukFormMixin, forms.ModelForm):
             "website": "Optional",
         }
         widgets = {"type": forms.RadioSelect}
+        error_messages = {
+            "name": {"required": "Enter your organisation's name"},
+            "type": {"required": "Select the type of organisation"},
+            "address_line_1": {"required": "Enter the first line of your address"},
+            "town": {"required": "Enter your town or city"},
+            "postcode": {"required": "Enter your postcode"},
+            "district": {"required": "Select the main district you work in"},
+            "website": {
+                "invalid": (
+                    "Enter the website address in the correct format, like https://www.example.org"
+                )
+            },
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +106,10 @@ class InvitationForm(GovukFormMixin, forms.Form):
         label="Your colleague's email address",
         help_text="We will email them a link to join. The link works for 14 days.",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your colleague's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
     )
 
 
@@ -96,3 +118,110 @@ class OrganisationSearchForm(GovukFormMixin, forms.Form):
     district = forms.ModelChoiceField(
         queryset=District.objects.all(), required=False, empty_label="All districts"
     )
+
+
+# allauth's forms, in the service's words (settings.ACCOUNT_FORMS). allauth builds some
+# fields in __init__, so the labels and messages are set there, after it.
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+REWORDED = {
+    "You must type the same password each time.": "Enter the same password both times",
+    "Incorrect code.": "The code is not right. Enter the code your authenticator app shows now",
+}
+
+
+class PlainWordsMixin(GovukFormMixin):
+    """Give named fields a label and GOV.UK messages; reword allauth's own errors."""
+
+    wording: dict[str, tuple[str, str]] = {}  # field: (label, message when left empty)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (label, required) in self.wording.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.label = label
+            field.error_messages["required"] = required
+            if isinstance(field, forms.EmailField):
+                field.error_messages["invalid"] = EMAIL_FORMAT
+                field.validators = [
+                    EmailValidator(message=EMAIL_FORMAT)
+                    if isinstance(validator, EmailValidator)
+                    else validator
+                    for validator in field.validators
+                ]
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            errors[:] = [REWORDED.get(str(error), error) for error in errors]
+
+
+EMAIL_WORDING = ("Email address", "Enter your email address")
+
+
+class LoginForm(PlainWordsMixin, allauth_forms.LoginForm):
+    wording = {"login": EMAIL_WORDING, "password": ("Password", "Enter your password")}
+
+
+class SignupForm(PlainWordsMixin, allauth_forms.SignupForm):
+    wording = {
+        "email": EMAIL_WORDING,
+        "password1": ("Password", "Enter a password"),
+        "password2": ("Confirm password", "Enter your password again"),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = "Use at least 12 characters."
+
+
+class ResetPasswordForm(PlainWordsMixin, allauth_forms.ResetPasswordForm):
+    wording = {"email": EMAIL_WORDING}
+
+
+NEW_PASSWORD_WORDING = {
+    "password1": ("New password", "Enter a new password"),
+    "password2": ("Confirm your new password", "Enter your new password again"),
+}
+
+
+class ResetPasswordKeyForm(PlainWordsMixin, allauth_forms.ResetPasswordKeyForm):
+    wording = NEW_PASSWORD_WORDING
+
+
+class ChangePasswordForm(PlainWordsMixin, allauth_forms.ChangePasswordForm):
+    wording = {
+        "oldpassword": ("Current password", "Enter your current password"),
+        **NEW_PASSWORD_WORDING,
+    }
+
+
+class SetPasswordForm(PlainWordsMixin, allauth_forms.SetPasswordForm):
+    wording = {
+        "password1": ("Password", "Enter a password"),
+        "password2": ("Confirm your password", "Enter your password again"),
+    }
+
+
+class AddEmailForm(PlainWordsMixin, allauth_forms.AddEmailForm):
+    wording = {"email": ("Email address", "Enter the email address to add")}
+
+
+class ReauthenticateForm(PlainWordsMixin, allauth_forms.ReauthenticateForm):
+    wording = {"password": ("Password", "Enter your password")}
+
+
+SIGN_IN_CODE_WORDING = {"code": ("Sign-in code", "Enter the code from your authenticator app")}
+
+
+class MfaAuthenticateForm(PlainWordsMixin, mfa_forms.AuthenticateForm):
+    wording = SIGN_IN_CODE_WORDING
+
+
+class MfaReauthenticateForm(PlainWordsMixin, mfa_forms.ReauthenticateForm):
+    wording = SIGN_IN_CODE_WORDING
+
+
+class ActivateTOTPForm(PlainWordsMixin, totp_forms.ActivateTOTPForm):
+    wording = SIGN_IN_CODE_WORDING

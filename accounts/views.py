@@ -13,22 +13,20 @@ from accounts.areas import areas_for_user
 from accounts.decorators import permission_required
 from accounts.errors import ApplicationError
 from accounts.forms import InvitationForm, OrganisationForm, OrganisationSearchForm
+from accounts.landing import landing_for
 from accounts.models import Invitation
-from accounts.permissions import access_organisation_by_uuid, is_staff_member
+from accounts.permissions import access_organisation_by_uuid
 
 
 def home(request):
-    return render(request, "home.html")
+    landing = landing_for(request.user) if request.user.is_authenticated else None
+    return render(request, "home.html", {"landing": landing})
 
 
 @login_required
 def after_login(request):
-    """Send staff to their home and everyone else to their organisation."""
-    if is_staff_member(request.user):
-        return redirect("accounts:staff-home")
-    if request.user.memberships.exists():
-        return redirect("grants:dashboard")
-    return redirect("accounts:organisation-mine")
+    """Send each person to where their work is (see accounts.landing)."""
+    return redirect(landing_for(request.user).url)
 
 
 @login_required
@@ -50,7 +48,7 @@ def _form_errors_from(form, error: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
@@ -88,7 +86,9 @@ def organisation_edit(request, organisation_uuid):
     organisation = access_organisation_by_uuid(
         request.user, organisation_uuid, "accounts.change_organisation"
     )
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
@@ -112,7 +112,7 @@ def organisation_invite(request, organisation_uuid):
     organisation = access_organisation_by_uuid(
         request.user, organisation_uuid, "accounts.invite_to_organisation"
     )
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(

@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import home
-from config.views import healthz
+from config.views import accessibility, healthz, privacy, terms
 
 admin.site.site_header = "Safer Communities Grants administration"
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("privacy/", privacy, name="privacy"),
+    path("accessibility/", accessibility, name="accessibility"),
+    path("terms/", terms, name="terms"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("outcomes.urls")),

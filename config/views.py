@@ -6,6 +6,7 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -54,3 +55,15 @@ def healthz(request):
         {"status": status, "database": database, "broker": broker},
         status=503 if status == "down" else 200,
     )
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+def terms(request):
+    return render(request, "pages/terms.html")

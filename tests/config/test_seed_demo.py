@@ -56,3 +56,29 @@ def test_demo_users_can_sign_in(client, db, settings):
     )
     assert response.status_code == 302
     assert client.get("/organisation/", follow=True).status_code == 200
+
+
+def test_the_demo_has_a_second_grants_officer_for_the_bank_check(db, settings):
+    settings.DEBUG = True
+    output = _seed()
+    second = User.objects.get(email="officer2@demo.example")
+    assert roles_of(second) == {Role.GRANTS_OFFICER}
+    assert second.check_password("safer-communities-demo")
+    assert "officer2@demo.example" in output
+    for provider in ("rapecrisis@demo.example", "cara@demo.example"):
+        assert provider in output  # every account the demo creates is listed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_accounts_come_last_not_buried_under_emails(settings, capsys):
+    # A real commit, as in `make run`: the emails go out when seeding's transaction ends.
+    settings.DEBUG = True
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    output = _seed()
+    assert "Subject:" not in capsys.readouterr().out
+    lines = output.rstrip().splitlines()
+    accounts_from = lines.index("Demo accounts (password for all: safer-communities-demo):")
+    assert all(
+        line.startswith("  ") and "@demo.example" in line for line in lines[accounts_from + 1 :]
+    )
+    assert "Emails sent to demo accounts (not shown):" in output

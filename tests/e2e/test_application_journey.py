@@ -23,7 +23,7 @@ def test_a_new_group_registers_applies_and_gets_a_reference(
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label("Email").fill("chair@harehills.example")
     page.get_by_label("Password", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Password (again)").fill("a long enough passphrase")
+    page.get_by_label("Confirm password").fill("a long enough passphrase")
     page.get_by_role("button", name="Create account").click()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mailoutbox[-1].body).group(0)
     page.goto(base + link[link.index("/accounts/") :])

@@ -83,7 +83,7 @@ def test_a_contract_is_set_up_and_its_q1_return_reviewed_accepted_and_rolled_up(
     with time_machine.travel(DAY_AFTER_Q1, tick=True):
         # 1. The commissioner adds the service, then the contract, from the staff home.
         sign_in(commissioner)
-        expect(page).to_have_url(f"{base}/staff/")
+        expect(page).to_have_url(f"{base}/commissioning/")  # where a commissioner's work is
         page.get_by_role("link", name="Contracts", exact=True).first.click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Contracts")
         page.get_by_role("link", name="Add a contract").click()
@@ -216,7 +216,7 @@ def test_a_contract_is_set_up_and_its_q1_return_reviewed_accepted_and_rolled_up(
 
         # 5. The commissioner finds it waiting for review and asks for a change on one measure.
         sign_in(commissioner)
-        page.get_by_role("link", name="Commissioned services").click()
+        expect(page).to_have_url(f"{base}/commissioning/")
         waiting = page.locator("#awaiting-review")
         expect(waiting.get_by_role("row", name=re.compile(REFERENCE))).to_contain_text("Submitted")
         waiting.get_by_role("link", name=f"{REFERENCE} {PERIOD}").click()

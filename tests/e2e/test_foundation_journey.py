@@ -30,9 +30,9 @@ def test_a_new_user_registers_and_sets_up_their_organisation(page, live_server, 
     page.get_by_role("button", name="Create an account").click()
     page.get_by_label("Email").fill("new.group@example.org")
     page.get_by_label("Password", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Password (again)").fill("a long enough passphrase")
+    page.get_by_label("Confirm password").fill("a long enough passphrase")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your email")
 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mailoutbox[-1].body).group(0)
     page.goto(live_server.url + link[link.index("/accounts/") :])

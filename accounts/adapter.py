@@ -1,0 +1,71 @@
+"""How allauth fits this service: where people land, and what its emails say and link to."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+from accounts.landing import landing_for
+
+
+class ServiceSite:
+    """Stands in for django.contrib.sites: the service's own name and address."""
+
+    @property
+    def name(self) -> str:
+        return settings.SERVICE_NAME
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+def on_site_url(url: str) -> str:
+    """The same page at SITE_URL, whatever host the request came in on."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.SITE_URL + path
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": (
+            "The email address or password is not right. Check them and try again, or "
+            "reset your password"
+        ),
+        "email_taken": "There is already an account with this email address. Sign in instead",
+        "enter_current_password": "Enter your current password",
+        "incorrect_password": "The password is not right. Check it and try again",
+        "invalid_password_reset": (
+            "This password reset link has expired or has been used. Ask for a new one"
+        ),
+        "too_many_login_attempts": (
+            "You have tried to sign in too many times. Wait 5 minutes, then try again"
+        ),
+        "unverified_primary_email": "Confirm your email address first",
+        "rate_limited": "You have tried this too many times. Wait a few minutes, then try again",
+        "duplicate_email": "This email address is already on your account",
+        "cannot_remove_primary_email": (
+            "You cannot remove your main email address. Make another address your main one first"
+        ),
+    }
+
+    def get_login_redirect_url(self, request) -> str:
+        return landing_for(request.user).url
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        context = {
+            **context,
+            "current_site": ServiceSite(),
+            "SERVICE_NAME": settings.SERVICE_NAME,
+            "SITE_URL": settings.SITE_URL,
+            "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        }
+        # Links in emails use the address the service is published at (SITE_URL).
+        for key, value in list(context.items()):
+            if key.endswith("_url") and isinstance(value, str) and "://" in value:
+                context[key] = on_site_url(value)
+        super().send_mail(template_prefix, email, context)
