@@ -52,6 +52,17 @@ def _group_award(request, application_uuid):
     return award
 
 
+def _choose_file_again(form, files) -> None:
+    """A chosen file is not kept when the page shows errors: say so next to the field."""
+    evidence = files.get("evidence")
+    if form.errors and evidence is not None and "evidence" not in form.errors:
+        form.add_error(
+            "evidence",
+            f"Choose “{evidence.name}” again: a file you choose is not kept when the page "
+            "shows a problem.",
+        )
+
+
 def _bank_input(data: dict, files) -> BankInput:
     return BankInput(
         account_name=data.get("account_name", ""),
@@ -126,6 +137,7 @@ def grant_accept(request, application_uuid):
                 "Grant accepted. We will check your bank details and then make the first payment.",
             )
             return redirect("grants:grant", application_uuid)
+    _choose_file_again(form, request.FILES)
     return render(request, "grants/grant_accept.html", {"award": award, "form": form})
 
 
@@ -172,6 +184,7 @@ def grant_bank(request, application_uuid):
             if runs_grants(request.user):
                 return redirect("grants:award-detail", award.uuid)
             return redirect("grants:grant", application_uuid)
+    _choose_file_again(form, request.FILES)
     return render(request, "grants/grant_bank.html", {"award": award, "form": form})
 
 
