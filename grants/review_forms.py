@@ -180,11 +180,13 @@ class ModerationForm(GovukFormMixin, forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+    # Optional here: the service checks the score and the reason together, so both
+    # problems are listed at once.
     reason = forms.CharField(
         label="Reason for moderating",
         help_text="The panel sees this next to the assessors' own scores.",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say why you moderated the score. The panel sees this."},
     )
 
 
@@ -193,6 +195,7 @@ class MarkForm(GovukFormMixin, forms.Form):
         label="Recommendation",
         choices=[("", "Not marked"), *Application.Mark.choices],
         required=False,
+        error_messages={"invalid_choice": "Choose recommended, reserve or not recommended."},
     )
     recommended_amount = forms.CharField(
         label="Recommended amount (if less than requested)", required=False, max_length=20

@@ -95,3 +95,81 @@ def test_sort_code_account_number_and_email_errors_are_styled_like_every_field(
         tag = re.search(rf'<input[^>]*id="id_{name}"[^>]*>', body)[0]
         assert "govuk-input--error" in tag
         assert f"id_{name}-error" in tag  # aria-describedby names the message
+
+
+# Moderating, assigning and marking
+
+
+def test_moderating_reports_a_score_out_of_range_and_a_missing_reason_together(
+    assessed_application, client_for, personas
+):
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-application-moderate", args=[assessed_application.uuid])
+    response = client.post(url, {"score": "150", "reason": ""})
+    body = response.content.decode()
+    assert summary(body) == [
+        "Enter the moderated score as a number from 0 to 100, like 72.5.",
+        "Say why you moderated the score. The panel sees this.",
+    ]
+    assert 'href="#id_score"' in body and 'href="#id_reason"' in body
+    assert 'value="150"' in body
+    assessed_application.refresh_from_db()
+    assert assessed_application.moderated_score is None
+
+
+def test_assigning_without_choosing_an_assessor_shows_the_error_summary(
+    assessed_application, client_for, personas
+):
+    client = client_for(personas.officer)
+    response = client.post(
+        reverse("grants:staff-application-assign", args=[assessed_application.uuid]), {}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert summary(body) == ["Choose an assessor."]
+    assert 'href="#id_assessor"' in body
+    assert "govuk-select--error" in re.search(r'<select[^>]*id="id_assessor"[^>]*>', body)[0]
+    assert "govuk-notification-banner" not in body
+
+
+def test_assigning_someone_already_on_the_bid_says_so_on_the_field(
+    assessed_application, client_for, personas
+):
+    client = client_for(personas.officer)
+    response = client.post(
+        reverse("grants:staff-application-assign", args=[assessed_application.uuid]),
+        {"assessor": personas.assessor.pk},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert [e for e in summary(body) if "is already assessing this bid" in e]
+    assert 'href="#id_assessor"' in body
+    assert f'value="{personas.assessor.pk}" selected' in body
+    assert assessed_application.assessments.count() == 2
+
+
+def test_marking_more_than_was_requested_shows_the_error_on_the_row(
+    assessed_application, client_for, personas
+):
+    client = client_for(personas.officer)
+    reference = assessed_application.reference
+    response = client.post(
+        reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid]),
+        {
+            "application": str(assessed_application.uuid),
+            "mark": "reserve",
+            "recommended_amount": "999999",
+            "query": "",
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    errors = summary(body)
+    assert len(errors) == 1 and "The recommended amount cannot be more than" in errors[0]
+    assert reference in errors[0]
+    assert f'href="#amount-{reference}"' in body
+    assert 'value="999999"' in body
+    assert "govuk-error-message" in body
+    assert "govuk-notification-banner" not in body
+    assessed_application.refresh_from_db()
+    assert assessed_application.mark == "" and assessed_application.recommended_amount is None
