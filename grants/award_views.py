@@ -301,13 +301,12 @@ def report(request, report_uuid):
             report=report,
             actor=request.user,
             values=_posted_report_values(request, report),
-            submit="submit" in request.POST and upload_error is None,
+            submit="submit" in request.POST,
+            refused_upload=upload_error or "",
         )
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
         return redirect("grants:report", report.uuid)
-    if upload_error:
-        result.errors["file"] = upload_error
     if result.submitted:
         messages.success(request, "Report submitted. Your grants officer will review it.")
         return redirect("grants:grant", report.award.application.uuid)

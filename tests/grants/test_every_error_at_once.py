@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from grants.models import MonitoringReport
 from tests.grants.test_acceptance_and_payments import (
     EXE,
     accept_form,
+    accepted_award,
+    enrich,
     nothing_accepted,
     upload,
 )
+from tests.grants.test_monitoring_reports import line
 
 
 def summary(body: str) -> list[str]:
@@ -173,3 +179,57 @@ def test_marking_more_than_was_requested_shows_the_error_on_the_row(
     assert "govuk-notification-banner" not in body
     assessed_application.refresh_from_db()
     assert assessed_application.mark == "" and assessed_application.recommended_amount is None
+
+
+# The monitoring report
+
+
+@pytest.fixture
+def six_month(award, personas) -> MonitoringReport:
+    """The 6-month report of an accepted grant with two budget lines: Coaches, Venue hire."""
+    award = accepted_award(enrich(award), personas)
+    return award.reports.get(kind=MonitoringReport.Kind.SIX_MONTH)
+
+
+def test_each_bad_amount_spent_names_its_budget_line(six_month, client_for, personas):
+    coaches, venue = line(six_month, "Coaches"), line(six_month, "Venue hire")
+    client = client_for(personas.applicant_a)
+    response = client.post(
+        reverse("grants:report", args=[six_month.uuid]),
+        {f"spent-{coaches.pk}": "lots", f"spent-{venue.pk}": "-5", "save": "1"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert summary(body) == [
+        "Enter the amount spent on Coaches, in pounds, like 1250 or 1250.50.",
+        "Enter the amount spent on Venue hire, in pounds, like 1250 or 1250.50.",
+    ]
+    assert f'href="#id_spent-{coaches.pk}"' in body and f'href="#id_spent-{venue.pk}"' in body
+    assert 'value="lots"' in body and 'value="-5"' in body
+
+
+def test_submitting_lists_what_could_not_be_saved_and_what_is_missing_together(
+    six_month, client_for, personas
+):
+    coaches = line(six_month, "Coaches")
+    client = client_for(personas.applicant_a)
+    response = client.post(
+        reverse("grants:report", args=[six_month.uuid]),
+        {
+            f"spent-{coaches.pk}": "lots",
+            "successes": "Typed before submitting.",
+            "file": SimpleUploadedFile("photo.pdf", EXE, "application/pdf"),
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    errors = summary(body)
+    assert errors[0] == "Enter the amount spent on Coaches, in pounds, like 1250 or 1250.50."
+    assert "Enter what has been spent on “Venue hire”." in errors
+    assert "Write a short case study about someone the project helped." in errors
+    assert errors[-1].startswith("“photo.pdf” is not a PDF")
+    assert 'value="lots"' in body and "Typed before submitting." in body
+    six_month.refresh_from_db()
+    assert six_month.status == MonitoringReport.Status.DRAFT
+    assert six_month.successes == "Typed before submitting."
