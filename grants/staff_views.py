@@ -26,6 +26,13 @@ def round_list(request):
 
 
 class ApplicationFilterForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Reference, organisation or project title",
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
+    )
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *list(Application.Status.choices)]
     )
@@ -80,6 +87,7 @@ def round_applications(request, round_uuid):
     if form.is_valid():
         data = form.cleaned_data
         filters = {
+            "search": data["q"],
             "status": data["status"],
             "district_id": data["district"].pk if data["district"] else None,
             "pot_id": data["pot"].pk if data["pot"] else None,
