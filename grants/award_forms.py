@@ -9,12 +9,29 @@ from grants.uploads import ALLOWED_DESCRIPTION
 
 
 class ServiceChecksForm(GovukFormMixin, forms.Form):
-    """Every field optional here: the service checks them all at once, in plain words."""
+    """Every field optional here: the service checks them all at once, in plain words.
+
+    The form checks only what it must to read a value (a real date, a length limit); the
+    view still calls the service with a blank for such a field, so the service's problems
+    with the other fields are listed alongside (see award_views.run_service_checks)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+            if isinstance(field, forms.FileField):
+                field.allow_empty_file = True  # the service names the empty file
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = (
+                    f"{field.label} must be {field.max_length:,} characters or fewer"
+                )
+
+    def values_for_service(self) -> dict:
+        """The cleaned values, with a blank for each field that could not be read."""
+        return {
+            name: self.cleaned_data.get(name, getattr(field, "empty_value", None))
+            for name, field in self.fields.items()
+        }
 
 
 class BankForm(ServiceChecksForm):

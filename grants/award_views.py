@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,6 +51,33 @@ def _group_award(request, application_uuid):
     if not can(request.user, "grants.respond_to_award", award.application):
         raise PermissionDenied
     return award
+
+
+class _FormHadErrors(Exception):
+    """Undo a service call made only to list its problems beside the form's own."""
+
+
+def run_service_checks(form, call) -> bool:
+    """On a POST of a ServiceChecksForm, call the service even when the form found problems
+    (with a blank for each unreadable field), so every problem is listed at once.
+
+    True when the service did its work. A call made while the form has errors is rolled
+    back, though the service refuses blanks anyway."""
+    valid = form.is_valid()
+    try:
+        with transaction.atomic():
+            call(form.values_for_service())
+            if not valid:
+                raise _FormHadErrors
+    except _FormHadErrors:
+        return False
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    except ApplicationError as refusal:
+        form.add_error(None, refusal.message)
+        return False
+    return True
 
 
 def _choose_file_again(form, files) -> None:
@@ -109,34 +137,28 @@ def grant_accept(request, application_uuid):
         "account_name": award.application.organisation.name,
     }
     form = AcceptanceForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            award_services.award_accept(
-                award=award,
-                actor=request.user,
-                data=AcceptanceInput(
-                    signatory_name=data["signatory_name"],
-                    signatory_position=data["signatory_position"],
-                    terms_accepted=data["terms_accepted"],
-                    supplier_name=data["supplier_name"],
-                    supplier_address=data["supplier_address"],
-                    supplier_email=data["supplier_email"],
-                    bank=_bank_input(data, request.FILES),
-                ),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except UploadRefused as refusal:
-            form.add_error("evidence", refusal.message)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                "Grant accepted. We will check your bank details and then make the first payment.",
-            )
-            return redirect("grants:grant", application_uuid)
+
+    def accept(data):
+        award_services.award_accept(
+            award=award,
+            actor=request.user,
+            data=AcceptanceInput(
+                signatory_name=data["signatory_name"],
+                signatory_position=data["signatory_position"],
+                terms_accepted=bool(data["terms_accepted"]),
+                supplier_name=data["supplier_name"],
+                supplier_address=data["supplier_address"],
+                supplier_email=data["supplier_email"],
+                bank=_bank_input(data, request.FILES),
+            ),
+        )
+
+    if request.method == "POST" and run_service_checks(form, accept):
+        messages.success(
+            request,
+            "Grant accepted. We will check your bank details and then make the first payment.",
+        )
+        return redirect("grants:grant", application_uuid)
     _choose_file_again(form, request.FILES)
     return render(request, "grants/grant_accept.html", {"award": award, "form": form})
 
@@ -168,22 +190,16 @@ def grant_bank(request, application_uuid):
     ):
         raise PermissionDenied
     form = BankForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            award_services.bank_details_replace(
-                award=award, actor=request.user, bank=_bank_input(form.cleaned_data, request.FILES)
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except UploadRefused as refusal:
-            form.add_error("evidence", refusal.message)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, "Bank details saved. Another person will check them.")
-            if runs_grants(request.user):
-                return redirect("grants:award-detail", award.uuid)
-            return redirect("grants:grant", application_uuid)
+    if request.method == "POST" and run_service_checks(
+        form,
+        lambda data: award_services.bank_details_replace(
+            award=award, actor=request.user, bank=_bank_input(data, request.FILES)
+        ),
+    ):
+        messages.success(request, "Bank details saved. Another person will check them.")
+        if runs_grants(request.user):
+            return redirect("grants:award-detail", award.uuid)
+        return redirect("grants:grant", application_uuid)
     _choose_file_again(form, request.FILES)
     return render(request, "grants/grant_bank.html", {"award": award, "form": form})
 
@@ -445,8 +461,7 @@ def payment_record(request, award_uuid, position):
         request.POST or None,
         initial={"paid_on": timezone.localdate(), "amount": f"{instalment.amount}"},
     )
-    response = run_form(
-        request,
+    if request.method == "POST" and run_service_checks(
         form,
         lambda data: award_services.payment_record(
             instalment=instalment,
@@ -455,10 +470,13 @@ def payment_record(request, award_uuid, position):
             amount=data["amount"],
             reference=data["reference"],
         ),
-        done=reverse("grants:award-detail", args=[award.uuid]),
-        message=f"Payment {instalment.position} of {money(instalment.amount)} recorded as paid.",
-    )
-    return response or render(
+    ):
+        messages.success(
+            request,
+            f"Payment {instalment.position} of {money(instalment.amount)} recorded as paid.",
+        )
+        return redirect("grants:award-detail", award.uuid)
+    return render(
         request,
         "grants/payment_record.html",
         {

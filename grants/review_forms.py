@@ -12,9 +12,14 @@ from grants.models import Application, Assessment, Criterion, Screening
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
+    """Show a service's ValidationError on the form: on its field when the form has one.
+
+    A field the form already found a problem with keeps the form's own, more exact message.
+    """
     if hasattr(error, "error_dict"):
         for name, messages in error.error_dict.items():
+            if name in form.fields and name in form.errors:
+                continue
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error)

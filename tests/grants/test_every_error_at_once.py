@@ -233,3 +233,44 @@ def test_submitting_lists_what_could_not_be_saved_and_what_is_missing_together(
     six_month.refresh_from_db()
     assert six_month.status == MonitoringReport.Status.DRAFT
     assert six_month.successes == "Typed before submitting."
+
+
+# Payments
+
+
+def test_a_payment_with_an_impossible_date_lists_every_other_problem_too(
+    award, client_for, personas
+):
+    award = accepted_award(award, personas)
+    client = client_for(personas.officer)
+    url = reverse("grants:payment-record", args=[award.uuid, 1])
+    response = client.post(
+        url,
+        {
+            "paid_on_day": "31",
+            "paid_on_month": "2",
+            "paid_on_year": "2027",
+            "amount": "lots",
+            "reference": "",
+        },
+    )
+    body = response.content.decode()
+    errors = summary(body)
+    assert errors[0] == "Enter a real date, like 27 3 2026"
+    assert any("the amount paid" in e for e in errors[1:])
+    assert "Enter the payment reference from the finance system." in errors
+    assert len(errors) == 3
+    assert 'value="31"' in body and 'value="lots"' in body
+    assert not award.instalments.get(position=1).is_paid
+
+
+def test_an_over_long_name_is_listed_with_the_service_checks(award, client_for, personas):
+    client = client_for(personas.applicant_a)
+    response = client.post(
+        reverse("grants:grant-accept", args=[award.application.uuid]),
+        accept_form(signatory_name="A" * 151, sort_code=""),
+    )
+    errors = summary(response.content.decode())
+    assert any("150 characters" in e for e in errors)
+    assert any("Enter the sort code as 6 digits" in e for e in errors)
+    nothing_accepted(award)
