@@ -29,11 +29,14 @@ PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
 
 
 class ScreeningForm(GovukFormMixin, forms.Form):
+    """Answers are optional here: the service checks the checklist, the outcome and the
+    reason together, so every problem is listed at once."""
+
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=Screening.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the bid is eligible or ineligible."},
+        required=False,
     )
     reason = forms.CharField(
         label="If ineligible: the reason",
@@ -52,7 +55,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
                 help_text=check.guidance,
                 choices=PASS_FAIL,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Answer “{check.question}”: pass or fail."},
+                required=False,
             )
             fields[f"note_{check.pk}"] = forms.CharField(
                 label=f"Note on “{check.question}” (optional)", required=False, max_length=500
@@ -71,6 +74,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
                 question=check.question,
                 passed={"pass": True, "fail": False}.get(data.get(f"check_{check.pk}")),
                 note=data.get(f"note_{check.pk}", ""),
+                key=f"check_{check.pk}",
             )
             for check in self.checks
         ]

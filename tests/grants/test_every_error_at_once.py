@@ -9,7 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from grants import services
 from grants.models import MonitoringReport
+from tests.grants.conftest import submitted_application
 from tests.grants.test_acceptance_and_payments import (
     EXE,
     accept_form,
@@ -274,3 +276,29 @@ def test_an_over_long_name_is_listed_with_the_service_checks(award, client_for, 
     assert any("150 characters" in e for e in errors)
     assert any("Enter the sort code as 6 digits" in e for e in errors)
     nothing_accepted(award)
+
+
+# Screening
+
+
+def test_screening_lists_an_unanswered_check_and_a_missing_reason_together(
+    scoring_round, client_for, personas
+):
+    application = submitted_application(scoring_round, personas.org_a, personas.applicant_a)
+    checks = services.screening_checks_ensure(round=scoring_round)
+    first, rest = checks[0], checks[1:]
+    data = {f"check_{check.pk}": "pass" for check in rest}
+    data[f"note_{rest[0].pk}"] = "Typed note"
+    data.update({"outcome": "ineligible", "reason": ""})
+    response = client_for(personas.officer).post(
+        reverse("grants:staff-application-screen", args=[application.uuid]), data
+    )
+    body = response.content.decode()
+    assert summary(body) == [
+        f"Answer “{first.question}”: pass or fail.",
+        "Say why the bid is ineligible. The applicant is sent these words.",
+    ]
+    assert f'href="#id_check_{first.pk}' in body and 'href="#id_reason"' in body
+    assert 'value="Typed note"' in body
+    application.refresh_from_db()
+    assert application.status == "submitted"
