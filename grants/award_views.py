@@ -350,12 +350,11 @@ def report_evidence_add(request, report_uuid):
                 report=report, actor=request.user, uploaded=form.cleaned_data["file"]
             )
         except ApplicationError as refusal:
-            messages.error(request, refusal.message)
+            form.add_error("file", refusal.message)
         else:
             messages.success(request, f"“{form.cleaned_data['file'].name}” uploaded.")
-    else:
-        messages.error(request, "Choose a file to upload.")
-    return redirect(reverse("grants:report", args=[report.uuid]) + "#evidence")
+            return redirect(reverse("grants:report", args=[report.uuid]) + "#evidence")
+    return _render_report(request, report, errors={"file": form.errors["file"][0]}, status=400)
 
 
 @login_required

@@ -302,3 +302,17 @@ def test_screening_lists_an_unanswered_check_and_a_missing_reason_together(
     assert 'value="Typed note"' in body
     application.refresh_from_db()
     assert application.status == "submitted"
+
+
+def test_a_refused_evidence_file_is_shown_in_the_error_summary(six_month, client_for, personas):
+    client = client_for(personas.applicant_a)
+    add_url = reverse("grants:report-evidence-add", args=[six_month.uuid])
+    response = client.post(
+        add_url, {"file": SimpleUploadedFile("setup.pdf", EXE, "application/pdf")}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert summary(body)[0].startswith("“setup.pdf” is not a PDF")
+    assert 'href="#id_file"' in body and "govuk-file-upload--error" in body
+    response = client.post(add_url, {})
+    assert summary(response.content.decode()) == ["Choose a file to upload."]
