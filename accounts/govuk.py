@@ -126,13 +126,14 @@ class GovukDateField(forms.MultiValueField):
         )
         kwargs.setdefault("help_text", "For example, 27 3 2026")
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        self.error_messages["required"] = "Enter a date"  # forms may name the date instead
         self.error_messages["incomplete"] = "Enter a full date: day, month and year"
         self.error_messages["invalid"] = "Enter a real date, like 27 3 2026"
 
     def clean(self, value):
         if isinstance(value, list | tuple) and not any(str(part or "").strip() for part in value):
             if self.required:
-                raise forms.ValidationError("Enter a date")
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
         try:
             return super().clean(value)

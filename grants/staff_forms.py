@@ -17,28 +17,78 @@ LONDON = ZoneInfo("Europe/London")
 TIME_HELP = "24-hour clock, London time. For example, 12:00 for noon"
 
 
-def _time_field(label: str) -> forms.TimeField:
+def _time_field(label: str, message: str) -> forms.TimeField:
     return forms.TimeField(
         label=label,
         input_formats=["%H:%M", "%H.%M", "%H%M"],
         help_text=TIME_HELP,
-        error_messages={"invalid": "Enter a time like 12:00"},
+        error_messages={"required": message, "invalid": message},
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
     )
 
 
-class FundForm(GovukFormMixin, forms.ModelForm):
+class PlainWordsMixin(GovukFormMixin):
+    """Every error names its field in plain words, never Django's "This field is required."
+
+    `required_messages` overrides the wording for a missing answer; `field_words` says how
+    to name a field in a sentence ("the round number"); `examples` gives a sample value.
+    """
+
+    required_messages: dict[str, str] = {}
+    field_words: dict[str, str] = {}
+    examples: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            label = str(field.label or name).replace(" (£)", "").replace(" (optional)", "")
+            words = self.field_words.get(name, f"the {label[0].lower()}{label[1:]}")
+            sentence = words[0].upper() + words[1:]
+            messages = field.error_messages
+            if isinstance(field, forms.DecimalField):
+                example = self.examples.get(name, "5000")
+                messages["required"] = messages["invalid"] = (
+                    f"Enter {words} in pounds, like {example}"
+                )
+                messages["min_value"] = f"{sentence} must be £%(limit_value)s or more"
+                messages["max_value"] = f"{sentence} must be £%(limit_value)s or less"
+            elif isinstance(field, forms.IntegerField):
+                example = self.examples.get(name, "1")
+                messages["required"] = messages["invalid"] = (
+                    f"Enter {words} as a whole number, like {example}"
+                )
+                messages["min_value"] = f"{sentence} must be %(limit_value)s or more"
+                messages["max_value"] = f"{sentence} must be %(limit_value)s or less"
+            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                messages["required"] = f"Choose {words}"
+                messages["invalid_choice"] = f"Choose {words} from the list"
+            elif isinstance(field, forms.CharField):
+                messages["required"] = f"Enter {words}"
+                if field.max_length:
+                    messages["max_length"] = (
+                        f"{label} must be {field.max_length:,} characters or fewer"
+                    )
+            if name in self.required_messages:
+                messages["required"] = self.required_messages[name]
+
+
+class FundForm(PlainWordsMixin, forms.ModelForm):
+    required_messages = {
+        "name": "Enter the fund's name",
+        "code": "Enter a short code for the fund, like mscf",
+    }
+
     class Meta:
         model = Fund
         fields = ["name", "code", "funding_source", "description"]
         help_texts = {"code": "Short letters used in references, like mscf"}
 
 
-class RoundForm(GovukFormMixin, forms.ModelForm):
+class RoundForm(PlainWordsMixin, forms.ModelForm):
     opens_on = GovukDateField(label="Opens on")
-    opens_time = _time_field("Opens at")
+    opens_time = _time_field("Opens at", "Enter the time the round opens, like 09:00")
     closes_on = GovukDateField(label="Closes on")
-    closes_time = _time_field("Closes at")
+    closes_time = _time_field("Closes at", "Enter the time the round closes, like 12:00")
     assessment_due = GovukDateField(
         label="Assessors' scores due by",
         required=False,
@@ -72,8 +122,19 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
         labels = {"all_districts": "Open to projects anywhere in West Yorkshire"}
         help_texts = {"reference_prefix": "Starts every application reference, like MSCF-R8"}
 
+    required_messages = {
+        "title": "Enter the round's title",
+        "status": "Choose the round's status",
+        "plan": "Choose the Police and Crime Plan",
+        "reference_prefix": "Enter the reference prefix, like MSCF-R8",
+    }
+    field_words = {"number": "the round number"}
+    examples = {"number": "8"}
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["opens_on"].error_messages["required"] = "Enter the date the round opens"
+        self.fields["closes_on"].error_messages["required"] = "Enter the date the round closes"
         self.fields["priorities"].queryset = Priority.objects.select_related("plan").order_by(
             "plan", "position"
         )
@@ -133,7 +194,9 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
         return data
 
 
-class PotForm(GovukFormMixin, forms.ModelForm):
+class PotForm(PlainWordsMixin, forms.ModelForm):
+    required_messages = {"name": "Enter the pot's name"}
+
     class Meta:
         model = Pot
         fields = [

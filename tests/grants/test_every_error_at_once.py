@@ -3,6 +3,7 @@ summary and next to each field, and keep what was typed (issue 12, fault 5)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -28,7 +29,7 @@ def summary(body: str) -> list[str]:
     match = re.search(r'govuk-error-summary__list">(.*?)</ul>', body, re.S)
     assert match, "the page has no error summary"
     return [
-        re.sub(r"<[^>]+>", "", item).strip()
+        html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
         for item in re.findall(r"<li>(.*?)</li>", match[1], re.S)
     ]
 
@@ -316,3 +317,52 @@ def test_a_refused_evidence_file_is_shown_in_the_error_summary(six_month, client
     assert 'href="#id_file"' in body and "govuk-file-upload--error" in body
     response = client.post(add_url, {})
     assert summary(response.content.decode()) == ["Choose a file to upload."]
+
+
+# Funds, rounds and pots
+
+
+def test_a_blank_round_says_in_plain_words_what_each_field_needs(client_for, personas, plan):
+    response = client_for(personas.officer).post(
+        reverse("grants:staff-round-create"), {"number": "eight", "all_districts": "on"}
+    )
+    body = response.content.decode()
+    errors = summary(body)
+    assert "This field is required." not in body and "Enter a whole number." not in body
+    for message in (
+        "Choose the fund",
+        "Enter the round number as a whole number, like 8",
+        "Enter the round's title",
+        "Choose the round's status",
+        "Choose the Police and Crime Plan",
+        "Enter the reference prefix, like MSCF-R8",
+        "Enter the date the round opens",
+        "Enter the time the round opens, like 09:00",
+        "Enter the date the round closes",
+        "Enter the time the round closes, like 12:00",
+    ):
+        assert message in errors
+    assert 'value="eight"' in body
+
+
+def test_a_fund_and_a_pot_say_in_plain_words_what_each_field_needs(
+    client_for, personas, open_round
+):
+    client = client_for(personas.officer)
+    body = client.post(reverse("grants:staff-fund-create"), {"code": "x" * 21}).content.decode()
+    assert summary(body) == [
+        "Enter the fund's name",
+        "Code must be 20 characters or fewer",
+    ]
+    body = client.post(
+        reverse("grants:staff-pot-create", args=[open_round.uuid]),
+        {"name": "", "min_award": "lots", "max_award": "0", "budget": "", "position": ""},
+    ).content.decode()
+    assert summary(body) == [
+        "Enter the pot's name",
+        "Enter the smallest grant in pounds, like 5000",
+        "The largest grant must be £1 or more",
+        "Enter the total budget in pounds, like 5000",
+        "Enter the order on the page as a whole number, like 1",
+    ]
+    assert "This field is required." not in body
