@@ -99,6 +99,7 @@ class AcceptanceForm(BankForm):
 class DeclineOfferForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the group declining the grant?",
+        required=False,  # the service asks for it, in plain words
         max_length=1000,
         widget=forms.Textarea({"rows": 4}),
         help_text="The money goes back to the fund for other groups.",

@@ -9,6 +9,7 @@ from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import User
 from accounts.roles import Role
 from grants.models import Application, Assessment, Criterion, Screening
+from grants.staff_forms import PlainWordsMixin
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -80,12 +81,14 @@ class ScreeningForm(GovukFormMixin, forms.Form):
         ]
 
 
-class ScreeningCheckForm(GovukFormMixin, forms.Form):
+class ScreeningCheckForm(PlainWordsMixin, forms.Form):
     question = forms.CharField(label="New check", max_length=200)
     guidance = forms.CharField(label="Guidance for officers (optional)", required=False)
 
 
-class CriterionForm(GovukFormMixin, forms.ModelForm):
+class CriterionForm(PlainWordsMixin, forms.ModelForm):
+    required_messages = {"name": "Enter the criterion's name"}
+
     descriptors_text = forms.CharField(
         label="What each score means",
         help_text="One line per point, starting from 0. For a 0 to 4 scale, write 5 lines.",

@@ -366,3 +366,27 @@ def test_a_fund_and_a_pot_say_in_plain_words_what_each_field_needs(
         "Enter the order on the page as a whole number, like 1",
     ]
     assert "This field is required." not in body
+
+
+def test_criteria_checks_and_declining_never_say_this_field_is_required(
+    award, client_for, personas, scoring_round
+):
+    officer = client_for(personas.officer)
+    body = officer.post(
+        reverse("grants:staff-criterion-create", args=[scoring_round.uuid]),
+        {"name": "", "weight": "heavy", "scale_max": "", "position": ""},
+    ).content.decode()
+    errors = summary(body)
+    assert "Enter the criterion's name" in errors
+    assert "Enter the weight as a whole number, like 1" in errors
+    assert "This field is required." not in body
+    body = officer.post(
+        reverse("grants:staff-round-checks", args=[scoring_round.uuid]), {"question": ""}
+    ).content.decode()
+    assert summary(body) == ["Enter the new check"]
+    body = (
+        client_for(personas.applicant_a)
+        .post(reverse("grants:grant-decline", args=[award.application.uuid]), {"reason": ""})
+        .content.decode()
+    )
+    assert summary(body) == ["Tell us why the group is declining the grant."]
