@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.govuk import GovukDateField, GovukFormMixin
+from grants.staff_forms import PlainLengthsMixin
 from grants.uploads import ALLOWED_DESCRIPTION
 
 
@@ -96,7 +97,7 @@ class AcceptanceForm(BankForm):
     ]
 
 
-class DeclineOfferForm(GovukFormMixin, forms.Form):
+class DeclineOfferForm(PlainLengthsMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the group declining the grant?",
         required=False,  # the service asks for it, in plain words
@@ -106,7 +107,7 @@ class DeclineOfferForm(GovukFormMixin, forms.Form):
     )
 
 
-class BankCheckForm(GovukFormMixin, forms.Form):
+class BankCheckForm(PlainLengthsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Do the details match the evidence?",
         choices=[("verify", "Yes, verify them"), ("reject", "No, ask the group for new ones")],
@@ -135,7 +136,7 @@ class PaymentForm(ServiceChecksForm):
         attrs["inputmode"] = "decimal"
 
 
-class ReportReviewForm(GovukFormMixin, forms.Form):
+class ReportReviewForm(PlainLengthsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("accept", "Accept the report"), ("changes", "Ask the group for changes")],

@@ -9,7 +9,7 @@ from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import User
 from accounts.roles import Role
 from grants.models import Application, Assessment, Criterion, Screening
-from grants.staff_forms import PlainWordsMixin
+from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, name_lengths
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -29,7 +29,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
 
 
-class ScreeningForm(GovukFormMixin, forms.Form):
+class ScreeningForm(PlainLengthsMixin, forms.Form):
     """Answers are optional here: the service checks the checklist, the outcome and the
     reason together, so every problem is listed at once."""
 
@@ -65,6 +65,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
         from accounts.govuk import style_widgets
 
         style_widgets(self)
+        name_lengths(self)
 
     def answers(self):
         from grants.services.screening import CheckAnswer
@@ -184,7 +185,7 @@ class ReasonForm(GovukFormMixin, forms.Form):
     )
 
 
-class ModerationForm(GovukFormMixin, forms.Form):
+class ModerationForm(PlainLengthsMixin, forms.Form):
     score = forms.CharField(
         label="Moderated score (0 to 100)",
         help_text="Leave empty to go back to the assessors' mean.",
@@ -202,7 +203,7 @@ class ModerationForm(GovukFormMixin, forms.Form):
     )
 
 
-class MarkForm(GovukFormMixin, forms.Form):
+class MarkForm(PlainLengthsMixin, forms.Form):
     mark = forms.ChoiceField(
         label="Recommendation",
         choices=[("", "Not marked"), *Application.Mark.choices],
@@ -215,7 +216,7 @@ class MarkForm(GovukFormMixin, forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=1000)
 
 
-class DeclarationForm(GovukFormMixin, forms.Form):
+class DeclarationForm(PlainLengthsMixin, forms.Form):
     conflict = forms.ChoiceField(
         label="Do you have a conflict of interest with this bid?",
         choices=[
@@ -234,7 +235,7 @@ class DeclarationForm(GovukFormMixin, forms.Form):
     )
 
 
-class ScoringForm(GovukFormMixin, forms.Form):
+class ScoringForm(PlainLengthsMixin, forms.Form):
     overall_comment = forms.CharField(
         label="Overall comment",
         required=False,
@@ -285,6 +286,7 @@ class ScoringForm(GovukFormMixin, forms.Form):
         from accounts.govuk import style_widgets
 
         style_widgets(self)
+        name_lengths(self)
 
     def score_inputs(self):
         from grants.services.assessment import ScoreInput
@@ -304,7 +306,7 @@ class ScoringForm(GovukFormMixin, forms.Form):
         return inputs
 
 
-class DecisionForm(GovukFormMixin, forms.Form):
+class DecisionForm(PlainLengthsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[("approve", "Approve"), ("decline", "Decline")],

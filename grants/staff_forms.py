@@ -27,6 +27,22 @@ def _time_field(label: str, message: str) -> forms.TimeField:
     )
 
 
+def name_lengths(form: forms.BaseForm) -> None:
+    """Over-long answers get GOV.UK wording, not Django's "Ensure this value has at most"."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.CharField) and field.max_length:
+            field.error_messages.setdefault(
+                "max_length",
+                f"{field.label or name} must be {field.max_length:,} characters or fewer",
+            )
+
+
+class PlainLengthsMixin(GovukFormMixin):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_lengths(self)
+
+
 class PlainWordsMixin(GovukFormMixin):
     """Every error names its field in plain words, never Django's "This field is required."
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from grants import services
 from grants.models import MonitoringReport
-from tests.grants.conftest import submitted_application
+from tests.grants.conftest import screen_eligible, submitted_application
 from tests.grants.test_acceptance_and_payments import (
     EXE,
     accept_form,
@@ -390,3 +390,29 @@ def test_criteria_checks_and_declining_never_say_this_field_is_required(
         .content.decode()
     )
     assert summary(body) == ["Tell us why the group is declining the grant."]
+
+
+def test_an_over_long_comment_is_named_in_plain_words(scoring_round, client_for, personas):
+    application = screen_eligible(
+        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
+        personas.officer,
+    )
+    assessment = services.assessment_assign(
+        application=application, assessor=personas.assessor, actor=personas.officer
+    )
+    services.assessment_declare(
+        assessment=assessment, actor=personas.assessor, conflict=False, reason=""
+    )
+    criterion = scoring_round.criteria.order_by("position").first()
+    long_comment = "x" * 2001
+    body = (
+        client_for(personas.assessor)
+        .post(
+            reverse("grants:assess", args=[assessment.uuid]),
+            {f"comment_{criterion.pk}": long_comment, "overall_comment": "Fine", "save": "1"},
+        )
+        .content.decode()
+    )
+    assert summary(body) == [f"Comment on “{criterion.name}” must be 2,000 characters or fewer"]
+    assert "Ensure this value" not in body
+    assert long_comment in body and "Fine" in body
