@@ -98,6 +98,10 @@ class FundForm(PlainWordsMixin, forms.ModelForm):
         model = Fund
         fields = ["name", "code", "funding_source", "description"]
         help_texts = {"code": "Short letters used in references, like mscf"}
+        error_messages = {
+            "name": {"unique": "There is already a fund with this name"},
+            "code": {"unique": "Another fund already uses this code"},
+        }
 
 
 class RoundForm(PlainWordsMixin, forms.ModelForm):
@@ -137,6 +141,9 @@ class RoundForm(PlainWordsMixin, forms.ModelForm):
         }
         labels = {"all_districts": "Open to projects anywhere in West Yorkshire"}
         help_texts = {"reference_prefix": "Starts every application reference, like MSCF-R8"}
+        error_messages = {
+            "reference_prefix": {"unique": "Another round already uses this reference prefix"}
+        }
 
     required_messages = {
         "title": "Enter the round's title",
@@ -198,6 +205,14 @@ class RoundForm(PlainWordsMixin, forms.ModelForm):
         wrong = [p for p in data.get("priorities") or [] if plan and p.plan_id != plan.pk]
         if wrong:
             self.add_error("priorities", "Choose priorities from the round's plan only")
+        fund, number = data.get("fund"), data.get("number")
+        if (
+            fund is not None
+            and number is not None
+            and Round.objects.filter(fund=fund, number=number).exclude(pk=self.instance.pk).exists()
+        ):
+            # The database refuses it too; this says so in words.
+            self.add_error("number", f"{fund.name} already has a round {number}")
         if (
             data.get("all_districts") is False
             and not data.get("districts")
@@ -235,6 +250,16 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        name = data.get("name")
+        if (
+            name
+            and self.instance.round_id
+            and Pot.objects.filter(round_id=self.instance.round_id, name=name)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            # The database refuses it too; this says so in words.
+            self.add_error("name", f"This round already has a pot called “{name}”")
         low, high, budget = data.get("min_award"), data.get("max_award"), data.get("budget")
         if low is not None and high is not None and high < low:
             self.add_error("max_award", "The largest grant must be at least the smallest grant")

@@ -15,7 +15,7 @@ from accounts.decorators import permission_required
 from accounts.govuk import GovukFormMixin
 from accounts.models import District
 from grants import selectors, services
-from grants.models import Application, Round
+from grants.models import Application, Pot, Round
 from outcomes.models import Priority
 
 
@@ -178,7 +178,7 @@ def pot_edit(request, round_uuid, pot_id=None):
     pot = round.pots.filter(pk=pot_id).first() if round and pot_id else None
     if round is None or (pot_id and pot is None):
         raise Http404("No such pot")
-    form = PotForm(request.POST or None, instance=pot)
+    form = PotForm(request.POST or None, instance=pot or Pot(round=round))
     return _edit(
         request,
         form=form,

@@ -416,3 +416,41 @@ def test_an_over_long_comment_is_named_in_plain_words(scoring_round, client_for,
     assert summary(body) == [f"Comment on “{criterion.name}” must be 2,000 characters or fewer"]
     assert "Ensure this value" not in body
     assert long_comment in body and "Fine" in body
+
+
+def test_names_already_taken_are_explained_in_plain_words(client_for, personas, open_round):
+    from tests.grants.test_staff_round_pages import _round_data
+
+    client = client_for(personas.officer)
+    fund = open_round.fund
+    body = client.post(
+        reverse("grants:staff-fund-create"), {"name": fund.name, "code": fund.code}
+    ).content.decode()
+    assert summary(body) == [
+        "There is already a fund with this name",
+        "Another fund already uses this code",
+    ]
+    body = client.post(
+        reverse("grants:staff-round-create"),
+        _round_data(
+            open_round.plan,
+            fund,
+            number=str(open_round.number),
+            reference_prefix=open_round.reference_prefix,
+        ),
+    ).content.decode()
+    errors = summary(body)
+    assert f"{fund.name} already has a round {open_round.number}" in errors
+    assert "Another round already uses this reference prefix" in errors
+    body = client.post(
+        reverse("grants:staff-pot-create", args=[open_round.uuid]),
+        {
+            "name": "Pot 1",
+            "min_award": "100",
+            "max_award": "200",
+            "budget": "1000",
+            "position": "3",
+        },
+    ).content.decode()
+    assert summary(body) == ["This round already has a pot called “Pot 1”"]
+    assert open_round.pots.count() == 2
