@@ -30,7 +30,7 @@ from grants.errors import UploadRefused
 from grants.models import BENEFICIARY_GROUPS, BankDetails, MonitoringReport
 from grants.permissions import can, runs_grants
 from grants.review_forms import apply_errors
-from grants.review_views import run_form
+from grants.review_views import call_service, run_form
 from grants.services import awards as award_services
 from grants.services import monitoring as report_services
 from grants.services.awards import AcceptanceInput, BankInput
@@ -64,20 +64,17 @@ def run_service_checks(form, call) -> bool:
     True when the service did its work. A call made while the form has errors is rolled
     back, though the service refuses blanks anyway."""
     valid = form.is_valid()
-    try:
+
+    def attempt(data):
         with transaction.atomic():
-            call(form.values_for_service())
+            call(data)
             if not valid:
                 raise _FormHadErrors
+
+    try:
+        return call_service(form, attempt, form.values_for_service())
     except _FormHadErrors:
         return False
-    except ValidationError as error:
-        apply_errors(form, error)
-        return False
-    except ApplicationError as refusal:
-        form.add_error(None, refusal.message)
-        return False
-    return True
 
 
 def _choose_file_again(form, files) -> None:

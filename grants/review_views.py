@@ -36,17 +36,24 @@ from outcomes.models import Priority
 RUNS = "grants.run_assessment"
 
 
+def call_service(form: forms.Form, action: Callable[[dict], object], data: dict) -> bool:
+    """Call the service with the form's values; its refusals land on the form. True: done."""
+    try:
+        action(data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    except ApplicationError as refusal:
+        form.add_error(None, refusal.message)
+        return False
+    return True
+
+
 def run_form(request, form: forms.Form, action: Callable[[dict], object], done: str, message: str):
     """On a valid POST call the service; its refusals land on the form. None: render the form."""
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
-    except ApplicationError as refusal:
-        form.add_error(None, refusal.message)
+    if not call_service(form, action, form.cleaned_data):
         return None
     if message:
         messages.success(request, message)

@@ -61,20 +61,14 @@ class PlainWordsMixin(GovukFormMixin):
             words = self.field_words.get(name, f"the {label[0].lower()}{label[1:]}")
             sentence = words[0].upper() + words[1:]
             messages = field.error_messages
-            if isinstance(field, forms.DecimalField):
-                example = self.examples.get(name, "5000")
-                messages["required"] = messages["invalid"] = (
-                    f"Enter {words} in pounds, like {example}"
-                )
-                messages["min_value"] = f"{sentence} must be £%(limit_value)s or more"
-                messages["max_value"] = f"{sentence} must be £%(limit_value)s or less"
-            elif isinstance(field, forms.IntegerField):
-                example = self.examples.get(name, "1")
-                messages["required"] = messages["invalid"] = (
-                    f"Enter {words} as a whole number, like {example}"
-                )
-                messages["min_value"] = f"{sentence} must be %(limit_value)s or more"
-                messages["max_value"] = f"{sentence} must be %(limit_value)s or less"
+            if isinstance(field, forms.IntegerField):  # DecimalField included
+                money = isinstance(field, forms.DecimalField)
+                example = self.examples.get(name, "5000" if money else "1")
+                how = "in pounds" if money else "as a whole number"
+                pound = "£" if money else ""
+                messages["required"] = messages["invalid"] = f"Enter {words} {how}, like {example}"
+                messages["min_value"] = f"{sentence} must be {pound}%(limit_value)s or more"
+                messages["max_value"] = f"{sentence} must be {pound}%(limit_value)s or less"
             elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
                 messages["required"] = f"Choose {words}"
                 messages["invalid_choice"] = f"Choose {words} from the list"

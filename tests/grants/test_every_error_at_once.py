@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from grants import services
 from grants.models import MonitoringReport
-from tests.grants.conftest import screen_eligible, submitted_application
+from tests.grants.conftest import submitted_application
 from tests.grants.test_acceptance_and_payments import (
     EXE,
     accept_form,
@@ -22,6 +22,7 @@ from tests.grants.test_acceptance_and_payments import (
     upload,
 )
 from tests.grants.test_monitoring_reports import line
+from tests.grants.test_neutral_headings import scoring_in_progress
 
 
 def summary(body: str) -> list[str]:
@@ -393,16 +394,7 @@ def test_criteria_checks_and_declining_never_say_this_field_is_required(
 
 
 def test_an_over_long_comment_is_named_in_plain_words(scoring_round, client_for, personas):
-    application = screen_eligible(
-        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
-        personas.officer,
-    )
-    assessment = services.assessment_assign(
-        application=application, assessor=personas.assessor, actor=personas.officer
-    )
-    services.assessment_declare(
-        assessment=assessment, actor=personas.assessor, conflict=False, reason=""
-    )
+    assessment = scoring_in_progress(scoring_round, personas)
     criterion = scoring_round.criteria.order_by("position").first()
     long_comment = "x" * 2001
     body = (

@@ -11,21 +11,25 @@ from grants import services
 from tests.grants.conftest import complete_application, screen_eligible, submitted_application
 
 
+def scoring_in_progress(round, personas):
+    """Org A's bid, given to the assessor, who has declared no conflict: ready to score."""
+    application = screen_eligible(
+        submitted_application(round, personas.org_a, personas.applicant_a), personas.officer
+    )
+    assessment = services.assessment_assign(
+        application=application, assessor=personas.assessor, actor=personas.officer
+    )
+    return services.assessment_declare(
+        assessment=assessment, actor=personas.assessor, conflict=False, reason=""
+    )
+
+
 def headings(body: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", body)]
 
 
 def test_the_assessors_score_page_uses_neutral_headings(scoring_round, client_for, personas):
-    application = screen_eligible(
-        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
-        personas.officer,
-    )
-    assessment = services.assessment_assign(
-        application=application, assessor=personas.assessor, actor=personas.officer
-    )
-    services.assessment_declare(
-        assessment=assessment, actor=personas.assessor, conflict=False, reason=""
-    )
+    assessment = scoring_in_progress(scoring_round, personas)
     body = client_for(personas.assessor).get(reverse("grants:assess", args=[assessment.uuid]))
     body = body.content.decode()
     assert {"The organisation", "The project", "The budget"} <= set(headings(body))
