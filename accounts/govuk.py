@@ -126,7 +126,9 @@ class GovukDateField(forms.MultiValueField):
         )
         kwargs.setdefault("help_text", "For example, 27 3 2026")
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = "Enter a date"  # forms may name the date instead
+        # A form may name the date instead ("Enter the date the round opens").
+        custom = (kwargs.get("error_messages") or {}).get("required")
+        self.error_messages["required"] = custom or "Enter a date"
         self.error_messages["incomplete"] = "Enter a full date: day, month and year"
         self.error_messages["invalid"] = "Enter a real date, like 27 3 2026"
 
