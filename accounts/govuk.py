@@ -84,6 +84,11 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         style_widgets(self)
 
+    def add_error(self, field, error) -> None:
+        # Errors a service finds after validation get the same error styling.
+        super().add_error(field, error)
+        style_widgets(self)
+
 
 class GovukDateWidget(forms.MultiWidget):
     """The GOV.UK date input: day, month and year boxes."""

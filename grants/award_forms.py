@@ -5,16 +5,34 @@ from __future__ import annotations
 from django import forms
 
 from accounts.govuk import GovukDateField, GovukFormMixin
+from grants.staff_forms import PlainLengthsMixin
 from grants.uploads import ALLOWED_DESCRIPTION
 
 
 class ServiceChecksForm(GovukFormMixin, forms.Form):
-    """Every field optional here: the service checks them all at once, in plain words."""
+    """Every field optional here: the service checks them all at once, in plain words.
+
+    The form checks only what it must to read a value (a real date, a length limit); the
+    view still calls the service with a blank for such a field, so the service's problems
+    with the other fields are listed alongside (see award_views.run_service_checks)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+            if isinstance(field, forms.FileField):
+                field.allow_empty_file = True  # the service names the empty file
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = (
+                    f"{field.label} must be {field.max_length:,} characters or fewer"
+                )
+
+    def values_for_service(self) -> dict:
+        """The cleaned values, with a blank for each field that could not be read."""
+        return {
+            name: self.cleaned_data.get(name, getattr(field, "empty_value", None))
+            for name, field in self.fields.items()
+        }
 
 
 class BankForm(ServiceChecksForm):
@@ -79,16 +97,17 @@ class AcceptanceForm(BankForm):
     ]
 
 
-class DeclineOfferForm(GovukFormMixin, forms.Form):
+class DeclineOfferForm(PlainLengthsMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the group declining the grant?",
+        required=False,  # the service asks for it, in plain words
         max_length=1000,
         widget=forms.Textarea({"rows": 4}),
         help_text="The money goes back to the fund for other groups.",
     )
 
 
-class BankCheckForm(GovukFormMixin, forms.Form):
+class BankCheckForm(PlainLengthsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Do the details match the evidence?",
         choices=[("verify", "Yes, verify them"), ("reject", "No, ask the group for new ones")],
@@ -128,7 +147,7 @@ class PaymentForm(ServiceChecksForm):
             del self.fields["conditions_met"]
 
 
-class ReportReviewForm(GovukFormMixin, forms.Form):
+class ReportReviewForm(PlainLengthsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("accept", "Accept the report"), ("changes", "Ask the group for changes")],

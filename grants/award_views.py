@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from grants.errors import UploadRefused
 from grants.models import BENEFICIARY_GROUPS, BankDetails, MonitoringReport
 from grants.permissions import can, runs_grants
 from grants.review_forms import apply_errors
-from grants.review_views import run_form
+from grants.review_views import call_service, run_form
 from grants.services import awards as award_services
 from grants.services import monitoring as report_services
 from grants.services.awards import AcceptanceInput, BankInput
@@ -50,6 +51,41 @@ def _group_award(request, application_uuid):
     if not can(request.user, "grants.respond_to_award", award.application):
         raise PermissionDenied
     return award
+
+
+class _FormHadErrors(Exception):
+    """Undo a service call made only to list its problems beside the form's own."""
+
+
+def run_service_checks(form, call) -> bool:
+    """On a POST of a ServiceChecksForm, call the service even when the form found problems
+    (with a blank for each unreadable field), so every problem is listed at once.
+
+    True when the service did its work. A call made while the form has errors is rolled
+    back, though the service refuses blanks anyway."""
+    valid = form.is_valid()
+
+    def attempt(data):
+        with transaction.atomic():
+            call(data)
+            if not valid:
+                raise _FormHadErrors
+
+    try:
+        return call_service(form, attempt, form.values_for_service())
+    except _FormHadErrors:
+        return False
+
+
+def _choose_file_again(form, files) -> None:
+    """A chosen file is not kept when the page shows errors: say so next to the field."""
+    evidence = files.get("evidence")
+    if form.errors and evidence is not None and "evidence" not in form.errors:
+        form.add_error(
+            "evidence",
+            f"Choose “{evidence.name}” again: a file you choose is not kept when the page "
+            "shows a problem.",
+        )
 
 
 def _bank_input(data: dict, files) -> BankInput:
@@ -98,34 +134,29 @@ def grant_accept(request, application_uuid):
         "account_name": award.application.organisation.name,
     }
     form = AcceptanceForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            award_services.award_accept(
-                award=award,
-                actor=request.user,
-                data=AcceptanceInput(
-                    signatory_name=data["signatory_name"],
-                    signatory_position=data["signatory_position"],
-                    terms_accepted=data["terms_accepted"],
-                    supplier_name=data["supplier_name"],
-                    supplier_address=data["supplier_address"],
-                    supplier_email=data["supplier_email"],
-                    bank=_bank_input(data, request.FILES),
-                ),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except UploadRefused as refusal:
-            form.add_error("evidence", refusal.message)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                "Grant accepted. We will check your bank details and then make the first payment.",
-            )
-            return redirect("grants:grant", application_uuid)
+
+    def accept(data):
+        award_services.award_accept(
+            award=award,
+            actor=request.user,
+            data=AcceptanceInput(
+                signatory_name=data["signatory_name"],
+                signatory_position=data["signatory_position"],
+                terms_accepted=bool(data["terms_accepted"]),
+                supplier_name=data["supplier_name"],
+                supplier_address=data["supplier_address"],
+                supplier_email=data["supplier_email"],
+                bank=_bank_input(data, request.FILES),
+            ),
+        )
+
+    if request.method == "POST" and run_service_checks(form, accept):
+        messages.success(
+            request,
+            "Grant accepted. We will check your bank details and then make the first payment.",
+        )
+        return redirect("grants:grant", application_uuid)
+    _choose_file_again(form, request.FILES)
     return render(request, "grants/grant_accept.html", {"award": award, "form": form})
 
 
@@ -156,22 +187,17 @@ def grant_bank(request, application_uuid):
     ):
         raise PermissionDenied
     form = BankForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            award_services.bank_details_replace(
-                award=award, actor=request.user, bank=_bank_input(form.cleaned_data, request.FILES)
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except UploadRefused as refusal:
-            form.add_error("evidence", refusal.message)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, "Bank details saved. Another person will check them.")
-            if runs_grants(request.user):
-                return redirect("grants:award-detail", award.uuid)
-            return redirect("grants:grant", application_uuid)
+    if request.method == "POST" and run_service_checks(
+        form,
+        lambda data: award_services.bank_details_replace(
+            award=award, actor=request.user, bank=_bank_input(data, request.FILES)
+        ),
+    ):
+        messages.success(request, "Bank details saved. Another person will check them.")
+        if runs_grants(request.user):
+            return redirect("grants:award-detail", award.uuid)
+        return redirect("grants:grant", application_uuid)
+    _choose_file_again(form, request.FILES)
     return render(request, "grants/grant_bank.html", {"award": award, "form": form})
 
 
@@ -289,13 +315,12 @@ def report(request, report_uuid):
             report=report,
             actor=request.user,
             values=_posted_report_values(request, report),
-            submit="submit" in request.POST and upload_error is None,
+            submit="submit" in request.POST,
+            refused_upload=upload_error or "",
         )
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
         return redirect("grants:report", report.uuid)
-    if upload_error:
-        result.errors["file"] = upload_error
     if result.submitted:
         messages.success(request, "Report submitted. Your grants officer will review it.")
         return redirect("grants:grant", report.award.application.uuid)
@@ -323,12 +348,11 @@ def report_evidence_add(request, report_uuid):
                 report=report, actor=request.user, uploaded=form.cleaned_data["file"]
             )
         except ApplicationError as refusal:
-            messages.error(request, refusal.message)
+            form.add_error("file", refusal.message)
         else:
             messages.success(request, f"“{form.cleaned_data['file'].name}” uploaded.")
-    else:
-        messages.error(request, "Choose a file to upload.")
-    return redirect(reverse("grants:report", args=[report.uuid]) + "#evidence")
+            return redirect(reverse("grants:report", args=[report.uuid]) + "#evidence")
+    return _render_report(request, report, errors={"file": form.errors["file"][0]}, status=400)
 
 
 @login_required
@@ -436,8 +460,7 @@ def payment_record(request, award_uuid, position):
         initial={"paid_on": timezone.localdate(), "amount": f"{instalment.amount}"},
         conditions=conditions,
     )
-    response = run_form(
-        request,
+    if request.method == "POST" and run_service_checks(
         form,
         lambda data: award_services.payment_record(
             instalment=instalment,
@@ -447,10 +470,13 @@ def payment_record(request, award_uuid, position):
             reference=data["reference"],
             conditions_met=data.get("conditions_met") or (),
         ),
-        done=reverse("grants:award-detail", args=[award.uuid]),
-        message=f"Payment {instalment.position} of {money(instalment.amount)} recorded as paid.",
-    )
-    return response or render(
+    ):
+        messages.success(
+            request,
+            f"Payment {instalment.position} of {money(instalment.amount)} recorded as paid.",
+        )
+        return redirect("grants:award-detail", award.uuid)
+    return render(
         request,
         "grants/payment_record.html",
         {

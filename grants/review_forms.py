@@ -9,12 +9,18 @@ from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import User
 from accounts.roles import Role
 from grants.models import Application, Assessment, Criterion, Screening
+from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, name_lengths
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
+    """Show a service's ValidationError on the form: on its field when the form has one.
+
+    A field the form already found a problem with keeps the form's own, more exact message.
+    """
     if hasattr(error, "error_dict"):
         for name, messages in error.error_dict.items():
+            if name in form.fields and name in form.errors:
+                continue
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error)
@@ -23,12 +29,15 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
 
 
-class ScreeningForm(GovukFormMixin, forms.Form):
+class ScreeningForm(PlainLengthsMixin, forms.Form):
+    """Answers are optional here: the service checks the checklist, the outcome and the
+    reason together, so every problem is listed at once."""
+
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=Screening.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the bid is eligible or ineligible."},
+        required=False,
     )
     reason = forms.CharField(
         label="If ineligible: the reason",
@@ -47,7 +56,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
                 help_text=check.guidance,
                 choices=PASS_FAIL,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Answer “{check.question}”: pass or fail."},
+                required=False,
             )
             fields[f"note_{check.pk}"] = forms.CharField(
                 label=f"Note on “{check.question}” (optional)", required=False, max_length=500
@@ -56,6 +65,7 @@ class ScreeningForm(GovukFormMixin, forms.Form):
         from accounts.govuk import style_widgets
 
         style_widgets(self)
+        name_lengths(self)
 
     def answers(self):
         from grants.services.screening import CheckAnswer
@@ -66,17 +76,20 @@ class ScreeningForm(GovukFormMixin, forms.Form):
                 question=check.question,
                 passed={"pass": True, "fail": False}.get(data.get(f"check_{check.pk}")),
                 note=data.get(f"note_{check.pk}", ""),
+                key=f"check_{check.pk}",
             )
             for check in self.checks
         ]
 
 
-class ScreeningCheckForm(GovukFormMixin, forms.Form):
+class ScreeningCheckForm(PlainWordsMixin, forms.Form):
     question = forms.CharField(label="New check", max_length=200)
     guidance = forms.CharField(label="Guidance for officers (optional)", required=False)
 
 
-class CriterionForm(GovukFormMixin, forms.ModelForm):
+class CriterionForm(PlainWordsMixin, forms.ModelForm):
+    required_messages = {"name": "Enter the criterion's name"}
+
     descriptors_text = forms.CharField(
         label="What each score means",
         help_text="One line per point, starting from 0. For a 0 to 4 scale, write 5 lines.",
@@ -172,7 +185,7 @@ class ReasonForm(GovukFormMixin, forms.Form):
     )
 
 
-class ModerationForm(GovukFormMixin, forms.Form):
+class ModerationForm(PlainLengthsMixin, forms.Form):
     score = forms.CharField(
         label="Moderated score (0 to 100)",
         help_text="Leave empty to go back to the assessors' mean.",
@@ -180,19 +193,22 @@ class ModerationForm(GovukFormMixin, forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+    # Optional here: the service checks the score and the reason together, so both
+    # problems are listed at once.
     reason = forms.CharField(
         label="Reason for moderating",
         help_text="The panel sees this next to the assessors' own scores.",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say why you moderated the score. The panel sees this."},
     )
 
 
-class MarkForm(GovukFormMixin, forms.Form):
+class MarkForm(PlainLengthsMixin, forms.Form):
     mark = forms.ChoiceField(
         label="Recommendation",
         choices=[("", "Not marked"), *Application.Mark.choices],
         required=False,
+        error_messages={"invalid_choice": "Choose recommended, reserve or not recommended."},
     )
     recommended_amount = forms.CharField(
         label="Recommended amount (if less than requested)", required=False, max_length=20
@@ -200,7 +216,7 @@ class MarkForm(GovukFormMixin, forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=1000)
 
 
-class DeclarationForm(GovukFormMixin, forms.Form):
+class DeclarationForm(PlainLengthsMixin, forms.Form):
     conflict = forms.ChoiceField(
         label="Do you have a conflict of interest with this bid?",
         choices=[
@@ -219,7 +235,7 @@ class DeclarationForm(GovukFormMixin, forms.Form):
     )
 
 
-class ScoringForm(GovukFormMixin, forms.Form):
+class ScoringForm(PlainLengthsMixin, forms.Form):
     overall_comment = forms.CharField(
         label="Overall comment",
         required=False,
@@ -270,6 +286,7 @@ class ScoringForm(GovukFormMixin, forms.Form):
         from accounts.govuk import style_widgets
 
         style_widgets(self)
+        name_lengths(self)
 
     def score_inputs(self):
         from grants.services.assessment import ScoreInput
@@ -289,7 +306,7 @@ class ScoringForm(GovukFormMixin, forms.Form):
         return inputs
 
 
-class DecisionForm(GovukFormMixin, forms.Form):
+class DecisionForm(PlainLengthsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[("approve", "Approve"), ("decline", "Decline")],

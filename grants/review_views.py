@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -36,17 +36,24 @@ from outcomes.models import Priority
 RUNS = "grants.run_assessment"
 
 
+def call_service(form: forms.Form, action: Callable[[dict], object], data: dict) -> bool:
+    """Call the service with the form's values; its refusals land on the form. True: done."""
+    try:
+        action(data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    except ApplicationError as refusal:
+        form.add_error(None, refusal.message)
+        return False
+    return True
+
+
 def run_form(request, form: forms.Form, action: Callable[[dict], object], done: str, message: str):
     """On a valid POST call the service; its refusals land on the form. None: render the form."""
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
-    except ApplicationError as refusal:
-        form.add_error(None, refusal.message)
+    if not call_service(form, action, form.cleaned_data):
         return None
     if message:
         messages.success(request, message)
@@ -71,9 +78,7 @@ def _review_url(application) -> str:
     return reverse("grants:staff-application", args=[application.uuid])
 
 
-@permission_required(RUNS)
-def application_review(request, application_uuid):
-    application = _application(application_uuid)
+def _render_review(request, application, *, assign_form=None, status=200):
     assessments = list(application.assessments.all())
     return render(
         request,
@@ -83,10 +88,16 @@ def application_review(request, application_uuid):
             "assessments": assessments,
             "submitted_assessments": selectors.submitted_only(assessments),
             "criteria": list(application.round.criteria.all()),
-            "assign_form": AssignForm(),
+            "assign_form": assign_form or AssignForm(),
             "timeline": selectors.timeline_for_application(application=application),
         },
+        status=status,
     )
+
+
+@permission_required(RUNS)
+def application_review(request, application_uuid):
+    return _render_review(request, _application(application_uuid))
 
 
 @permission_required(RUNS)
@@ -118,18 +129,19 @@ def application_screen(request, application_uuid):
 def application_assign(request, application_uuid):
     application = _application(application_uuid)
     form = AssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose an assessor.")
-        return redirect(_review_url(application))
-    try:
-        services.assessment_assign(
-            application=application, assessor=form.cleaned_data["assessor"], actor=request.user
-        )
-    except ApplicationError as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, "Assessor assigned.")
-    return redirect(_review_url(application))
+    if form.is_valid():
+        try:
+            services.assessment_assign(
+                application=application, assessor=form.cleaned_data["assessor"], actor=request.user
+            )
+        except ApplicationError as refusal:
+            # The form is only offered while the bid takes assessors, so a refusal is
+            # about the person chosen: show it on that field.
+            form.add_error("assessor", refusal.message)
+        else:
+            messages.success(request, "Assessor assigned.")
+            return redirect(_review_url(application))
+    return _render_review(request, application, assign_form=form, status=400)
 
 
 def _assessment(application, assessment_uuid) -> Assessment:
@@ -322,7 +334,11 @@ def round_ranking(request, round_uuid):
     round = _round(round_uuid)
     if request.method == "POST":
         return _mark(request, round)
-    filters = RankingFilterForm(request.GET or None, round=round)
+    return _ranking_page(request, round, request.GET)
+
+
+def _ranking_page(request, round, query: QueryDict, *, unsaved: dict | None = None):
+    filters = RankingFilterForm(query or None, round=round)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     rankings = selectors.ranking_for_round(
         round=round,
@@ -342,10 +358,30 @@ def round_ranking(request, round_uuid):
             "marks": Application.Mark.choices,
             "tie_break_rule": scoring.TIE_BREAK_RULE,
             "waiting": waiting,
-            "query": request.GET.urlencode(),
-            "unsaved": request.session.pop("unsaved_mark", None),
+            "query": query.urlencode(),
+            "unsaved": unsaved,
         },
+        status=400 if unsaved else 200,
     )
+
+
+def _mark_errors(application: Application, problem: Exception) -> list[dict]:
+    """A refused mark as error-summary rows, each linked to the row's select or amount box."""
+    field_ids = {"recommended_amount": "amount", "mark": "mark"}
+    if isinstance(problem, ApplicationError):
+        pairs = [("mark", problem.message)]
+    elif hasattr(problem, "error_dict"):
+        pairs = [(name, m) for name, errors in problem.message_dict.items() for m in errors]
+    else:
+        pairs = [("mark", m) for m in problem.messages]
+    return [
+        {
+            "field": field_ids.get(name, "mark"),
+            "anchor": f"{field_ids.get(name, 'mark')}-{application.reference}",
+            "message": f"{application.reference}: {message}",
+        }
+        for name, message in pairs
+    ]
 
 
 def _mark(request, round):
@@ -355,29 +391,29 @@ def _mark(request, round):
     if application is None:
         raise Http404("No such application")
     form = MarkForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        data = form.cleaned_data
         services.application_mark(
             application=application,
             actor=request.user,
-            mark=data.get("mark", ""),
-            recommended_amount=data.get("recommended_amount"),
-            note=data.get("note", ""),
+            mark=data["mark"],
+            recommended_amount=data["recommended_amount"],
+            note=data["note"],
         )
     except (ValidationError, ApplicationError) as problem:
-        words = (
-            problem.message if isinstance(problem, ApplicationError) else " ".join(problem.messages)
-        )
-        messages.error(request, f"{application.reference}: {words}")
         # Keep what was typed: the row shows it again, next to the error.
-        request.session["unsaved_mark"] = {
+        unsaved = {
             "application": str(application.uuid),
-            "mark": data.get("mark", ""),
+            "mark": request.POST.get("mark", ""),
             "recommended_amount": request.POST.get("recommended_amount", "")[:20],
+            "errors": _mark_errors(application, problem),
         }
-    else:
-        messages.success(request, f"{application.reference} marked.")
+        return _ranking_page(
+            request, round, QueryDict(request.POST.get("query", "")), unsaved=unsaved
+        )
+    messages.success(request, f"{application.reference} marked.")
     query = request.POST.get("query", "")
     return redirect(
         f"{reverse('grants:staff-round-ranking', args=[round.uuid])}?{query}#{application.reference}"

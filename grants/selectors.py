@@ -100,8 +100,12 @@ def applications_for_round(
     district_id: int | None = None,
     pot_id: int | None = None,
     priority_id: int | None = None,
+    search: str = "",
 ) -> QuerySet[Application]:
-    """The officer's list: submitted-or-later applications by default, with filters."""
+    """The officer's list: submitted-or-later applications by default, with filters.
+
+    `search` matches part of the reference, organisation name or project title, in any case.
+    """
     applications = (
         Application.objects.filter(round=round)
         .select_related("organisation__district", "pot", "primary_priority")
@@ -115,6 +119,13 @@ def applications_for_round(
         applications = applications.filter(pot_id=pot_id)
     if priority_id:
         applications = applications.filter(primary_priority_id=priority_id)
+    if search.strip():
+        words = search.strip()
+        applications = applications.filter(
+            Q(reference__icontains=words)
+            | Q(organisation__name__icontains=words)
+            | Q(project_title__icontains=words)
+        )
     return applications
 
 

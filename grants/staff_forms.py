@@ -17,28 +17,92 @@ LONDON = ZoneInfo("Europe/London")
 TIME_HELP = "24-hour clock, London time. For example, 12:00 for noon"
 
 
-def _time_field(label: str) -> forms.TimeField:
+def _time_field(label: str, message: str) -> forms.TimeField:
     return forms.TimeField(
         label=label,
         input_formats=["%H:%M", "%H.%M", "%H%M"],
         help_text=TIME_HELP,
-        error_messages={"invalid": "Enter a time like 12:00"},
+        error_messages={"required": message, "invalid": message},
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
     )
 
 
-class FundForm(GovukFormMixin, forms.ModelForm):
+def name_lengths(form: forms.BaseForm) -> None:
+    """Over-long answers get GOV.UK wording, not Django's "Ensure this value has at most"."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.CharField) and field.max_length:
+            field.error_messages.setdefault(
+                "max_length",
+                f"{field.label or name} must be {field.max_length:,} characters or fewer",
+            )
+
+
+class PlainLengthsMixin(GovukFormMixin):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_lengths(self)
+
+
+class PlainWordsMixin(GovukFormMixin):
+    """Every error names its field in plain words, never Django's "This field is required."
+
+    `required_messages` overrides the wording for a missing answer; `field_words` says how
+    to name a field in a sentence ("the round number"); `examples` gives a sample value.
+    """
+
+    required_messages: dict[str, str] = {}
+    field_words: dict[str, str] = {}
+    examples: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            label = str(field.label or name).replace(" (£)", "").replace(" (optional)", "")
+            words = self.field_words.get(name, f"the {label[0].lower()}{label[1:]}")
+            sentence = words[0].upper() + words[1:]
+            messages = field.error_messages
+            if isinstance(field, forms.IntegerField):  # DecimalField included
+                money = isinstance(field, forms.DecimalField)
+                example = self.examples.get(name, "5000" if money else "1")
+                how = "in pounds" if money else "as a whole number"
+                pound = "£" if money else ""
+                messages["required"] = messages["invalid"] = f"Enter {words} {how}, like {example}"
+                messages["min_value"] = f"{sentence} must be {pound}%(limit_value)s or more"
+                messages["max_value"] = f"{sentence} must be {pound}%(limit_value)s or less"
+            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                messages["required"] = f"Choose {words}"
+                messages["invalid_choice"] = f"Choose {words} from the list"
+            elif isinstance(field, forms.CharField):
+                messages["required"] = f"Enter {words}"
+                if field.max_length:
+                    messages["max_length"] = (
+                        f"{label} must be {field.max_length:,} characters or fewer"
+                    )
+            if name in self.required_messages:
+                messages["required"] = self.required_messages[name]
+
+
+class FundForm(PlainWordsMixin, forms.ModelForm):
+    required_messages = {
+        "name": "Enter the fund's name",
+        "code": "Enter a short code for the fund, like mscf",
+    }
+
     class Meta:
         model = Fund
         fields = ["name", "code", "funding_source", "description"]
         help_texts = {"code": "Short letters used in references, like mscf"}
+        error_messages = {
+            "name": {"unique": "There is already a fund with this name"},
+            "code": {"unique": "Another fund already uses this code"},
+        }
 
 
-class RoundForm(GovukFormMixin, forms.ModelForm):
+class RoundForm(PlainWordsMixin, forms.ModelForm):
     opens_on = GovukDateField(label="Opens on")
-    opens_time = _time_field("Opens at")
+    opens_time = _time_field("Opens at", "Enter the time the round opens, like 09:00")
     closes_on = GovukDateField(label="Closes on")
-    closes_time = _time_field("Closes at")
+    closes_time = _time_field("Closes at", "Enter the time the round closes, like 12:00")
     assessment_due = GovukDateField(
         label="Assessors' scores due by",
         required=False,
@@ -71,9 +135,23 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
         }
         labels = {"all_districts": "Open to projects anywhere in West Yorkshire"}
         help_texts = {"reference_prefix": "Starts every application reference, like MSCF-R8"}
+        error_messages = {
+            "reference_prefix": {"unique": "Another round already uses this reference prefix"}
+        }
+
+    required_messages = {
+        "title": "Enter the round's title",
+        "status": "Choose the round's status",
+        "plan": "Choose the Police and Crime Plan",
+        "reference_prefix": "Enter the reference prefix, like MSCF-R8",
+    }
+    field_words = {"number": "the round number"}
+    examples = {"number": "8"}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["opens_on"].error_messages["required"] = "Enter the date the round opens"
+        self.fields["closes_on"].error_messages["required"] = "Enter the date the round closes"
         self.fields["priorities"].queryset = Priority.objects.select_related("plan").order_by(
             "plan", "position"
         )
@@ -121,6 +199,14 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
         wrong = [p for p in data.get("priorities") or [] if plan and p.plan_id != plan.pk]
         if wrong:
             self.add_error("priorities", "Choose priorities from the round's plan only")
+        fund, number = data.get("fund"), data.get("number")
+        if (
+            fund is not None
+            and number is not None
+            and Round.objects.filter(fund=fund, number=number).exclude(pk=self.instance.pk).exists()
+        ):
+            # The database refuses it too; this says so in words.
+            self.add_error("number", f"{fund.name} already has a round {number}")
         if (
             data.get("all_districts") is False
             and not data.get("districts")
@@ -133,7 +219,9 @@ class RoundForm(GovukFormMixin, forms.ModelForm):
         return data
 
 
-class PotForm(GovukFormMixin, forms.ModelForm):
+class PotForm(PlainWordsMixin, forms.ModelForm):
+    required_messages = {"name": "Enter the pot's name"}
+
     class Meta:
         model = Pot
         fields = [
@@ -156,6 +244,16 @@ class PotForm(GovukFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        name = data.get("name")
+        if (
+            name
+            and self.instance.round_id
+            and Pot.objects.filter(round_id=self.instance.round_id, name=name)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            # The database refuses it too; this says so in words.
+            self.add_error("name", f"This round already has a pot called “{name}”")
         low, high, budget = data.get("min_award"), data.get("max_award"), data.get("budget")
         if low is not None and high is not None and high < low:
             self.add_error("max_award", "The largest grant must be at least the smallest grant")

@@ -15,7 +15,7 @@ from accounts.decorators import permission_required
 from accounts.govuk import GovukFormMixin
 from accounts.models import District
 from grants import selectors, services
-from grants.models import Application, Round
+from grants.models import Application, Pot, Round
 from outcomes.models import Priority
 
 
@@ -26,6 +26,13 @@ def round_list(request):
 
 
 class ApplicationFilterForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Reference, organisation or project title",
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
+    )
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *list(Application.Status.choices)]
     )
@@ -80,6 +87,7 @@ def round_applications(request, round_uuid):
     if form.is_valid():
         data = form.cleaned_data
         filters = {
+            "search": data["q"],
             "status": data["status"],
             "district_id": data["district"].pk if data["district"] else None,
             "pot_id": data["pot"].pk if data["pot"] else None,
@@ -170,7 +178,7 @@ def pot_edit(request, round_uuid, pot_id=None):
     pot = round.pots.filter(pk=pot_id).first() if round and pot_id else None
     if round is None or (pot_id and pot is None):
         raise Http404("No such pot")
-    form = PotForm(request.POST or None, instance=pot)
+    form = PotForm(request.POST or None, instance=pot or Pot(round=round))
     return _edit(
         request,
         form=form,

@@ -21,6 +21,7 @@ from accounts.workflow import transition
 from documents.formatting import money
 from grants import uploads
 from grants.budget import budget_shares
+from grants.errors import UploadRefused
 from grants.models import (
     Application,
     Award,
@@ -74,6 +75,7 @@ class AcceptanceInput:
 
 
 def _bank_errors(bank: BankInput) -> tuple[dict[str, str], str, str]:
+    """Every problem with the bank details, the evidence file's contents included, at once."""
     errors: dict[str, str] = {}
     sort_code = re.sub(r"[\s-]", "", bank.sort_code or "")
     account_number = re.sub(r"\s", "", bank.account_number or "")
@@ -88,6 +90,11 @@ def _bank_errors(bank: BankInput) -> tuple[dict[str, str], str, str]:
             "Upload a bank statement or paying-in slip showing the group's name and the "
             "account details."
         )
+    else:
+        try:
+            uploads.checked_content_type(bank.evidence)
+        except UploadRefused as refusal:
+            errors["evidence"] = refusal.message
     return errors, sort_code, account_number.zfill(8)
 
 

@@ -61,12 +61,13 @@ def _money_or_error(raw: str, label: str) -> tuple[Decimal | None, str | None]:
     text = (raw or "").strip().replace(",", "").lstrip("£")
     if not text:
         return None, None
+    message = f"Enter {label}, in pounds, like 1250 or 1250.50."
     try:
         value = Decimal(text)
     except InvalidOperation:
-        return None, f"Enter {label} in pounds, like 1250 or 1250.50."
+        return None, message
     if value < 0 or value != value.quantize(Decimal("0.01")):
-        return None, f"Enter {label} in pounds, like 1250 or 1250.50."
+        return None, message
     return value, None
 
 
@@ -117,10 +118,19 @@ def _missing(report: MonitoringReport) -> dict[str, str]:
 
 @transaction.atomic
 def report_save(
-    *, report: MonitoringReport, actor: User, values: dict[str, str], submit: bool = False
+    *,
+    report: MonitoringReport,
+    actor: User,
+    values: dict[str, str],
+    submit: bool = False,
+    refused_upload: str = "",
 ) -> ReportSaveResult:
     """Save what the group typed; anything that cannot be saved is kept in `unsaved_input`
-    and named in the result. With `submit`, a complete report is then submitted."""
+    and named in the result. With `submit`, a complete report is then submitted.
+
+    When submitting, what is missing is listed with what could not be saved, all at once.
+    `refused_upload` is why a file sent with the form was refused: it is listed too, and
+    the report is not submitted."""
     report = _lock_report_for_group(report, actor)
     result = ReportSaveResult()
     unsaved: dict[str, str] = {}
@@ -132,7 +142,10 @@ def report_save(
     for line in report.spend.select_related("budget_line"):
         key = f"spent-{line.pk}"
         if key in values:
-            value, error = _money_or_error(values[key], "the amount spent")
+            # Each message names its budget line: several lines can be wrong at once.
+            value, error = _money_or_error(
+                values[key], f"the amount spent on {line.budget_line.description}"
+            )
             if error:
                 refuse(key, error)
             else:
@@ -140,7 +153,11 @@ def report_save(
         explanation_key = f"explanation-{line.pk}"
         if explanation_key in values:
             text = values[explanation_key].strip()
-            error = _too_long(text, EXPLANATION_LIMIT, "The explanation")
+            error = _too_long(
+                text,
+                EXPLANATION_LIMIT,
+                f"The explanation for {line.budget_line.description}",
+            )
             if error:
                 refuse(explanation_key, error)
             else:
@@ -182,20 +199,21 @@ def report_save(
     if report.status == R.NOT_STARTED:
         report.status = R.DRAFT
     report.save()
+    if submit:
+        for key, problem in _missing(report).items():
+            result.errors.setdefault(key, problem)
+    if refused_upload:  # the file field is last on the page, so last in the list
+        result.errors["file"] = refused_upload
     if submit and not result.errors:
-        problems = _missing(report)
-        if problems:
-            result.errors = problems
-        else:
-            report.submitted_at = timezone.now()
-            report.submitted_by = actor
-            transition(
-                report,
-                to_status=R.SUBMITTED,
-                actor=actor,
-                extra_fields=("submitted_at", "submitted_by"),
-            )
-            result.submitted = True
+        report.submitted_at = timezone.now()
+        report.submitted_by = actor
+        transition(
+            report,
+            to_status=R.SUBMITTED,
+            actor=actor,
+            extra_fields=("submitted_at", "submitted_by"),
+        )
+        result.submitted = True
     return result
 
 

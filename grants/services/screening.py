@@ -69,6 +69,7 @@ class CheckAnswer:
     question: str
     passed: bool | None  # None: not answered
     note: str = ""
+    key: str = ""  # the form field it was answered in, so a missing answer is shown there
 
 
 @transaction.atomic
@@ -92,8 +93,9 @@ def application_screen(
             f"This bid has already been screened: it is {application.get_status_display().lower()}."
         )
     errors: dict[str, str] = {}
-    if any(answer.passed is None for answer in answers):
-        errors["__all__"] = "Answer every check: pass or fail."
+    for answer in answers:
+        if answer.passed is None:
+            errors[answer.key or "__all__"] = f"Answer “{answer.question}”: pass or fail."
     if outcome not in Screening.Outcome.values:
         errors["outcome"] = "Choose whether the bid is eligible or ineligible."
     elif outcome == Screening.Outcome.ELIGIBLE and any(

@@ -177,8 +177,13 @@ def test_a_grant_is_accepted_paid_and_its_six_month_report_accepted(
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("There is a problem")
+    # A chosen file is not kept when the page shows a problem, so the page says so.
     expect(summary.get_by_role("link")).to_have_text(
-        ["Confirm that the group accepts the grant's terms and conditions."]
+        [
+            "Choose “bank-statement.pdf” again: a file you choose is not kept when the page "
+            "shows a problem.",
+            "Confirm that the group accepts the grant's terms and conditions.",
+        ]
     )
     # (Tolerates the doubled "Error: Error: " the title has today: base.html and the page
     # template both add the prefix.)

@@ -21,7 +21,6 @@ from accounts.errors import NotAllowed
 from accounts.models import Membership, OutboxMessage, StatusChange
 from accounts.roles import Role
 from grants import services
-from grants.errors import UploadRefused
 from grants.models import (
     Application,
     Award,
@@ -376,10 +375,11 @@ def test_every_problem_is_listed_at_once(award, personas):
     ids=["program-renamed-pdf", "empty", "fake-docx", "over-10-mb"],
 )
 def test_bank_evidence_is_checked_by_what_it_contains(award, personas, name, content, message):
-    with pytest.raises(UploadRefused) as raised:
+    with pytest.raises(ValidationError) as raised:
         accept(award, personas.applicant_a, evidence=upload(name, content))
-    assert message in raised.value.message
-    assert f"“{name}”" in raised.value.message
+    assert list(raised.value.message_dict) == ["evidence"]
+    assert message in raised.value.message_dict["evidence"][0]
+    assert f"“{name}”" in raised.value.message_dict["evidence"][0]
     nothing_accepted(award)
 
 

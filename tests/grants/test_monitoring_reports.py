@@ -112,7 +112,7 @@ def test_a_draft_keeps_what_could_not_be_saved_and_saves_the_rest(six_month, per
     )
     assert not result.submitted
     assert result.errors == {
-        f"spent-{coaches.pk}": "Enter the amount spent in pounds, like 1250 or 1250.50.",
+        f"spent-{coaches.pk}": "Enter the amount spent on Coaches, in pounds, like 1250 or 1250.50.",
         "beneficiaries-under_18": "Enter the number of children and young people under 18 as a "
         "whole number, like 35 or 0.",
         "case_study": "Case study must be 3,000 characters or fewer; it is 3,001.",
@@ -163,7 +163,9 @@ def test_amounts_spent_must_be_pounds(six_month, personas, typed, saved):
     result = save(six_month, personas.applicant_a, {f"spent-{coaches.pk}": typed})
     coaches.refresh_from_db()
     if saved == "error":
-        assert "Enter the amount spent in pounds" in result.errors[f"spent-{coaches.pk}"]
+        assert (
+            "Enter the amount spent on Coaches, in pounds" in result.errors[f"spent-{coaches.pk}"]
+        )
         assert coaches.spent == Decimal("99")
     else:
         assert result.errors == {}
@@ -226,7 +228,7 @@ def test_the_report_page_shows_back_what_could_not_be_saved(six_month, personas,
     assert 'value="lots"' in body
     assert long_story.strip() in body
     assert 'value="800"' in body
-    assert "Enter the amount spent in pounds, like 1250 or 1250.50." in body
+    assert "Enter the amount spent on Coaches, in pounds, like 1250 or 1250.50." in body
     assert "Enter the number of adults aged 25 to 64 as a whole number" in body
     assert "Case study must be 3,000 characters or fewer; it is 3,219." in body
     # Coming back later, the typed text is still there, with a note to check it.
