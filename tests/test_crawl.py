@@ -589,6 +589,8 @@ def structure_problems(html: str) -> list[str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     """The demo world plus the missing statuses, rolled back after the module."""
+    from django.contrib.auth.models import Group
+
     from accounts.outbox import outbox_relay
     from commissioning.catalogue import seed_measure_set
     from commissioning.models import Measure, MeasureSet
@@ -612,8 +614,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         ),
         transaction.atomic(),
     ):
-        # A live-server test may have flushed the migrated measure set (PostgreSQL CI order).
+        # A live-server test may have flushed what migrations made (PostgreSQL CI order):
+        # the measure set and the staff groups.
         seed_measure_set(MeasureSet, Measure, year=2026, code="victim-services-2026-27")
+        for role in Role:
+            Group.objects.get_or_create(name=role.label)
         with override_settings(DEBUG=True):  # seed_demo refuses to run without it
             call_command("seed_demo", stdout=StringIO())
         outbox_relay()  # a worker sends the demo's letters and emails
