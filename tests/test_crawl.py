@@ -50,6 +50,35 @@ KNOWN_FAILURES_FIXED_ELSEWHERE: dict[tuple[str, str, str], str] = {
 NOT_CRAWLED: dict[str, str] = {
     "admin": "Django's admin site (its own markup, not the GOV.UK layout); the whole namespace",
 }
+# Query strings visited as well as the bare page: filters, exports, and bad values (a
+# typed-in or stale link), which must get the page with an error, never a server error.
+ROLLUP = "measure_set={measure_set}&financial_year=2026&period=Q1"
+QUERIES: dict[str, list[str]] = {
+    "commissioning:rollup": [
+        ROLLUP,
+        f"{ROLLUP}&export=csv",
+        f"{ROLLUP}&export=xlsx",
+        f"{ROLLUP}&export=csv&published=1",
+        f"{ROLLUP}&export=xlsx&published=1",
+        "measure_set=999999&financial_year=abc&period=Q9",
+    ],
+    "commissioning:contract-list": [
+        "status=active&category=isva&q=ISVA",
+        "status=nonsense&category=nonsense&page=999",
+        "page=abc",
+    ],
+    "commissioning:contract": ["year=2026", "year=abc", "year=0", "year=99999", "year=-1"],
+    "commissioning:dashboard": ["year=2025", "year=-1"],
+    "accounts:staff-organisation-list": ["q=Boxing&district={district}", "district=abc&page=999"],
+    "grants:staff-round-applications": [
+        "status=submitted&district={district}",
+        "format=csv",
+        "status=nonsense&pot=abc&district=abc&priority=abc&page=999",
+    ],
+    "grants:staff-round-ranking": ["pot=abc&district=abc&priority=abc", "pot=999999"],
+    "account_login": ["next=/applications/"],
+}
+
 # Visited last, so that a sign-out on GET could not hide the pages after it.
 LAST = "account_logout"
 ORGANISATION_NAMES = [
@@ -97,6 +126,7 @@ class Target:
 class World:
     users: dict[str, User | None]
     storages: dict
+    query_values: dict[str, object] = field(default_factory=dict)
     targets: dict[frozenset[str], list[Target]] = field(default_factory=dict)
 
 
@@ -626,7 +656,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         users: dict[str, User | None] = {"anonymous": None}
         users.update({name: User.objects.get(email=e) for name, e in DEMO_EMAILS.items()})
         users["second_officer"] = _second_officer()
-        built = World(users=users, storages=storages, targets=_targets())
+        from accounts.models import District
+
+        query_values = {
+            "measure_set": MeasureSet.objects.order_by("pk").first().pk,
+            "district": District.objects.order_by("pk").first().pk,
+        }
+        built = World(users=users, storages=storages, query_values=query_values, targets=_targets())
         yield built
         transaction.set_rollback(True)
     app.conf.task_always_eager = eager
@@ -656,12 +692,21 @@ def test_every_url_pattern_is_crawled_or_listed(world):
         "These URL patterns are neither crawled nor listed in NOT_CRAWLED: add a filler "
         "in _targets() for their parameters, or list them with the reason:\n" + "\n".join(unfilled)
     )
-    stale = [name for name in [*NOT_CRAWLED, LAST] if name != "admin" and not _resolves(name)]
+    listed = [*NOT_CRAWLED, LAST, *QUERIES]
+    stale = [name for name in listed if name != "admin" and not _resolves(name)]
     assert not stale, f"NOT_CRAWLED names patterns that no longer exist: {stale}"
 
 
 def _resolves(name: str) -> bool:
     return any(p.name == name for p in _walk(get_resolver().url_patterns))
+
+
+def _urls(world: World, pattern: Pattern) -> Iterator[tuple[Target, str]]:
+    for target in world.targets[pattern.parameters]:
+        url = reverse(pattern.name, kwargs=target.kwargs)
+        yield target, url
+        for query in QUERIES.get(pattern.name, []):
+            yield target, f"{url}?{query.format(**world.query_values)}"
 
 
 def _visit(client: Client, url: str) -> tuple[int | None, str]:
@@ -696,8 +741,7 @@ def test_every_page_answers_without_a_server_error_and_has_page_structure(
     known = set()
     pages_checked = 0
     for pattern in sorted(_patterns(), key=lambda pattern: pattern.name == LAST):
-        for target in world.targets[pattern.parameters]:
-            url = reverse(pattern.name, kwargs=target.kwargs)
+        for target, url in _urls(world, pattern):
             status, body_or_error = _visit(client, url)
             problem = None
             if status is None:
