@@ -682,12 +682,16 @@ def test_the_world_has_every_status(world):
     assert len(contracts) == 4
 
 
-def test_every_url_pattern_is_crawled_or_listed(world):
-    unfilled = [
+def _unfilled(patterns: list[Pattern], targets: dict) -> list[str]:
+    return [
         f"{p.name} (parameters: {', '.join(sorted(p.parameters))})"
-        for p in _patterns()
-        if p.parameters not in world.targets
+        for p in patterns
+        if p.parameters not in targets
     ]
+
+
+def test_every_url_pattern_is_crawled_or_listed(world):
+    unfilled = _unfilled(_patterns(), world.targets)
     assert not unfilled, (
         "These URL patterns are neither crawled nor listed in NOT_CRAWLED: add a filler "
         "in _targets() for their parameters, or list them with the reason:\n" + "\n".join(unfilled)
@@ -695,6 +699,14 @@ def test_every_url_pattern_is_crawled_or_listed(world):
     listed = [*NOT_CRAWLED, LAST, *QUERIES]
     stale = [name for name in listed if name != "admin" and not _resolves(name)]
     assert not stale, f"NOT_CRAWLED names patterns that no longer exist: {stale}"
+
+
+def test_a_new_pattern_with_parameters_nobody_fills_is_reported(world):
+    new = Pattern("grants:widget-detail", frozenset({"widget_uuid"}))
+    known = Pattern("grants:round-detail", frozenset({"round_uuid"}))
+    assert _unfilled([known, new], world.targets) == [
+        "grants:widget-detail (parameters: widget_uuid)"
+    ]
 
 
 def _resolves(name: str) -> bool:
