@@ -55,10 +55,13 @@ def _run(request, form, action, *, done, message: str):
 
 
 def _year(request) -> int:
+    """The ?year= asked for, or this financial year when it is missing or not a four-digit
+    year (a mistyped or stale link: -1 would break the page's links)."""
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
-        return financial_year_of(timezone.localdate())
+        year = 0
+    return year if 1000 <= year <= 9999 else financial_year_of(timezone.localdate())
 
 
 @permission_required(MANAGE)
