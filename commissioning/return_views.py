@@ -193,7 +193,7 @@ def return_correct(request, return_uuid):
     found = selectors.return_for_user(request.user, return_uuid)
     if not can(request.user, "commissioning.write_return", found.contract):
         raise PermissionDenied
-    form = CorrectionForm(request.POST or None)
+    form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             correction = return_services.return_correct(
@@ -231,7 +231,7 @@ def return_correct(request, return_uuid):
 def return_review(request, return_uuid):
     found = selectors.return_for_user(request.user, return_uuid)
     measures = selectors.measures_of(found)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     notes = (
         {m.code: request.POST.get(f"note-{m.code}", "").strip() for m in measures}
         if request.method == "POST"

@@ -102,7 +102,7 @@ def service_edit(request, service_uuid=None):
             "description": service.description,
             "areas": list(service.areas.all()),
         }
-    form = ServiceForm(request.POST or None, initial=initial)
+    form = ServiceForm(request.POST if request.method == "POST" else None, initial=initial)
 
     def save():
         d = form.cleaned_data
@@ -172,7 +172,9 @@ def contract_edit(request, contract_uuid=None):
     if request.method == "POST":
         posted_rows = sum(1 for key in request.POST if key.startswith("stream_"))
         rows = max(rows, posted_rows)
-    form = ContractForm(request.POST or None, initial=initial, funding_rows=rows)
+    form = ContractForm(
+        request.POST if request.method == "POST" else None, initial=initial, funding_rows=rows
+    )
 
     def save():
         return contract_services.contract_save(
@@ -264,7 +266,7 @@ def _contract_form_page(request, found, form, action, *, template, heading, butt
 @permission_required(MANAGE)
 def contract_close(request, contract_uuid):
     found = contract_for_user(request.user, contract_uuid)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST if request.method == "POST" else None)
 
     def close():
         return contract_services.contract_close(
@@ -289,7 +291,7 @@ def contract_close(request, contract_uuid):
 @permission_required(MANAGE)
 def contract_amend(request, contract_uuid):
     found = contract_for_user(request.user, contract_uuid)
-    form = AmendmentForm(request.POST or None)
+    form = AmendmentForm(request.POST if request.method == "POST" else None)
 
     def amend():
         return contract_services.contract_amend(

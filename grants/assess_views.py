@@ -37,7 +37,7 @@ def assessment(request, assessment_uuid):
 
 
 def _declare(request, assessment):
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         conflict = form.cleaned_data["conflict"] == "yes"
         try:
@@ -80,7 +80,9 @@ def _score(request, assessment):
                 else (str(score.value) if score.value is not None else "")
             )
             initial[f"comment_{criterion.pk}"] = score.comment
-    form = ScoringForm(request.POST or None, criteria=criteria, initial=initial)
+    form = ScoringForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_save(

@@ -133,7 +133,11 @@ def grant_accept(request, application_uuid):
         "supplier_name": award.application.organisation.name,
         "account_name": award.application.organisation.name,
     }
-    form = AcceptanceForm(request.POST or None, request.FILES or None, initial=initial)
+    form = AcceptanceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
 
     def accept(data):
         award_services.award_accept(
@@ -164,7 +168,7 @@ def grant_accept(request, application_uuid):
 @require_http_methods(["GET", "POST"])
 def grant_decline(request, application_uuid):
     award = _group_award(request, application_uuid)
-    form = DeclineOfferForm(request.POST or None)
+    form = DeclineOfferForm(request.POST if request.method == "POST" else None)
     response = run_form(
         request,
         form,
@@ -186,7 +190,10 @@ def grant_bank(request, application_uuid):
         can(request.user, "grants.respond_to_award", award.application) or runs_grants(request.user)
     ):
         raise PermissionDenied
-    form = BankForm(request.POST or None, request.FILES or None)
+    form = BankForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and run_service_checks(
         form,
         lambda data: award_services.bank_details_replace(
@@ -419,7 +426,7 @@ def bank_check(request, award_uuid, bank_uuid):
     details = next((b for b in award.bank_details.all() if str(b.uuid) == str(bank_uuid)), None)
     if details is None:
         raise Http404("No such bank details")
-    form = BankCheckForm(request.POST or None)
+    form = BankCheckForm(request.POST if request.method == "POST" else None)
 
     def check(data):
         if data["decision"] == "verify":
@@ -456,7 +463,7 @@ def payment_record(request, award_uuid, position):
         raise Http404("No such payment")
     conditions = list(award_services.payment_conditions_waiting(award))
     form = PaymentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"paid_on": timezone.localdate(), "amount": f"{instalment.amount}"},
         conditions=conditions,
     )

@@ -88,7 +88,10 @@ def panel_item_decide(request, panel_uuid, item_id):
     item = next((i for i in panel.items.all() if i.pk == item_id), None)
     if item is None:
         raise Http404("No such bid on this list")
-    form = DecisionForm(request.POST or None, initial={"amount": item.recommended_amount})
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"amount": item.recommended_amount},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -195,7 +198,9 @@ def award_schedule(request, award_uuid):
     award = _award(award_uuid)
     rows = [{"due_date": i.due_date, "amount": i.amount} for i in award.instalments.all()]
     rows += [{}] * (4 - len(rows)) if len(rows) < 4 else []
-    formset = InstalmentFormSet(request.POST or None, initial=rows, prefix="payment")
+    formset = InstalmentFormSet(
+        request.POST if request.method == "POST" else None, initial=rows, prefix="payment"
+    )
     problem = None
     if request.method == "POST" and formset.is_valid():
         instalments = [

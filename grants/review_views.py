@@ -105,7 +105,7 @@ def application_review(request, application_uuid):
 def application_screen(request, application_uuid):
     application = _application(application_uuid)
     checks = services.screening_checks_ensure(round=application.round)
-    form = ScreeningForm(request.POST or None, checks=checks)
+    form = ScreeningForm(request.POST if request.method == "POST" else None, checks=checks)
     done = run_form(
         request,
         form,
@@ -174,7 +174,7 @@ def assessment_remove(request, application_uuid, assessment_uuid):
 def assessment_reopen(request, application_uuid, assessment_uuid):
     application = _application(application_uuid)
     assessment = _assessment(application, assessment_uuid)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     done = run_form(
         request,
         form,
@@ -201,7 +201,7 @@ def assessment_reopen(request, application_uuid, assessment_uuid):
 def application_moderate(request, application_uuid):
     application = _application(application_uuid)
     initial = {"score": application.moderated_score or "", "reason": application.moderation_reason}
-    form = ModerationForm(request.POST or None, initial=initial)
+    form = ModerationForm(request.POST if request.method == "POST" else None, initial=initial)
     done = run_form(
         request,
         form,
@@ -232,7 +232,7 @@ def round_checks(request, round_uuid):
         )
         messages.success(request, "Check removed.")
         return redirect("grants:staff-round-checks", round.uuid)
-    form = ScreeningCheckForm(request.POST or None)
+    form = ScreeningCheckForm(request.POST if request.method == "POST" else None)
     done = run_form(
         request,
         form,
@@ -271,7 +271,7 @@ def criterion_edit(request, round_uuid, criterion_id=None):
         except ApplicationError as refusal:
             messages.error(request, refusal.message)
         return redirect("grants:staff-round-criteria", round.uuid)
-    form = CriterionForm(request.POST or None, instance=criterion)
+    form = CriterionForm(request.POST if request.method == "POST" else None, instance=criterion)
     done = run_form(
         request,
         form,
@@ -291,7 +291,8 @@ def criterion_edit(request, round_uuid, criterion_id=None):
 def round_assign(request, round_uuid):
     round = _round(round_uuid)
     form = BulkAssignForm(
-        request.POST or None, initial={"per_application": round.assessors_per_application}
+        request.POST if request.method == "POST" else None,
+        initial={"per_application": round.assessors_per_application},
     )
     result = None
     if request.method == "POST" and form.is_valid():

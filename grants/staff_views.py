@@ -138,7 +138,7 @@ def fund_edit(request, fund_uuid=None):
     fund = Fund.objects.filter(uuid=fund_uuid).first() if fund_uuid else None
     if fund_uuid and fund is None:
         raise Http404("No such fund")
-    form = FundForm(request.POST or None, instance=fund)
+    form = FundForm(request.POST if request.method == "POST" else None, instance=fund)
     return _edit(
         request,
         form=form,
@@ -156,7 +156,7 @@ def round_edit(request, round_uuid=None):
     round = Round.objects.filter(uuid=round_uuid).first() if round_uuid else None
     if round_uuid and round is None:
         raise Http404("No such round")
-    form = RoundForm(request.POST or None, instance=round)
+    form = RoundForm(request.POST if request.method == "POST" else None, instance=round)
     return _edit(
         request,
         form=form,
@@ -178,7 +178,9 @@ def pot_edit(request, round_uuid, pot_id=None):
     pot = round.pots.filter(pk=pot_id).first() if round and pot_id else None
     if round is None or (pot_id and pot is None):
         raise Http404("No such pot")
-    form = PotForm(request.POST or None, instance=pot or Pot(round=round))
+    form = PotForm(
+        request.POST if request.method == "POST" else None, instance=pot or Pot(round=round)
+    )
     return _edit(
         request,
         form=form,

@@ -38,14 +38,6 @@ from accounts.roles import Role
 # Each test also runs in its own savepoint; this mark also has the test database made.
 pytestmark = pytest.mark.django_db
 
-# Pages that answer 5xx or lack page structure today, fixed by another helper's branch.
-# (url name, persona, status label) -> who fixes it. Emptied when the branches merge.
-KNOWN_FAILURES_FIXED_ELSEWHERE: dict[tuple[str, str, str], str] = {
-    ("grants:staff-application", "officer", "offered"): "awards: bid page 500s when offered",
-    ("grants:staff-application", "second_officer", "offered"): "awards: as above",
-    ("grants:staff-application", "administrator", "offered"): "awards: as above",
-}
-
 # Patterns the crawl does not visit, and why.
 NOT_CRAWLED: dict[str, str] = {
     "admin": "Django's admin site (its own markup, not the GOV.UK layout); the whole namespace",
@@ -105,6 +97,7 @@ DEMO_EMAILS = {
     "colleague_a": "colleague@demo.example",
     "applicant_b": "halifax@demo.example",
     "officer": "officer@demo.example",
+    "second_officer": "officer2@demo.example",
     "assessor": "assessor@demo.example",
     "decision_maker": "decision@demo.example",
     "provider": "provider@demo.example",
@@ -375,20 +368,6 @@ def _fill_gaps() -> None:
     Invitation.objects.create(organisation=org_a, email="new.volunteer@example.org")
 
 
-def _second_officer() -> User:
-    """The demo's second officer, or one made here if the demo has none yet."""
-    from django.contrib.auth.models import Group
-
-    others = User.objects.filter(groups__name=Role.GRANTS_OFFICER.label).exclude(
-        email=DEMO_EMAILS["officer"]
-    )
-    if others.exists():
-        return others.order_by("email").first()
-    user = User.objects.create(email="second.officer@crawl.example", full_name="Sam Second")
-    user.groups.add(Group.objects.get(name=Role.GRANTS_OFFICER.label))
-    return user
-
-
 # ---------------------------------------------------------------------------------------
 # What to visit for each set of path parameters
 
@@ -456,6 +435,12 @@ def _targets() -> dict[frozenset[str], list[Target]]:
                 ("application_uuid", "section"),
                 {"application_uuid": bid.uuid, "section": slug},
                 f"{bid.status} {slug}",
+            )
+        for line in bid.budget_lines.all()[:1]:
+            add(
+                ("application_uuid", "line_id"),
+                {"application_uuid": bid.uuid, "line_id": line.pk},
+                bid.status,
             )
         for document in bid.documents.all()[:1]:
             add(
@@ -655,7 +640,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         _fill_gaps()
         users: dict[str, User | None] = {"anonymous": None}
         users.update({name: User.objects.get(email=e) for name, e in DEMO_EMAILS.items()})
-        users["second_officer"] = _second_officer()
         from accounts.models import District
 
         query_values = {
@@ -741,12 +725,11 @@ def _visit(client: Client, url: str, method: str = "get") -> tuple[int | None, s
 
 
 def _crawl(world: World, persona: str, client: Client, method: str) -> list[str]:
-    """Visit every URL as `persona`; what failed, known failures aside."""
+    """Visit every URL as `persona`; what failed."""
     user = world.users[persona]
     if user is not None:
         client.force_login(user)
     failures = []
-    known = set()
     pages_checked = 0
     for pattern in sorted(_patterns(), key=lambda pattern: pattern.name == LAST):
         # Query strings are for reading pages; forms get one empty POST each.
@@ -763,18 +746,10 @@ def _crawl(world: World, persona: str, client: Client, method: str) -> list[str]
                 problem = "; ".join(missing) if missing else None
             if problem is None:
                 continue
-            key = (pattern.name, persona, target.label)
-            if key in KNOWN_FAILURES_FIXED_ELSEWHERE:
-                known.add(key)
-                continue
             label = target.label or "no parameters"
             failures.append(
                 f"{method.upper()} {url} [{pattern.name}, {label}] as {persona}: {problem}"
             )
-    mended = {key for key in KNOWN_FAILURES_FIXED_ELSEWHERE if key[1] == persona} - known
-    failures += [
-        f"{key} now works: remove it from KNOWN_FAILURES_FIXED_ELSEWHERE" for key in mended
-    ]
     if method == "get" and persona != "anonymous" and pages_checked < 20:
         failures.append(f"the crawl saw only {pages_checked} pages as {persona}")
     return failures

@@ -26,15 +26,13 @@ def test_outcomes_are_grouped_under_their_priority(client_for, personas, open_ro
         .order_by("priority__position", "position")
     )
     assert len({o.priority_id for o in outcomes}) > 1
-    headings = re.findall(
-        r'<h3 class="govuk-fieldset__heading" id="id_outcomes-priority-\d+">([^<]+)</h3>', page
-    )
+    headings = re.findall(r'<span id="id_outcomes-priority-\d+">([^<]+)</span>', page)
     assert headings == list(dict.fromkeys(escape(o.priority.title, quote=False) for o in outcomes))
     for outcome in outcomes:
         # Each outcome's checkbox comes after its own priority's heading and before the next.
-        group = page.index(f">{escape(outcome.priority.title, quote=False)}</h3>")
+        group = page.index(f">{escape(outcome.priority.title, quote=False)}</span>")
         box = page.index(f'name="outcomes" value="{outcome.pk}"')
-        later = [page.index(f">{t}</h3>") for t in headings if page.index(f">{t}</h3>") > group]
+        later = [page.index(f">{t}</span>") for t in headings if page.index(f">{t}</span>") > group]
         assert group < box < min(later, default=len(page)), outcome.title
     assert page.count('<fieldset class="govuk-fieldset govuk-!-margin-bottom-6">') == len(headings)
 
