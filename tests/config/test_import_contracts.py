@@ -100,3 +100,25 @@ def test_documents_importing_an_app_or_an_app_importing_config_breaks_the_map(tm
     assert result.returncode == 1
     assert "documents is not allowed to import accounts" in result.stdout
     assert "outcomes is not allowed to import config" in result.stdout
+
+
+def test_mypy_checks_every_services_and_selectors_module():
+    """`mypy` in `make lint` covers each app's services and selectors, modules or packages."""
+    import glob
+
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert "mypy_django_plugin.main" in mypy["plugins"]
+    checked = {
+        Path(path) for pattern in mypy["files"] for path in glob.glob(pattern, root_dir=ROOT)
+    }
+    wanted = {
+        path.relative_to(ROOT)
+        for package in _packages_on_disk()
+        for path in (ROOT / package).rglob("*")
+        if ("services" in path.stem or "selectors" in path.stem)
+        and (path.suffix == ".py" or (path / "__init__.py").exists())
+        and "migrations" not in path.parts
+    }
+    assert wanted, "no services or selectors found"
+    missed = {path for path in wanted if not any(path == c or c in path.parents for c in checked)}
+    assert not missed, f"mypy does not check {sorted(map(str, missed))}: widen [tool.mypy] files"
