@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ from commissioning.models import (
 from commissioning.permissions import can
 from commissioning.quarters import Quarter, ended_quarters, financial_year_of
 from commissioning.selectors import REPORTING_CONTRACTS, figures_as_text
-from commissioning.validation import Figure, Key, check_figures, field_name
+from commissioning.validation import Key, check_figures, field_name
 
 R = MonitoringReturn.Status
 
@@ -115,7 +116,9 @@ def _measures(monitoring_return: MonitoringReturn) -> list[Measure]:
 
 
 def _write(
-    monitoring_return: MonitoringReturn, measures: list[Measure], figures: Mapping[Key, Figure]
+    monitoring_return: MonitoringReturn,
+    measures: list[Measure],
+    figures: Mapping[Key, Decimal | str],
 ) -> None:
     by_code = {measure.code: measure for measure in measures}
     ReturnValue.objects.filter(monitoring_return=monitoring_return).delete()
