@@ -45,7 +45,7 @@ def organisation_create(*, actor: User, data: dict[str, Any]) -> Organisation:
     organisation = Organisation()
     _apply_fields(organisation, data)
     organisation.full_clean()
-    organisation._history_user = actor
+    organisation._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     organisation.save()
     Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.OWNER)
     if hasattr(actor, "_membership_cache"):
@@ -63,7 +63,7 @@ def organisation_update(
     if not changed:
         return organisation
     organisation.full_clean()
-    organisation._history_user = actor
+    organisation._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     organisation.save(update_fields=[*changed, "updated_at"])
     return organisation
 

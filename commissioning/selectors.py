@@ -4,8 +4,10 @@ query count does not grow with its rows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -99,7 +101,7 @@ def dashboard(*, financial_year: int, today: dt.date | None = None, limit: int =
     whatever the number of contracts and returns."""
     today = today or timezone.localdate()
     counts = {status: Count("pk", filter=Q(status=status)) for status, _label in STATUS_COLUMNS}
-    rows = {
+    rows: dict[int, Mapping[str, Any]] = {
         row["quarter"]: row
         for row in newest_versions(MonitoringReturn.objects.filter(financial_year=financial_year))
         .values("quarter")
@@ -337,9 +339,11 @@ def latest_review(monitoring_return: MonitoringReturn) -> ReturnReview | None:
     )
 
 
-def figures_of(returns: list[MonitoringReturn]) -> dict[int, dict[tuple[str, str], object]]:
+def figures_of(
+    returns: list[MonitoringReturn],
+) -> dict[int, dict[tuple[str, str], Decimal | str | None]]:
     """{return id: {(measure code, category): value or text}} in 1 query."""
-    figures: dict[int, dict] = {r.pk: {} for r in returns}
+    figures: dict[int, dict[tuple[str, str], Decimal | str | None]] = {r.pk: {} for r in returns}
     for row in ReturnValue.objects.filter(monitoring_return__in=returns).select_related("measure"):
         value = row.text if row.measure.kind == Measure.Kind.TEXT else row.value
         figures[row.monitoring_return_id][(row.measure.code, row.category)] = value
@@ -398,17 +402,17 @@ class ComparisonRow:
     measure: Measure
     category: str
     label: str
-    value: object
+    value: Decimal | str | None
     target: Decimal | None
     year_target: Decimal | None
-    history: list[object]  # the previous quarters' figures, oldest first
+    history: list[Decimal | str | None]  # the previous quarters' figures, oldest first
     below_target: bool = False
     change: Decimal | None = None  # against the previous quarter, as a share
     big_change: bool = False
     comment: str = ""
 
     @property
-    def chart(self) -> list[tuple[str, int]]:
+    def chart(self) -> list[tuple[Decimal | str | None, int]]:
         """Bar heights (0-100) for the previous quarters and this one."""
         values = [v for v in [*self.history, self.value] if isinstance(v, Decimal)]
         top = max(values, default=Decimal(0))
@@ -531,7 +535,7 @@ def rollup(*, measure_set: MeasureSet, financial_year: int, period: str) -> Roll
         status=R.ACCEPTED,
         superseded_at__isnull=True,
     )
-    totals = {
+    totals: dict[tuple[int, str], Mapping[str, Any]] = {
         (row["measure_id"], row["category"]): row
         for row in ReturnValue.objects.filter(monitoring_return__in=returns)
         .values("measure_id", "category")
@@ -621,7 +625,8 @@ def _missing_returns(measure_set: MeasureSet, quarters: list[Quarter]) -> list[M
         if contract.start_date <= quarter.end
         and contract.end_date >= quarter.start
         # quarters before the year it went live were reported before this system
-        and quarter.year >= financial_year_of(contract.activated_on)
+        # activated_on is set: the query above has activated_on__isnull=False
+        and quarter.year >= financial_year_of(contract.activated_on)  # type: ignore[arg-type]
         and (contract.pk, quarter.number) not in accepted
     ]
 
@@ -632,7 +637,15 @@ SUPPRESSED = "<5"
 def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
     """The roll-up as rows for CSV or XLSX. Published figures show counts of 1 to 4 as
     "<5" and mark them."""
-    header = ["measure_code", "measure", "category_code", "category", "kind", "how", "value"]
+    header: list[object] = [
+        "measure_code",
+        "measure",
+        "category_code",
+        "category",
+        "kind",
+        "how",
+        "value",
+    ]
     if published:
         header.append("suppressed")
     table: list[list[object]] = [header]
@@ -668,7 +681,7 @@ def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
     return table
 
 
-def missing_table(result: Rollup) -> list[list[object]]:
+def missing_table(result: Rollup) -> list[list[str]]:
     """The contracts' quarters with no accepted return, as rows for CSV or XLSX."""
     return [
         ["contract", "provider", "service", "quarter", "status"],

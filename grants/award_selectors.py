@@ -162,7 +162,8 @@ def payments_due(*, today: dt.date) -> PaymentsDue:
         )
         .order_by("due_date", "award__reference", "position")
     )
-    overdue, this_month = [], []
+    overdue: list[PaymentInstalment] = []
+    this_month: list[PaymentInstalment] = []
     for instalment in instalments:
         (overdue if instalment.due_date < today else this_month).append(instalment)
     return PaymentsDue(overdue=overdue, this_month=this_month)

@@ -79,8 +79,8 @@ TIE_BREAK_RULE = (
 
 
 @dataclass
-class RankedBid:
-    key: object  # whatever identifies the bid to the caller
+class RankedBid[K]:
+    key: K  # whatever identifies the bid to the caller
     score: Decimal | None
     amount: Decimal
     submitted_order: object  # anything comparable: submission time, then reference
@@ -96,7 +96,7 @@ def rank_key(bid: RankedBid) -> tuple:
     return (unscored, -(bid.score or Decimal(0)), bid.amount, bid.submitted_order)
 
 
-def budget_line(bids: Iterable[RankedBid], budget: Decimal) -> list[RankedBid]:
+def budget_line[K](bids: Iterable[RankedBid[K]], budget: Decimal) -> list[RankedBid[K]]:
     """Rank the bids and draw the line where the budget runs out.
 
     Walking down the ranking, each counted bid adds its amount to the running total; the

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
@@ -63,7 +65,7 @@ def round_apply_state(*, round: Round, user) -> ApplyState:
     )
     # A member of two groups sees the draft still to finish before one already sent.
     drafts = [a for a in live if a.status == Application.Status.DRAFT]
-    application = (drafts or live or [None])[0]
+    application = next(iter(drafts or live), None)
     return ApplyState(member=bool(organisation_ids), application=application)
 
 
@@ -291,7 +293,7 @@ RANKED_STATUSES = [
 @dataclass
 class PotRanking:
     pot: Pot
-    rows: list[scoring.RankedBid]
+    rows: list[scoring.RankedBid[Application]]
     within_total: Decimal
     shown: int = 0
 
@@ -322,14 +324,15 @@ def ranking_for_round(
         .select_related("organisation__district", "primary_priority")
         .defer(*BIG_TEXT)
     )
-    by_pot: dict[int, list[scoring.RankedBid]] = {pot.pk: [] for pot in pots}
+    by_pot: dict[int, list[scoring.RankedBid[Application]]] = {pot.pk: [] for pot in pots}
     not_counted = {Application.Status.NOT_RECOMMENDED}
     for application in applications:
-        by_pot[application.pot_id].append(
+        by_pot[application.pot_id].append(  # type: ignore[index]  # pot__in: never None
             scoring.RankedBid(
                 key=application,
                 score=application.final_score,
-                amount=application.recommended_amount or application.amount_requested,
+                # a submitted bid always has its amount requested
+                amount=application.recommended_amount or application.amount_requested,  # type: ignore[arg-type]
                 submitted_order=(application.submitted_at, application.reference),
                 counts=application.mark != Application.Mark.NOT_RECOMMENDED
                 and application.status not in not_counted,
@@ -435,7 +438,7 @@ def round_results(*, round: Round) -> RoundResults:
         eligible=eligible,
         recommended=recommended,
         awarded=len(awards),
-        requested_total=sum((a.amount_requested or 0 for a in received), Decimal(0)),
+        requested_total=sum((a.amount_requested or Decimal(0) for a in received), Decimal(0)),
         awarded_total=sum((a.amount for a in awards), Decimal(0)),
         by_area=list(areas.values()),
         by_priority=list(priorities.values()),
@@ -472,7 +475,7 @@ def panel_detail(*, panel_uuid) -> PanelRecommendation | None:
     )
 
 
-def assessor_workload(*, round: Round) -> list[dict]:
+def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
     """Every assessor with their live and submitted assessments in this round."""
     from accounts.models import User
     from accounts.roles import Role
@@ -554,8 +557,9 @@ def letter_messages_for_round(*, round: Round):
         application_id = (
             awards[message.object_id] if message.kind == "grants.award_made" else message.object_id
         )
-        message.application = applications[application_id]
-        message.state = "sent" if message.sent_at else ("failed" if message.attempts else "pending")
+        # set for the template, which shows them beside the message
+        message.application = applications[application_id]  # type: ignore[attr-defined]
+        message.state = "sent" if message.sent_at else ("failed" if message.attempts else "pending")  # type: ignore[attr-defined]
     return sorted(messages, key=lambda m: m.application.reference)
 
 

@@ -12,12 +12,12 @@ from outcomes.models import Indicator, Outcome, Plan, Priority, Theme
 from outcomes.plan_file import PlanData
 
 
-def _sync(model: type[models.Model], lookup: dict, values: dict, counts: Counter) -> models.Model:
+def _sync[M: models.Model](model: type[M], lookup: dict, values: dict, counts: Counter) -> M:
     """Create or update one row, writing only when something differs."""
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         counts["created"] += 1
-        return model.objects.create(**lookup, **values)
+        return model._default_manager.create(**lookup, **values)
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     if changed:
         for name in changed:
@@ -45,7 +45,7 @@ def plan_load(*, data: PlanData, make_current: bool = False) -> tuple[Plan, Coun
     """
     counts: Counter = Counter()
     for position, district in enumerate(data.districts):
-        values = {"position": position}
+        values: dict[str, object] = {"position": position}
         if district.ons_code:
             values["ons_code"] = district.ons_code
         _sync(District, {"name": district.name}, values, counts)

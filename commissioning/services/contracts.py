@@ -292,6 +292,8 @@ def contract_amend(*, contract: Contract, actor: User, data: AmendmentInput) -> 
         contract.end_date = data.new_end_date
         contract.save(update_fields=["end_date"])
     if changes_value:
+        # both were checked above
+        assert data.financial_year is not None and data.new_amount is not None
         line = ContractFunding.objects.filter(
             contract=contract, stream=data.stream, financial_year=data.financial_year
         ).first()
@@ -338,6 +340,7 @@ def targets_save(
                 period = "the year" if quarter == Target.YEAR else f"Q{quarter}"
                 errors[name] = f"Target for {period}: {error}"
             else:
+                assert not isinstance(value, str)  # the measures are numeric
                 wanted[(measure.pk, quarter)] = value
     if errors:
         return errors

@@ -4,7 +4,9 @@ reviewed by a commissioner, and corrected only as a new version with a reason.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,21 +116,22 @@ def _measures(monitoring_return: MonitoringReturn) -> list[Measure]:
 
 
 def _write(
-    monitoring_return: MonitoringReturn, measures: list[Measure], figures: dict[Key, object]
+    monitoring_return: MonitoringReturn,
+    measures: list[Measure],
+    figures: Mapping[Key, Decimal | str],
 ) -> None:
     by_code = {measure.code: measure for measure in measures}
     ReturnValue.objects.filter(monitoring_return=monitoring_return).delete()
     rows = []
     for (code, category), value in figures.items():
-        measure = by_code[code]
-        text = measure.kind == Measure.Kind.TEXT
+        # parse_figure gives text measures their text and numeric ones a Decimal
         rows.append(
             ReturnValue(
                 monitoring_return=monitoring_return,
-                measure=measure,
+                measure=by_code[code],
                 category=category,
-                value=None if text else value,
-                text=value if text else "",
+                value=None if isinstance(value, str) else value,
+                text=value if isinstance(value, str) else "",
             )
         )
     ReturnValue.objects.bulk_create(rows)

@@ -361,7 +361,7 @@ class BudgetLine(models.Model):
         OTHER = "other", "Other"
 
     # Costs the fund does not pay for, with the reason an applicant is shown.
-    EXCLUDED = {
+    EXCLUDED: dict[str, str] = {
         Category.FOOD: "The fund does not pay for food and refreshments.",
         Category.CAPITAL: "The fund does not pay for buildings or major capital works.",
     }

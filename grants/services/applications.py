@@ -194,7 +194,7 @@ def document_remove(*, application: Application, actor: User, document_uuid) -> 
     stored = document.file.name
     storage = document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
+    transaction.on_commit(lambda: storage.delete(stored))  # type: ignore[arg-type]  # a stored file has a name
 
 
 @transaction.atomic

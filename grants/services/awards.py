@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet, Sum
@@ -60,7 +61,7 @@ class BankInput:
     account_name: str
     sort_code: str
     account_number: str
-    evidence: object | None  # an uploaded file
+    evidence: UploadedFile | None
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,14 @@ def _bank_errors(bank: BankInput) -> tuple[dict[str, str], str, str]:
 
 
 def _bank_details_create(award: Award, actor: User, bank: BankInput, sort_code, account_number):
+    assert bank.evidence is not None  # _bank_errors refuses details without evidence
     content_type = uploads.checked_content_type(bank.evidence)
-    details = BankDetails(
+    details = BankDetails(  # type: ignore[misc]  # an upload has a size
         award=award,
         account_name=bank.account_name.strip()[:140],
         sort_code=sort_code,
         account_number=account_number,
-        evidence_name=bank.evidence.name[-200:],
+        evidence_name=bank.evidence.name[-200:],  # type: ignore[index]  # an upload has a name
         evidence_type=content_type,
         evidence_size=bank.evidence.size,
         entered_by=actor,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from accounts.workflow import SYSTEM, transition
 from grants import letters
 from grants.models import Application, Award, Letter
 
-KIND_FOR_STATUS = {
+KIND_FOR_STATUS: dict[str, str] = {
     Application.Status.APPROVED: Letter.Kind.AWARD,
     Application.Status.OFFERED: Letter.Kind.AWARD,
     Application.Status.ACCEPTED: Letter.Kind.AWARD,
@@ -122,7 +123,7 @@ def application_offer(*, application: Application) -> bool:
     return True
 
 
-def _letter_messages(round) -> list[tuple[str, object]]:
+def _letter_messages(round) -> list[tuple[str, Model]]:
     """(outbox kind, object) for every decided bid in the round that gets a letter."""
     awards = Award.objects.filter(application__round=round)
     declined = Application.objects.filter(round=round, status=Application.Status.DECLINED)

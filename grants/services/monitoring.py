@@ -189,7 +189,9 @@ def report_save(
         if name in values:
             text = values[name].strip()
             error = _too_long(
-                text, limit, MonitoringReport._meta.get_field(name).verbose_name.capitalize()
+                text,
+                limit,
+                MonitoringReport._meta.get_field(name).verbose_name.capitalize(),  # type: ignore[union-attr]  # TEXT_LIMITS names text fields
             )
             if error:
                 refuse(name, error)

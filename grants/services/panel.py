@@ -69,7 +69,7 @@ def application_mark(
     amount = _amount(
         recommended_amount, field_name="recommended_amount", label="the recommended amount"
     )
-    if amount is not None and amount > application.amount_requested:
+    if amount is not None and amount > application.amount_requested:  # type: ignore[operator]  # a submitted bid has its reference and amount
         raise ValidationError(
             {
                 "recommended_amount": f"The recommended amount cannot be more than the "
@@ -103,7 +103,7 @@ def panel_freeze(*, round: Round, actor: User, note: str = "") -> PanelRecommend
         raise NotAllowed("There are no assessed bids waiting for the panel in this round.")
     unmarked = [a.reference for a in assessed if not a.mark]
     if unmarked:
-        listed = ", ".join(unmarked[:10])
+        listed = ", ".join(unmarked[:10])  # type: ignore[arg-type]  # a submitted bid has its reference and amount
         more = f" and {len(unmarked) - 10} more" if len(unmarked) > 10 else ""
         raise NotAllowed(
             f"Mark every assessed bid before freezing the list. Not marked yet: {listed}{more}."
@@ -119,7 +119,7 @@ def panel_freeze(*, round: Round, actor: User, note: str = "") -> PanelRecommend
     for application in assessed:
         row = positions[application.pk]
         items.append(
-            PanelItem(
+            PanelItem(  # type: ignore[misc]  # a submitted bid has its reference and amount
                 panel=panel,
                 application=application,
                 pot_id=application.pot_id,
@@ -214,7 +214,7 @@ def _award_create(
     now,
     before_payment: str = "",
 ) -> Award:
-    award = Award.objects.create(
+    award = Award.objects.create(  # type: ignore[misc]  # a submitted bid has these
         reference=application.reference,
         application=application,
         panel_item=item,
@@ -267,7 +267,7 @@ def panel_item_approve(
     value = (
         _amount(amount, field_name="amount", label="the amount awarded") or item.recommended_amount
     )
-    if value > application.amount_requested:
+    if value > application.amount_requested:  # type: ignore[operator]  # a submitted bid has its reference and amount
         raise ValidationError(
             {
                 "amount": f"The award cannot be more than the {money(application.amount_requested)} requested."
@@ -348,7 +348,7 @@ def panel_approve_recommended(*, panel: PanelRecommendation, actor: User) -> Bul
         try:
             award = panel_item_approve(item=item, actor=actor)
         except NotAllowed as refusal:
-            result.skipped.append((item.application.reference, refusal.message))
+            result.skipped.append((item.application.reference, refusal.message))  # type: ignore[arg-type]  # a submitted bid has its reference and amount
         else:
             result.approved += 1
             result.total += award.amount
@@ -408,7 +408,7 @@ def _offer_letter_refresh(award: Award) -> None:
     if letter is None:
         return
     was_sent = letter.sent_at is not None
-    transaction.on_commit(lambda name=letter.file.name: letter.file.storage.delete(name))
+    transaction.on_commit(lambda name=letter.file.name: letter.file.storage.delete(name))  # type: ignore[misc]  # mypy cannot type a lambda's default
     letter.delete()
     if was_sent:
         outbox_enqueue(
