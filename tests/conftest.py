@@ -7,9 +7,14 @@ skipped: a missing server fails those tests instead.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
+import sqlite3
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -43,6 +48,83 @@ def pytest_runtest_setup(item):
     reason = _missing_server(item)
     if IN_CI and reason:
         pytest.fail(f"CI must not skip this test: it {reason}")
+
+
+def _migrations_fingerprint() -> str:
+    """A hash of every migration file of every installed app, and the Django version."""
+    import django
+    from django.apps import apps
+
+    digest = hashlib.sha256(repr((django.VERSION, sqlite3.sqlite_version)).encode())
+    for app_config in sorted(apps.get_app_configs(), key=lambda a: a.label):
+        module = settings.MIGRATION_MODULES.get(app_config.label, f"{app_config.name}.migrations")
+        spec = importlib.util.find_spec(module) if module else None
+        if spec is None or not spec.submodule_search_locations:
+            digest.update(f"{app_config.label}:no-migrations".encode())
+            continue
+        for folder in spec.submodule_search_locations:
+            for path in sorted(Path(folder).glob("*.py")):
+                digest.update(f"{app_config.label}/{path.name}".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@pytest.fixture(scope="session")
+def _migrated_schema_from_cache():
+    """Migrate the in-memory SQLite test database once, keep a copy, and restore that copy
+    in later runs while no migration file has changed.
+
+    Running every migration takes 10-20 seconds on a loaded machine, longer than most test
+    files. The copy is taken straight after `migrate`, before any test runs, so each session
+    starts from exactly the migrated schema and data-migration rows (no stale or flushed
+    database, unlike --reuse-db). CI starts from a clean clone and always migrates; set
+    TEST_DB_CACHE=0 to force it locally. PostgreSQL runs are untouched.
+    """
+    from django.core import management
+    from django.db import connections
+
+    real_call_command = management.call_command
+    cache_dir = Path(settings.BASE_DIR) / "var" / "test-db"
+    enabled = os.environ.get("TEST_DB_CACHE", "1") != "0"
+
+    def call_command(name, *args, **options):
+        alias = options.get("database", "default")
+        connection = connections[alias]
+        if not (
+            enabled
+            and name == "migrate"
+            and connection.vendor == "sqlite"
+            and connection.is_in_memory_db()
+        ):
+            return real_call_command(name, *args, **options)
+        cached = cache_dir / f"schema-{_migrations_fingerprint()}.sqlite3"
+        connection.ensure_connection()
+        if cached.exists():
+            source = sqlite3.connect(cached)
+            try:
+                source.backup(connection.connection)
+            finally:
+                source.close()
+            return None
+        result = real_call_command(name, *args, **options)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
+        copy = sqlite3.connect(partial)
+        try:
+            connection.connection.backup(copy)
+        finally:
+            copy.close()
+        os.replace(partial, cached)
+        return result
+
+    with mock.patch.object(management, "call_command", call_command):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrated_schema_from_cache, django_db_setup):
+    """pytest-django's database setup, with migrations restored from a cached copy."""
+    yield
 
 
 @pytest.fixture(autouse=True)
