@@ -113,6 +113,23 @@ def score_all(assessment, values, *, recommendation="fund"):
     return services.assessment_submit(assessment=assessment, actor=assessment.assessor)
 
 
+def eligible_application(
+    round: Round, organisation, user, *, officer, amount=Decimal("6000")
+) -> Application:
+    """A submitted bid that the officer screened eligible, made straight in the database:
+    the journey to it is tested in test_submission.py and test_screening_and_assessment.py."""
+    application = ApplicationFactory(
+        round=round,
+        organisation=organisation,
+        created_by=user,
+        amount_requested=amount,
+        submitted=True,
+        status=Application.Status.ELIGIBLE,
+    )
+    ScreeningFactory(application=application, screened_by=officer)
+    return Application.objects.get(pk=application.pk)
+
+
 def assessed(round: Round, personas, scores, *, amount=Decimal("6000")) -> Application:
     """Org A's bid, screened eligible by the officer and scored by each (assessor, values)
     in `scores` (None: n/a), made straight in the database: the journey to it is tested in

@@ -34,7 +34,11 @@ from grants.services import awards as award_services
 from grants.services.awards import AcceptanceInput, BankInput
 from grants.services.panel import InstalmentInput
 from tests.factories import AwardFactory, OrganisationFactory, UserFactory
-from tests.grants.conftest import PDF, score_all, screen_eligible, submitted_application
+from tests.grants.conftest import (
+    PDF,
+    eligible_application,
+    score_all,
+)
 
 S = Application.Status
 LONDON = ZoneInfo("Europe/London")
@@ -571,9 +575,8 @@ def test_a_declined_offer_lets_a_reserve_bid_into_the_budget(
     Pot.objects.filter(pk=pot.pk).update(budget=Decimal("10000"))
 
     def assessed(organisation, user, amount, scores):
-        application = screen_eligible(
-            submitted_application(scoring_round, organisation, user, amount=Decimal(amount)),
-            personas.officer,
+        application = eligible_application(
+            scoring_round, organisation, user, amount=Decimal(amount), officer=personas.officer
         )
         for assessor in (personas.assessor, second_assessor):
             score_all(
