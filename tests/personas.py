@@ -103,12 +103,14 @@ def refused_everywhere_else(
     method: str = "GET",
     data: Mapping[str, Any] | None = None,
     snapshot: Callable[[], object] | None = None,
+    refused_with: int | tuple[int, ...] = REFUSED,
 ) -> list[str]:
     """Ask `url` as every persona not in `allowed`; list each one that was not kept out.
 
-    Signed-in personas must get 403 or 404, anonymous users a redirect to sign in; a
-    refused POST must leave `snapshot()` as it was.
+    Signed-in personas must get one of `refused_with` (403 or 404 unless narrowed),
+    anonymous users a redirect to sign in; a refused POST must leave `snapshot()` as it was.
     """
+    refused = (refused_with,) if isinstance(refused_with, int) else tuple(refused_with)
     allowed = set(allowed)
     unknown = allowed - set(PERSONA_NAMES)
     if unknown:
@@ -120,7 +122,7 @@ def refused_everywhere_else(
             continue
         before = snapshot() if snapshot and method != "GET" else None
         got = outcome(_send(client_for(personas.get(who)), rule))
-        kept_out = got == LOGIN if who == "anonymous" else got in REFUSED
+        kept_out = got == LOGIN if who == "anonymous" else got in refused
         if not kept_out:
             wrong.append(f"{who}: {method} {url} gave {got}")
         if before is not None and snapshot() != before:
