@@ -60,7 +60,11 @@ def _migrations_fingerprint() -> str:
         module = settings.MIGRATION_MODULES.get(app_config.label, f"{app_config.name}.migrations")
         spec = importlib.util.find_spec(module) if module else None
         if spec is None or not spec.submodule_search_locations:
+            # Made by run_syncdb straight from the models, so the models are the schema.
             digest.update(f"{app_config.label}:no-migrations".encode())
+            models_file = getattr(app_config.models_module, "__file__", None)
+            if models_file:
+                digest.update(Path(models_file).read_bytes())
             continue
         for folder in spec.submodule_search_locations:
             for path in sorted(Path(folder).glob("*.py")):
@@ -115,6 +119,9 @@ def _migrated_schema_from_cache():
         finally:
             copy.close()
         os.replace(partial, cached)
+        for stale in cache_dir.glob("schema-*.sqlite3"):
+            if stale != cached:
+                stale.unlink(missing_ok=True)
         return result
 
     with mock.patch.object(management, "call_command", call_command):
