@@ -7,6 +7,8 @@ skipped: a missing server fails those tests instead.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import importlib.util
 import os
@@ -258,12 +260,20 @@ def client_for(client):
     return sign_in
 
 
+@functools.cache
+def _plan_file_data():
+    """The project's 2021-24 plan file, parsed and checked once per session (pure)."""
+    from outcomes.plan_file import parse_plan_text
+
+    path = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-24.yaml"
+    return parse_plan_text(path.read_text(), str(path))
+
+
 @pytest.fixture
 def plan(db):
     """The 2021-24 plan, loaded from the project's copy of the plan file."""
-    from outcomes.plan_file import parse_plan_text
     from outcomes.services import plan_load
 
-    path = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-24.yaml"
-    loaded, _ = plan_load(data=parse_plan_text(path.read_text(), str(path)))
+    # A deep copy: loading must never see another test's changes to the parsed data.
+    loaded, _ = plan_load(data=copy.deepcopy(_plan_file_data()))
     return loaded
