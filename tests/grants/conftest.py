@@ -147,7 +147,8 @@ def assessed(round: Round, personas, scores, *, amount=Decimal("6000")) -> Appli
         AssessmentFactory(
             application=application, assessor=assessor, assigned_by=personas.officer, scores=values
         )
-    application_rescore(application=application)
+    # Rescore from the database, as the services do (the round's threshold as stored).
+    application_rescore(application=Application.objects.get(pk=application.pk))
     return Application.objects.get(pk=application.pk)
 
 
