@@ -7,9 +7,16 @@ skipped: a missing server fails those tests instead.
 
 from __future__ import annotations
 
+import copy
+import functools
+import hashlib
+import importlib.util
 import os
+import sqlite3
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -43,6 +50,90 @@ def pytest_runtest_setup(item):
     reason = _missing_server(item)
     if IN_CI and reason:
         pytest.fail(f"CI must not skip this test: it {reason}")
+
+
+def _migrations_fingerprint() -> str:
+    """A hash of every migration file of every installed app, and the Django version."""
+    import django
+    from django.apps import apps
+
+    digest = hashlib.sha256(repr((django.VERSION, sqlite3.sqlite_version)).encode())
+    for app_config in sorted(apps.get_app_configs(), key=lambda a: a.label):
+        module = settings.MIGRATION_MODULES.get(app_config.label, f"{app_config.name}.migrations")
+        spec = importlib.util.find_spec(module) if module else None
+        if spec is None or not spec.submodule_search_locations:
+            # Made by run_syncdb straight from the models, so the models are the schema.
+            digest.update(f"{app_config.label}:no-migrations".encode())
+            models_file = getattr(app_config.models_module, "__file__", None)
+            if models_file:
+                digest.update(Path(models_file).read_bytes())
+            continue
+        for folder in spec.submodule_search_locations:
+            for path in sorted(Path(folder).glob("*.py")):
+                digest.update(f"{app_config.label}/{path.name}".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@pytest.fixture(scope="session")
+def _migrated_schema_from_cache():
+    """Migrate the in-memory SQLite test database once, keep a copy, and restore that copy
+    in later runs while no migration file has changed.
+
+    Running every migration takes 10-20 seconds on a loaded machine, longer than most test
+    files. The copy is taken straight after `migrate`, before any test runs, so each session
+    starts from exactly the migrated schema and data-migration rows (no stale or flushed
+    database, unlike --reuse-db). CI starts from a clean clone and always migrates; set
+    TEST_DB_CACHE=0 to force it locally. PostgreSQL runs are untouched.
+    """
+    from django.core import management
+    from django.db import connections
+
+    real_call_command = management.call_command
+    cache_dir = Path(settings.BASE_DIR) / "var" / "test-db"
+    enabled = os.environ.get("TEST_DB_CACHE", "1") != "0"
+
+    def call_command(name, *args, **options):
+        alias = options.get("database", "default")
+        connection = connections[alias]
+        if not (
+            enabled
+            and name == "migrate"
+            and connection.vendor == "sqlite"
+            and connection.is_in_memory_db()
+        ):
+            return real_call_command(name, *args, **options)
+        cached = cache_dir / f"schema-{_migrations_fingerprint()}.sqlite3"
+        connection.ensure_connection()
+        if cached.exists():
+            source = sqlite3.connect(cached)
+            try:
+                source.backup(connection.connection)
+            finally:
+                source.close()
+            return None
+        result = real_call_command(name, *args, **options)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
+        copy = sqlite3.connect(partial)
+        try:
+            connection.connection.backup(copy)
+        finally:
+            copy.close()
+        os.replace(partial, cached)
+        for stale in cache_dir.glob("schema-*.sqlite3"):
+            if stale != cached:
+                stale.unlink(missing_ok=True)
+        return result
+
+    with mock.patch.object(management, "call_command", call_command):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrated_schema_from_cache, django_db_setup):
+    """pytest-django's database setup, with migrations restored from a cached copy."""
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -169,12 +260,20 @@ def client_for(client):
     return sign_in
 
 
+@functools.cache
+def _plan_file_data():
+    """The project's 2021-24 plan file, parsed and checked once per session (pure)."""
+    from outcomes.plan_file import parse_plan_text
+
+    path = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-24.yaml"
+    return parse_plan_text(path.read_text(), str(path))
+
+
 @pytest.fixture
 def plan(db):
     """The 2021-24 plan, loaded from the project's copy of the plan file."""
-    from outcomes.plan_file import parse_plan_text
     from outcomes.services import plan_load
 
-    path = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-24.yaml"
-    loaded, _ = plan_load(data=parse_plan_text(path.read_text(), str(path)))
+    # A deep copy: loading must never see another test's changes to the parsed data.
+    loaded, _ = plan_load(data=copy.deepcopy(_plan_file_data()))
     return loaded

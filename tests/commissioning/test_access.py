@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from accounts.models import OutboxMessage
@@ -35,6 +33,7 @@ from commissioning.services import returns as return_services
 from commissioning.validation import field_name
 from tests.commissioning.builders import complete_figures, make_contract, open_return
 from tests.conftest import PERSONA_NAMES
+from tests.personas import Rule, matrix_failures
 
 Q2 = Quarter(2026, 2)  # July to September 2026
 R = MonitoringReturn.Status
@@ -233,38 +232,26 @@ def snapshot() -> dict:
     }
 
 
-def _outcome(response, anonymous: bool):
-    if anonymous:
-        if response.status_code == 302 and response.url.startswith(resolve_url(settings.LOGIN_URL)):
-            return "login"
-        return response.status_code
-    return response.status_code
+def rules(w: World, personas) -> list[Rule]:
+    addresses = urls(w)
+    gets = [Rule(name, addresses[name], by_role) for name, by_role in GETS.items()]
+    posts = [
+        Rule(name, addresses[POST_TO.get(name, name)], POSTS[name], method="POST", data=data)
+        for name, data in post_data(w, personas).items()
+    ]
+    return gets + posts
 
 
 @pytest.mark.parametrize("who", PERSONA_NAMES)
 def test_each_persona_reaches_only_what_is_theirs(world, personas, client_for, who):
-    role = ROLE_OF[who]
-    anonymous = role == "anonymous"
-    addresses = urls(world)
-    wrong = []
-    for name, by_role in GETS.items():
-        expected = "login" if anonymous else by_role[role]
-        got = _outcome(client_for(personas.get(who)).get(addresses[name]), anonymous)
-        if got != expected:
-            wrong.append(f"GET {name}: expected {expected}, got {got}")
-    before = snapshot()
-    for name, data in post_data(world, personas).items():
-        expected = "login" if anonymous else POSTS[name].get(role)
-        if expected is None:
-            continue  # allowed for this persona
-        address = addresses[POST_TO.get(name, name)]
-        got = _outcome(client_for(personas.get(who)).post(address, data), anonymous)
-        if got != expected:
-            wrong.append(f"POST {name}: expected {expected}, got {got}")
-        if snapshot() != before:
-            wrong.append(f"POST {name} changed something")
-            before = snapshot()
-    assert wrong == []
+    failures = matrix_failures(
+        client_for(personas.get(who)),
+        who=who,
+        role=ROLE_OF[who],
+        rules=rules(world, personas),
+        snapshot=snapshot,
+    )
+    assert failures == []
 
 
 def test_anonymous_users_are_sent_to_sign_in(world, client_for):

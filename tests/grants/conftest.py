@@ -9,11 +9,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from grants import services
-from grants.models import Application, ApplicationDocument, Award, BudgetLine, Fund, Pot, Round
+from grants.models import Application, Award, Round
+from grants.services.assessment import application_rescore
 from grants.services.panel import InstalmentInput
+from tests.factories import (
+    PDF,
+    ApplicationFactory,
+    AssessmentFactory,
+    RoundFactory,
+    ScreeningFactory,
+)
 
 LONDON = ZoneInfo("Europe/London")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def noon(year: int, month: int, day: int) -> dt.datetime:
@@ -21,27 +28,15 @@ def noon(year: int, month: int, day: int) -> dt.datetime:
 
 
 def make_round(plan, *, number=5, opens_at=None, closes_at=None, prefix=None) -> Round:
-    fund, _ = Fund.objects.get_or_create(
-        code="mscf", defaults={"name": "Mayor's Safer Communities Fund"}
-    )
+    """An open round of the MSCF with its two pots (Pot 1: £15,000-£20,000; Pot 2: £500-£8,000)."""
     now = timezone.now()
-    round = Round.objects.create(
-        fund=fund,
+    return RoundFactory(
+        plan=plan,
         number=number,
-        title="Multiple and Complex Needs",
         opens_at=opens_at or now - dt.timedelta(days=10),
         closes_at=closes_at or now + dt.timedelta(days=10),
-        status=Round.Status.OPEN,
-        plan=plan,
         reference_prefix=prefix or f"MSCF-R{number}",
     )
-    Pot.objects.create(
-        round=round, name="Pot 1", min_award=15000, max_award=20000, budget=750000, position=1
-    )
-    Pot.objects.create(
-        round=round, name="Pot 2", min_award=500, max_award=8000, budget=250000, position=2
-    )
-    return round
 
 
 @pytest.fixture
@@ -55,63 +50,8 @@ def pdf_upload(name: str = "constitution.pdf", content: bytes = PDF) -> SimpleUp
 
 def complete_application(round: Round, organisation, user, amount=Decimal("6000")) -> Application:
     """A draft with every section answered, ready to submit."""
-    application = services.application_start(round=round, organisation=organisation, actor=user)
-    start = timezone.localtime(round.closes_at).date() + dt.timedelta(days=30)
-    priority = round.plan.priorities.get(code="P3")
-    services.application_save_section(
-        application=application,
-        actor=user,
-        section="project",
-        values={
-            "project_title": "Gloves Up, Knives Down",
-            "summary": "Boxing and mentoring.",
-            "activities": "Weekly sessions.",
-            "start_date": start,
-            "end_date": start + dt.timedelta(days=200),
-            "pot": round.pots.get(name="Pot 2"),
-            "amount_requested": amount,
-        },
-    )
-    services.application_save_section(
-        application=application,
-        actor=user,
-        section="where",
-        values={
-            "across_west_yorkshire": True,
-            "beneficiary_groups": "Young people",
-            "beneficiary_count": 80,
-        },
-    )
-    services.application_save_section(
-        application=application,
-        actor=user,
-        section="alignment",
-        values={
-            "primary_priority": priority,
-            "contribution": "Diverts young people from violence.",
-        },
-    )
-    services.budget_line_add(
-        application=application,
-        actor=user,
-        description="Coaches",
-        category=BudgetLine.Category.STAFF,
-        amount=amount,
-    )
-    for kind in ApplicationDocument.REQUIRED:
-        services.document_upload(
-            application=application, actor=user, kind=kind, uploaded=pdf_upload()
-        )
-    services.application_save_section(
-        application=application,
-        actor=user,
-        section="declarations",
-        values={
-            "declaration_true": True,
-            "declaration_terms": True,
-            "declaration_data": True,
-            "submitter_name": "Aisha Khan",
-        },
+    application = ApplicationFactory(
+        round=round, organisation=organisation, created_by=user, amount_requested=amount
     )
     return Application.objects.get(pk=application.pk)
 
@@ -173,36 +113,64 @@ def score_all(assessment, values, *, recommendation="fund"):
     return services.assessment_submit(assessment=assessment, actor=assessment.assessor)
 
 
+def eligible_application(
+    round: Round, organisation, user, *, officer, amount=Decimal("6000")
+) -> Application:
+    """A submitted bid that the officer screened eligible, made straight in the database:
+    the journey to it is tested in test_submission.py and test_screening_and_assessment.py."""
+    application = ApplicationFactory(
+        round=round,
+        organisation=organisation,
+        created_by=user,
+        amount_requested=amount,
+        submitted=True,
+        status=Application.Status.ELIGIBLE,
+    )
+    ScreeningFactory(application=application, screened_by=officer)
+    return Application.objects.get(pk=application.pk)
+
+
+def assessed(round: Round, personas, scores, *, amount=Decimal("6000")) -> Application:
+    """Org A's bid, screened eligible by the officer and scored by each (assessor, values)
+    in `scores` (None: n/a), made straight in the database: the journey to it is tested in
+    test_screening_and_assessment.py and test_submission.py."""
+    application = ApplicationFactory(
+        round=round,
+        organisation=personas.org_a,
+        created_by=personas.applicant_a,
+        amount_requested=amount,
+        submitted=True,
+        status=Application.Status.ASSESSED,
+    )
+    ScreeningFactory(application=application, screened_by=personas.officer)
+    for assessor, values in scores:
+        AssessmentFactory(
+            application=application, assessor=assessor, assigned_by=personas.officer, scores=values
+        )
+    # Rescore from the database, as the services do (the round's threshold as stored).
+    application_rescore(application=Application.objects.get(pk=application.pk))
+    return Application.objects.get(pk=application.pk)
+
+
 @pytest.fixture
 def assessed_application(scoring_round, personas, second_assessor) -> Application:
     """Org A's bid, screened eligible and scored by two assessors: ready to be marked."""
-    application = submitted_application(scoring_round, personas.org_a, personas.applicant_a)
-    application = screen_eligible(application, personas.officer)
-    for assessor, values in ((personas.assessor, [4, 3, 3, 3]), (second_assessor, [3, 3, 3, 2])):
-        assessment = services.assessment_assign(
-            application=application, assessor=assessor, actor=personas.officer
-        )
-        score_all(assessment, values)
-    return Application.objects.get(pk=application.pk)
+    return assessed(
+        scoring_round,
+        personas,
+        [(personas.assessor, [4, 3, 3, 3]), (second_assessor, [3, 3, 3, 2])],
+    )
 
 
 @pytest.fixture
 def award(scoring_round, personas, second_assessor) -> Award:
     """An £8,000 award paid in two instalments, with one extra condition."""
-    application = screen_eligible(
-        submitted_application(
-            scoring_round, personas.org_a, personas.applicant_a, amount=Decimal("8000")
-        ),
-        personas.officer,
+    application = assessed(
+        scoring_round,
+        personas,
+        [(personas.assessor, [3, 3, 3, 3]), (second_assessor, [3, 3, 3, 3])],
+        amount=Decimal("8000"),
     )
-    for assessor in (personas.assessor, second_assessor):
-        score_all(
-            services.assessment_assign(
-                application=application, assessor=assessor, actor=personas.officer
-            ),
-            [3, 3, 3, 3],
-        )
-    application.refresh_from_db()
     services.application_mark(application=application, actor=personas.officer, mark="recommended")
     panel = services.panel_freeze(round=application.round, actor=personas.officer)
     award = services.panel_item_approve(

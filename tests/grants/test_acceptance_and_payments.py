@@ -27,15 +27,18 @@ from grants.models import (
     BankDetails,
     BudgetLine,
     MonitoringReport,
-    PaymentInstalment,
     Pot,
 )
 from grants.selectors import ranking_for_round
 from grants.services import awards as award_services
 from grants.services.awards import AcceptanceInput, BankInput
 from grants.services.panel import InstalmentInput
-from tests.factories import OrganisationFactory, UserFactory
-from tests.grants.conftest import PDF, score_all, screen_eligible, submitted_application
+from tests.factories import AwardFactory, OrganisationFactory, UserFactory
+from tests.grants.conftest import (
+    PDF,
+    eligible_application,
+    score_all,
+)
 
 S = Application.Status
 LONDON = ZoneInfo("Europe/London")
@@ -154,45 +157,24 @@ def bare_award(
     """An award on a new group's bid, made straight in the database (cheap, for lists):
     `instalments` are (due date, amount, paid on or None)."""
     count = Application.objects.count()
-    organisation = OrganisationFactory(name=f"Listed Group {count}")
-    priority = round.plan.priorities.order_by("code").first()
     reference = reference or f"{round.reference_prefix}-{9000 + count}"
-    application = Application.objects.create(
-        round=round,
-        organisation=organisation,
-        status=status,
+    return AwardFactory(
         reference=reference,
-        submitted_at=timezone.now(),
-        project_title=f"Listed project {count}",
-        pot=round.pots.order_by("position").last(),
-        amount_requested=Decimal("4000"),
-        primary_priority=priority,
-        start_date=dt.date(2027, 1, 1),
-        end_date=dt.date(2027, 12, 31),
-    )
-    award = Award.objects.create(
-        reference=reference,
-        application=application,
-        amount=Decimal("4000"),
-        planned_start=application.start_date,
-        planned_end=application.end_date,
-        plan=round.plan,
-        primary_priority=priority,
-        decided_at=timezone.now(),
+        application__round=round,
+        application__organisation=OrganisationFactory(name=f"Listed Group {count}"),
+        application__status=status,
+        application__reference=reference,
+        application__project_title=f"Listed project {count}",
+        application__pot=round.pots.order_by("position").last(),
+        application__amount_requested=Decimal("4000"),
+        application__primary_priority=round.plan.priorities.order_by("code").first(),
+        application__start_date=dt.date(2027, 1, 1),
+        application__end_date=dt.date(2027, 12, 31),
+        application__budget_lines=[],
+        application__documents=[],
         accepted_at=timezone.now() if accepted else None,
+        instalments=list(instalments),
     )
-    PaymentInstalment.objects.bulk_create(
-        PaymentInstalment(
-            award=award,
-            position=position,
-            due_date=due,
-            amount=Decimal(amount),
-            paid_on=paid_on,
-            paid_amount=Decimal(amount) if paid_on else None,
-        )
-        for position, (due, amount, paid_on) in enumerate(instalments, start=1)
-    )
-    return award
 
 
 def accept_form(**overrides) -> dict:
@@ -593,9 +575,8 @@ def test_a_declined_offer_lets_a_reserve_bid_into_the_budget(
     Pot.objects.filter(pk=pot.pk).update(budget=Decimal("10000"))
 
     def assessed(organisation, user, amount, scores):
-        application = screen_eligible(
-            submitted_application(scoring_round, organisation, user, amount=Decimal(amount)),
-            personas.officer,
+        application = eligible_application(
+            scoring_round, organisation, user, amount=Decimal(amount), officer=personas.officer
         )
         for assessor in (personas.assessor, second_assessor):
             score_all(

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from accounts.models import OutboxMessage
@@ -39,6 +37,7 @@ from tests.grants.test_acceptance_and_payments import (
     payment_form,
 )
 from tests.grants.test_monitoring_reports import complete
+from tests.personas import Rule, matrix_failures
 
 ROLE_OF = {
     "anonymous": "anonymous",
@@ -220,37 +219,33 @@ def snapshot() -> dict:
     }
 
 
-def _outcome(response, anonymous: bool):
-    if anonymous:
-        if response.status_code == 302 and response.url.startswith(resolve_url(settings.LOGIN_URL)):
-            return "login"
-        return response.status_code
-    return response.status_code
+def _exceptions(name: str) -> dict[str, int]:
+    return {who: code for (page, who), code in GET_EXCEPTIONS.items() if page == name}
+
+
+def rules(w: World, personas) -> list[Rule]:
+    addresses = urls(w)
+    gets = [
+        Rule(name, addresses[name], by_role, exceptions=_exceptions(name))
+        for name, by_role in GETS.items()
+    ]
+    posts = [
+        Rule(name, addresses[name], POSTS[name], method="POST", data=data)
+        for name, data in post_data(w, personas).items()
+    ]
+    return gets + posts
 
 
 @pytest.mark.parametrize("who", PERSONA_NAMES)
 def test_each_persona_reaches_only_what_is_theirs(world, personas, client_for, who):
-    role = ROLE_OF[who]
-    anonymous = role == "anonymous"
-    addresses = urls(world)
-    wrong = []
-    for name, by_role in GETS.items():
-        expected = "login" if anonymous else GET_EXCEPTIONS.get((name, who), by_role[role])
-        got = _outcome(client_for(personas.get(who)).get(addresses[name]), anonymous)
-        if got != expected:
-            wrong.append(f"GET {name}: expected {expected}, got {got}")
-    before = snapshot()
-    for name, data in post_data(world, personas).items():
-        expected = "login" if anonymous else POSTS[name].get(role)
-        if expected is None:
-            continue  # allowed for this persona
-        got = _outcome(client_for(personas.get(who)).post(addresses[name], data), anonymous)
-        if got != expected:
-            wrong.append(f"POST {name}: expected {expected}, got {got}")
-        if snapshot() != before:
-            wrong.append(f"POST {name} changed something")
-            before = snapshot()
-    assert wrong == []
+    failures = matrix_failures(
+        client_for(personas.get(who)),
+        who=who,
+        role=ROLE_OF[who],
+        rules=rules(world, personas),
+        snapshot=snapshot,
+    )
+    assert failures == []
 
 
 def test_files_go_only_to_the_group_and_officers_and_are_never_cached(world, personas, client_for):

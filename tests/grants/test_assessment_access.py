@@ -10,15 +10,18 @@ from accounts.roles import Role
 from grants import services
 from grants.models import Application, Assessment
 from tests.conftest import PERSONA_NAMES
-from tests.grants.conftest import score_all, screen_eligible, submitted_application
+from tests.grants.conftest import (
+    eligible_application,
+    score_all,
+    submitted_application,
+)
 
 
 @pytest.fixture
 def assigned(scoring_round, personas, second_assessor):
     """Org A's eligible bid given to both assessors; nobody has declared yet."""
-    application = screen_eligible(
-        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
-        personas.officer,
+    application = eligible_application(
+        scoring_round, personas.org_a, personas.applicant_a, officer=personas.officer
     )
     first = services.assessment_assign(
         application=application, assessor=personas.assessor, actor=personas.officer
@@ -372,9 +375,8 @@ def test_the_officers_bid_page_and_assign_page_do_not_grow_with_assessors(
     from accounts.roles import Role
     from tests.factories import UserFactory
 
-    application = screen_eligible(
-        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
-        personas.officer,
+    application = eligible_application(
+        scoring_round, personas.org_a, personas.applicant_a, officer=personas.officer
     )
     for _ in range(assessors):
         assessor = UserFactory(roles=[Role.ASSESSOR])

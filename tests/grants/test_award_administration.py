@@ -58,11 +58,13 @@ def test_a_new_award_is_paid_when_the_project_starts(award):
 
 
 def test_the_default_schedule_pays_on_the_planned_start(scoring_round, personas, second_assessor):
-    from tests.grants.conftest import score_all, screen_eligible, submitted_application
+    from tests.grants.conftest import (
+        eligible_application,
+        score_all,
+    )
 
-    application = screen_eligible(
-        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
-        personas.officer,
+    application = eligible_application(
+        scoring_round, personas.org_a, personas.applicant_a, officer=personas.officer
     )
     for assessor in (personas.assessor, second_assessor):
         score_all(
@@ -215,12 +217,14 @@ def test_the_decision_maker_sees_report_dates_without_links_they_cannot_open(
 
 
 def _award_with_payment_condition(scoring_round, personas, second_assessor):
-    from tests.grants.conftest import score_all, screen_eligible, submitted_application
+    from tests.grants.conftest import (
+        eligible_application,
+        score_all,
+    )
     from tests.grants.test_acceptance_and_payments import accepted_award
 
-    application = screen_eligible(
-        submitted_application(scoring_round, personas.org_a, personas.applicant_a),
-        personas.officer,
+    application = eligible_application(
+        scoring_round, personas.org_a, personas.applicant_a, officer=personas.officer
     )
     for assessor in (personas.assessor, second_assessor):
         score_all(

@@ -8,13 +8,17 @@ import re
 from django.urls import reverse
 
 from grants import services
-from tests.grants.conftest import complete_application, screen_eligible, submitted_application
+from tests.grants.conftest import (
+    complete_application,
+    eligible_application,
+    submitted_application,
+)
 
 
 def scoring_in_progress(round, personas):
     """Org A's bid, given to the assessor, who has declared no conflict: ready to score."""
-    application = screen_eligible(
-        submitted_application(round, personas.org_a, personas.applicant_a), personas.officer
+    application = eligible_application(
+        round, personas.org_a, personas.applicant_a, officer=personas.officer
     )
     assessment = services.assessment_assign(
         application=application, assessor=personas.assessor, actor=personas.officer
