@@ -275,7 +275,9 @@ def criterion_edit(request, round_uuid, criterion_id=None):
     done = run_form(
         request,
         form,
-        lambda data: services.criterion_save(form=form, round=round, actor=request.user),
+        lambda data: services.criterion_save(
+            details=form.details(), round=round, criterion=criterion, actor=request.user
+        ),
         reverse("grants:staff-round-criteria", args=[round.uuid]),
         "Criterion saved.",
     )

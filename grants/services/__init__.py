@@ -5,7 +5,10 @@ Split by stage: applying (applications), screening, assessing (assessment) and d
 """
 
 from grants.services.applications import (
+    FundDetails,
+    PotDetails,
     ReminderResult,
+    RoundDetails,
     application_copy,
     application_save_section,
     application_start,
@@ -19,10 +22,13 @@ from grants.services.applications import (
     fund_save,
     pot_save,
     reminders_send_due,
+    round_close,
+    round_open,
     round_save,
 )
 from grants.services.assessment import (
     AssignmentResult,
+    CriterionDetails,
     application_moderate,
     application_rescore,
     assessment_assign,
@@ -62,7 +68,11 @@ from grants.services.screening import (
 __all__ = [
     "AssignmentResult",
     "BulkApproveResult",
+    "CriterionDetails",
+    "FundDetails",
+    "PotDetails",
     "ReminderResult",
+    "RoundDetails",
     "application_copy",
     "application_mark",
     "application_moderate",
@@ -100,6 +110,8 @@ __all__ = [
     "panel_item_decline",
     "pot_save",
     "reminders_send_due",
+    "round_close",
+    "round_open",
     "round_save",
     "screening_check_add",
     "screening_check_remove",

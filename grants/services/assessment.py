@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,15 +32,34 @@ def _scoring_started(round: Round) -> bool:
     ).exists()
 
 
+@dataclass(frozen=True, kw_only=True)
+class CriterionDetails:
+    name: str
+    weight: int
+    scale_max: int = 4
+    guidance: str = ""
+    descriptors: Sequence[str] = ()
+    minimum_score: int | None = None
+    allow_not_applicable: bool = False
+    position: int = 0
+
+
 @transaction.atomic
-def criterion_save(*, form, round: Round, actor: User) -> Criterion:
-    """Create or change a criterion from a valid CriterionForm, until scoring starts."""
+def criterion_save(
+    *, details: CriterionDetails, round: Round, actor: User, criterion: Criterion | None = None
+) -> Criterion:
+    """Create or change one of a round's criteria, until scoring starts."""
     _require_officer(actor)
     if _scoring_started(round):
         raise NotAllowed(
             "Assessors have started scoring this round, so its criteria can no longer change."
         )
-    criterion = form.save(commit=False)
+    criterion = (
+        Criterion.objects.select_for_update().get(pk=criterion.pk) if criterion else Criterion()
+    )
+    for item in fields(details):
+        setattr(criterion, item.name, getattr(details, item.name))
+    criterion.descriptors = list(details.descriptors)
     criterion.round = round
     criterion.full_clean()
     criterion.save()
