@@ -275,6 +275,13 @@ class BankDetails(models.Model):
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
 
+    # Checked once: new details are a new row, so the history of each check stays.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.PENDING: {Status.VERIFIED, Status.REJECTED},
+        Status.VERIFIED: set(),
+        Status.REJECTED: set(),
+    }
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="bank_details")
     account_name = models.CharField(max_length=140)

@@ -196,9 +196,9 @@ def report_save(
             else:
                 setattr(report, name, text)
     report.unsaved_input = unsaved
-    if report.status == R.NOT_STARTED:
-        report.status = R.DRAFT
     report.save()
+    if report.status == R.NOT_STARTED:
+        transition(report, to_status=R.DRAFT, actor=actor)
     if submit:
         for key, problem in _missing(report).items():
             result.errors.setdefault(key, problem)

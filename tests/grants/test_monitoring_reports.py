@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -670,6 +671,7 @@ def test_changes_requested_then_resubmitted_then_accepted(
         .values_list("to_status", flat=True)
     )
     assert changes == [
+        R.DRAFT,  # the first save moves it out of not started, audited like any move
         R.SUBMITTED,
         R.CHANGES_REQUESTED,
         R.SUBMITTED,
@@ -803,3 +805,26 @@ def test_the_final_review_through_the_page(fully_paid_final, personas, client_fo
     assert Application.objects.get(pk=report.award.application_id).status == S.COMPLETED
     page = client_for(personas.applicant_a).get(url).content.decode()
     assert "Underspend: £500.00. Amount to be repaid: £250.00." in page
+
+
+def test_the_first_save_moves_the_report_to_draft_with_one_audit_row(six_month, personas):
+    def moves():
+        return list(
+            StatusChange.objects.filter(
+                content_type=ContentType.objects.get_for_model(MonitoringReport),
+                object_id=six_month.pk,
+            ).values_list("from_status", "to_status", "actor")
+        )
+
+    save(six_month, personas.applicant_a, {"case_study": "Started."})
+    six_month.refresh_from_db()
+    assert six_month.status == R.DRAFT
+    assert moves() == [("not_started", "draft", personas.applicant_a.pk)]
+    save(six_month, personas.applicant_a, {"case_study": "Carried on."})
+    assert moves() == [("not_started", "draft", personas.applicant_a.pk)]
+
+
+def test_every_report_move_is_checked_against_the_table(six_month, personas):
+    from tests.grants.test_transitions import _check_every_move
+
+    _check_every_move(six_month, MonitoringReport, personas.officer)
