@@ -242,14 +242,12 @@ def _report_rows(report: MonitoringReport, values: dict, errors: dict) -> dict:
     def field(key: str) -> dict:
         return {"name": key, "value": values.get(key, ""), "error": errors.get(key)}
 
-    final = report.kind == MonitoringReport.Kind.FINAL
     spend = [
         {
             "line": line,
             "spent": field(f"spent-{line.pk}"),
             "explanation": field(f"explanation-{line.pk}"),
-            "flag": line.needs_explanation
-            and (final or (line.variance is not None and line.variance > 0)),
+            "flag": line.explanation_required,
         }
         for line in report.spend.all()
     ]

@@ -88,18 +88,16 @@ def _too_long(text: str, limit: int, label: str) -> str | None:
 
 def _missing(report: MonitoringReport) -> dict[str, str]:
     """What a report still needs before it can be submitted."""
-    final = report.kind == MonitoringReport.Kind.FINAL
     problems: dict[str, str] = {}
     for line in report.spend.all():
         key = f"spent-{line.pk}"
         if line.spent is None:
             problems[key] = f"Enter what has been spent on “{line.budget_line.description}”."
             continue
-        over = line.variance is not None and line.variance > 0
-        if line.needs_explanation and (final or over) and not line.explanation.strip():
+        if line.explanation_required and not line.explanation.strip():
             problems[f"explanation-{line.pk}"] = (
                 f"Explain why spending on “{line.budget_line.description}” is more than 15% "
-                f"{'over' if over else 'under'} the approved {money(line.approved)}."
+                f"{'over' if line.is_over else 'under'} the approved {money(line.approved)}."
             )
     for key, label in BENEFICIARY_GROUPS:
         if key not in report.beneficiaries:

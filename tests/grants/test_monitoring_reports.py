@@ -828,3 +828,14 @@ def test_every_report_move_is_checked_against_the_table(six_month, personas):
     from tests.grants.test_transitions import _check_every_move
 
     _check_every_move(six_month, MonitoringReport, personas.officer)
+
+
+def test_the_explanation_rule_lives_on_the_spend_line(six_month, final, personas):
+    # Coaches were approved at £6,000: £7,000 is 17% over, £5,000 is 17% under.
+    save(six_month, personas.applicant_a, {f"spent-{line(six_month, 'Coaches').pk}": "7000"})
+    save(final, personas.applicant_a, {f"spent-{line(final, 'Coaches').pk}": "5000"})
+    over, under_at_the_end = line(six_month, "Coaches"), line(final, "Coaches")
+    assert over.is_over and over.explanation_required
+    assert not under_at_the_end.is_over and under_at_the_end.explanation_required
+    save(six_month, personas.applicant_a, {f"spent-{line(six_month, 'Coaches').pk}": "5000"})
+    assert not line(six_month, "Coaches").explanation_required  # mid-grant underspend is fine
