@@ -14,7 +14,7 @@ from accounts.decorators import permission_required, rule_required
 from accounts.errors import ApplicationError
 from documents.formatting import count_text, money
 from grants import selectors, services
-from grants.models import Award, PanelItem, Round
+from grants.models import Award, Round
 from grants.permissions import runs_grants
 from grants.review_forms import DecisionForm, InstalmentFormSet, apply_errors
 from grants.services.panel import InstalmentInput
@@ -63,11 +63,7 @@ def panel_list(request):
 def panel_detail(request, panel_uuid):
     panel = _panel(panel_uuid)
     items = list(panel.items.all())
-    pending_recommended = [
-        item
-        for item in items
-        if item.decision == PanelItem.Decision.PENDING and item.mark == "recommended"
-    ]
+    pending_recommended = [item for item in items if item.awaits_bulk_approval]
     return render(
         request,
         "grants/panel_detail.html",
@@ -208,20 +204,15 @@ def award_schedule(request, award_uuid):
             for f in formset.forms
             if f.cleaned_data.get("due_date") or f.cleaned_data.get("amount")
         ]
-        if any(i.due_date is None or i.amount is None for i in instalments):
-            problem = "Give every payment both a date and an amount."
+        try:
+            services.award_schedule_set(award=award, actor=request.user, instalments=instalments)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        except ApplicationError as refusal:
+            problem = refusal.message
         else:
-            try:
-                services.award_schedule_set(
-                    award=award, actor=request.user, instalments=instalments
-                )
-            except ValidationError as error:
-                problem = " ".join(error.messages)
-            except ApplicationError as refusal:
-                problem = refusal.message
-            else:
-                messages.success(request, "Payment schedule saved.")
-                return redirect("grants:award-detail", award.uuid)
+            messages.success(request, "Payment schedule saved.")
+            return redirect("grants:award-detail", award.uuid)
     return render(
         request,
         "grants/award_schedule.html",

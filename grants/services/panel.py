@@ -341,9 +341,7 @@ def panel_approve_recommended(*, panel: PanelRecommendation, actor: User) -> Bul
     if not is_decision_maker(actor):
         raise NotAllowed("Only a decision maker can approve bids.")
     result = BulkApproveResult()
-    items = panel.items.filter(
-        mark=Application.Mark.RECOMMENDED, decision=PanelItem.Decision.PENDING
-    ).select_related("application__organisation")
+    items = panel.items.awaiting_bulk_approval().select_related("application__organisation")
     for item in items:
         try:
             award = panel_item_approve(item=item, actor=actor)
@@ -357,8 +355,10 @@ def panel_approve_recommended(*, panel: PanelRecommendation, actor: User) -> Bul
 
 @dataclass(frozen=True)
 class InstalmentInput:
-    due_date: dt.date
-    amount: Decimal
+    """One payment as typed; a row left half filled in is refused by award_schedule_set."""
+
+    due_date: dt.date | None
+    amount: Decimal | None
 
 
 @transaction.atomic
@@ -372,6 +372,8 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
         raise NotAllowed("The group declined this grant, so nothing will be paid.")
     if not instalments:
         raise ValidationError("Add at least one payment.")
+    if any(i.due_date is None or i.amount is None for i in instalments):
+        raise ValidationError("Give every payment both a date and an amount.")
     dates = [i.due_date for i in instalments]
     if dates != sorted(dates):
         raise ValidationError("Put the payments in date order, earliest first.")
