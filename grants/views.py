@@ -501,8 +501,8 @@ def application_withdraw(request, application_uuid):
 @require_http_methods(["GET", "POST"])
 def application_copy(request, application_uuid):
     source = access_application_by_uuid(request.user, application_uuid, "grants.view_application")
-    if source.organisation_id not in memberships_of(request.user):
-        raise Http404("No such application")
+    if not can(request.user, "grants.copy_application", source):
+        raise Http404("No such application")  # the copy page is the group's own
     rounds = selectors.rounds_open_for_copy().exclude(pk=source.round_id)
     form = CopyForm(*_posted(request), rounds=rounds)
     if request.method == "POST" and form.is_valid():

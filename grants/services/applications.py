@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.errors import NotAllowed
 from accounts.models import District, Organisation, User
 from accounts.outbox import outbox_enqueue
+from accounts.permissions import is_org_member
 from accounts.workflow import transition
 from documents.formatting import deadline_text
 from grants import uploads
@@ -275,7 +276,11 @@ def application_withdraw(*, application: Application, actor: User, reason: str) 
 
 @transaction.atomic
 def application_copy(*, source: Application, round: Round, actor: User) -> Application:
-    """Start a draft for another round with the answers (and documents) of an earlier one."""
+    """Start a draft for another round with the answers (and documents) of an earlier one.
+
+    Only the group's own members may: officers see every bid but never apply for a group."""
+    if not is_org_member(actor, source.organisation):
+        raise NotAllowed(f"Only members of {source.organisation.name} can copy its applications.")
     draft = application_start(round=round, organisation=source.organisation, actor=actor)
     if draft.saved_sections:
         raise NotAllowed(
