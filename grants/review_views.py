@@ -104,7 +104,7 @@ def application_review(request, application_uuid):
 @require_http_methods(["GET", "POST"])
 def application_screen(request, application_uuid):
     application = _application(application_uuid)
-    checks = services.screening_checks_ensure(round=application.round)
+    checks = selectors.screening_checklist(round=application.round)
     form = ScreeningForm(request.POST if request.method == "POST" else None, checks=checks)
     done = run_form(
         request,
@@ -240,7 +240,7 @@ def round_checks(request, round_uuid):
         reverse("grants:staff-round-checks", args=[round.uuid]),
         "Check added.",
     )
-    checks = services.screening_checks_ensure(round=round)
+    checks = selectors.screening_checklist(round=round)
     return done or render(
         request, "grants/staff_round_checks.html", {"round": round, "form": form, "checks": checks}
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -541,13 +543,13 @@ def _decided_letter(request, application_uuid):
     kind = services.letter_kind_for(application)
     if kind is None:
         raise Http404("No letter yet")
-    return application, services.letter_get_or_render(application=application, kind=kind)
+    return application, *services.letter_for_reading(application=application, kind=kind)
 
 
 @login_required
 def letter(request, application_uuid):
     """The decision letter as an accessible page, with a link to the PDF."""
-    application, letter = _decided_letter(request, application_uuid)
+    application, letter, _ = _decided_letter(request, application_uuid)
     award = selectors.award_for_application(application=application)
     return render(
         request,
@@ -568,9 +570,9 @@ def letter(request, application_uuid):
 
 @login_required
 def letter_pdf(request, application_uuid):
-    _, letter = _decided_letter(request, application_uuid)
+    _, letter, content = _decided_letter(request, application_uuid)
     response = FileResponse(
-        letter.file.open("rb"),
+        io.BytesIO(content),
         as_attachment=True,
         filename=letter.filename,
         content_type="application/pdf",

@@ -43,6 +43,7 @@ from grants.services.assessment import (
 )
 from grants.services.letters import (
     application_offer,
+    letter_for_reading,
     letter_get_or_render,
     letter_kind_for,
     letter_send,
@@ -99,6 +100,7 @@ __all__ = [
     "document_remove",
     "document_upload",
     "fund_save",
+    "letter_for_reading",
     "letter_get_or_render",
     "letter_kind_for",
     "letter_send",

@@ -31,6 +31,7 @@ from grants.models import (
     Round,
 )
 from grants.sections import SECTION_SLUGS, application_problems
+from grants.services.screening import screening_checks_ensure
 from outcomes.models import Plan, Priority
 
 COPYABLE_FIELDS = (
@@ -409,12 +410,16 @@ def _set_fields(instance: Any, details: Any, *, skip: tuple[str, ...] = ()) -> l
 def round_save(*, details: RoundDetails, actor: User, round: Round | None = None) -> Round:
     """Create or change a round; a change of status goes through round_open/round_close.
 
-    A new round starts as a draft, so one created open has its opening audited too."""
+    A new round starts as a draft (so one created open has its opening audited too) with
+    the standard screening checklist, which the officer may then change."""
     # A fresh copy: the caller's may carry a status a form set on it by assignment.
     round = Round.objects.select_for_update().get(pk=round.pk) if round else Round()
+    creating = round.pk is None
     many = _set_fields(round, details, skip=("status",))
     round.full_clean()
     round.save()
+    if creating:
+        screening_checks_ensure(round=round)
     for name in many:
         getattr(round, name).set(getattr(details, name))
     if details.status == Round.Status.OPEN and round.status != Round.Status.OPEN:
