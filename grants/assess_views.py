@@ -85,21 +85,22 @@ def _score(request, assessment):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_save(
+            result = services.assessment_save(
                 assessment=assessment,
                 actor=request.user,
                 scores=form.score_inputs(),
                 overall_comment=form.cleaned_data["overall_comment"],
                 recommendation=form.cleaned_data["recommendation"],
+                submit="submit" in request.POST,
             )
-            if "submit" in request.POST:
-                services.assessment_submit(assessment=assessment, actor=request.user)
+            if result.errors:
+                raise ValidationError(result.errors)
         except ValidationError as error:
             apply_errors(form, error)
         except ApplicationError as refusal:
             form.add_error(None, refusal.message)
         else:
-            if "submit" in request.POST:
+            if result.submitted:
                 messages.success(request, f"Your scores for {application.reference} are submitted.")
                 return redirect("grants:assess-queue")
             messages.success(request, "Your scores are saved as a draft.")

@@ -29,6 +29,7 @@ from grants.services.applications import (
 from grants.services.assessment import (
     AssignmentResult,
     CriterionDetails,
+    ScoringResult,
     application_moderate,
     application_rescore,
     assessment_assign,
@@ -74,6 +75,7 @@ __all__ = [
     "PotDetails",
     "ReminderResult",
     "RoundDetails",
+    "ScoringResult",
     "application_copy",
     "application_mark",
     "application_moderate",

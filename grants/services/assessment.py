@@ -275,6 +275,14 @@ def _criteria(application_id: int) -> list[Criterion]:
     return list(Criterion.objects.filter(round__applications=application_id))
 
 
+@dataclass
+class ScoringResult:
+    assessment: Assessment
+    submitted: bool = False
+    # Why a requested submit was refused ({form field: message}); the draft is saved anyway.
+    errors: dict[str, str] = field(default_factory=dict)
+
+
 @transaction.atomic
 def assessment_save(
     *,
@@ -283,8 +291,12 @@ def assessment_save(
     scores: dict[int, ScoreInput],
     overall_comment: str,
     recommendation: str,
-) -> Assessment:
-    """Save the assessor's scores as a draft; anything may still be missing."""
+    submit: bool = False,
+) -> ScoringResult:
+    """Save the assessor's scores as a draft and, if asked, submit them, in one transaction.
+
+    A score that cannot be saved raises ValidationError and saves nothing. A submit refused
+    because something is missing still saves the draft: the refusal is in the result."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.assessor_id != actor.pk:
         raise NotAllowed("Only the assessor given this bid can score it.")
@@ -323,7 +335,15 @@ def assessment_save(
     assessment.overall_comment = overall_comment.strip()
     assessment.recommendation = recommendation
     assessment.save(update_fields=["overall_comment", "recommendation"])
-    return assessment
+    if not submit:
+        return ScoringResult(assessment=assessment)
+    try:
+        with transaction.atomic():
+            submitted = assessment_submit(assessment=assessment, actor=actor)
+    except ValidationError as missing:
+        errors = {key: messages[0] for key, messages in missing.message_dict.items()}
+        return ScoringResult(assessment=assessment, errors=errors)
+    return ScoringResult(assessment=submitted, submitted=True)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -121,15 +122,23 @@ def report_save(
     actor: User,
     values: dict[str, str],
     submit: bool = False,
-    refused_upload: str = "",
+    uploaded: UploadedFile | None = None,
 ) -> ReportSaveResult:
-    """Save what the group typed; anything that cannot be saved is kept in `unsaved_input`
-    and named in the result. With `submit`, a complete report is then submitted.
+    """Save what the group typed, and attach a file sent with it, in one transaction;
+    anything that cannot be saved is kept in `unsaved_input` and named in the result. With
+    `submit`, a complete report is then submitted.
 
     When submitting, what is missing is listed with what could not be saved, all at once.
-    `refused_upload` is why a file sent with the form was refused: it is listed too, and
-    the report is not submitted."""
+    A refused file is listed too (last: it is last on the page), and the report is not
+    submitted."""
     report = _lock_report_for_group(report, actor)
+    refused_upload = ""
+    if uploaded is not None:
+        try:
+            with transaction.atomic():
+                report_evidence_add(report=report, actor=actor, uploaded=uploaded)
+        except UploadRefused as refusal:
+            refused_upload = refusal.message
     result = ReportSaveResult()
     unsaved: dict[str, str] = {}
 
@@ -237,8 +246,14 @@ def report_evidence_add(*, report: MonitoringReport, actor: User, uploaded) -> M
 
 
 @transaction.atomic
-def report_evidence_remove(*, report: MonitoringReport, actor: User, evidence_uuid) -> None:
+def report_evidence_remove(
+    *, report: MonitoringReport, actor: User, evidence_uuid, values: dict[str, str] | None = None
+) -> None:
+    """Remove a file; `values` typed on the report page alongside are saved first, in the
+    same transaction, so nothing typed is lost."""
     report = _lock_report_for_group(report, actor)
+    if values:
+        report_save(report=report, actor=actor, values=values)
     evidence = report.evidence.filter(uuid=evidence_uuid).first()
     if evidence is None:
         raise NotAllowed("That file is not part of this report.")

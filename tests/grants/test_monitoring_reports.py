@@ -839,3 +839,25 @@ def test_the_explanation_rule_lives_on_the_spend_line(six_month, final, personas
     assert not under_at_the_end.is_over and under_at_the_end.explanation_required
     save(six_month, personas.applicant_a, {f"spent-{line(six_month, 'Coaches').pk}": "5000"})
     assert not line(six_month, "Coaches").explanation_required  # mid-grant underspend is fine
+
+
+def test_saving_with_a_file_attaches_it_in_the_same_call(six_month, personas):
+    result = report_services.report_save(
+        report=six_month,
+        actor=personas.applicant_a,
+        values={"successes": "New sessions."},
+        uploaded=evidence_file(),
+    )
+    assert not result.errors
+    six_month.refresh_from_db()
+    assert six_month.successes == "New sessions."
+    assert list(six_month.evidence.values_list("original_name", flat=True)) == ["photo.jpg"]
+    report_services.report_evidence_remove(
+        report=six_month,
+        actor=personas.applicant_a,
+        evidence_uuid=six_month.evidence.get().uuid,
+        values={"successes": "Typed, then a file removed."},
+    )
+    six_month.refresh_from_db()
+    assert six_month.successes == "Typed, then a file removed."
+    assert not six_month.evidence.exists()
