@@ -64,10 +64,8 @@ def _declare(request, assessment):
     return render(request, "grants/assess_declare.html", {"assessment": assessment, "form": form})
 
 
-def _score(request, assessment):
-    application = selectors.application_for_form(assessment.application_id)
-    pairs = selectors.criteria_with_scores(assessment=assessment)
-    criteria = [criterion for criterion, _ in pairs]
+def _saved_scores(assessment, pairs) -> dict[str, str]:
+    """The draft as the scoring form's initial values."""
     initial = {
         "overall_comment": assessment.overall_comment,
         "recommendation": assessment.recommendation,
@@ -80,8 +78,17 @@ def _score(request, assessment):
                 else (str(score.value) if score.value is not None else "")
             )
             initial[f"comment_{criterion.pk}"] = score.comment
+    return initial
+
+
+def _score(request, assessment):
+    application = selectors.application_for_form(assessment.application_id)
+    pairs = selectors.criteria_with_scores(assessment=assessment)
+    criteria = [criterion for criterion, _ in pairs]
     form = ScoringForm(
-        request.POST if request.method == "POST" else None, criteria=criteria, initial=initial
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        initial=_saved_scores(assessment, pairs),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -89,34 +89,27 @@ def panel_item_decide(request, panel_uuid, item_id):
         initial={"amount": item.recommended_amount},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if data["decision"] == "approve":
-                award = services.panel_item_approve(
-                    item=item,
-                    actor=request.user,
-                    amount=data["amount"],
-                    conditions=data["conditions"],
-                    conditions_before_payment=data["conditions_before_payment"],
-                )
-                messages.success(
-                    request, f"{award.reference} approved: {money(award.amount)} awarded."
-                )
-            else:
-                services.panel_item_decline(
-                    item=item, actor=request.user, feedback=data["feedback"]
-                )
-                messages.success(
-                    request, f"{item.application.reference} declined; the feedback will be sent."
-                )
+            award = services.panel_item_decide(item=item, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         except ApplicationError as refusal:
             form.add_error(None, refusal.message)
         else:
+            messages.success(request, _decided(item, award))
             return redirect(
                 f"{reverse('grants:panel-detail', args=[panel.uuid])}#{item.application.reference}"
             )
+    return _decide_page(request, panel, item, form)
+
+
+def _decided(item, award) -> str:
+    if award is not None:
+        return f"{award.reference} approved: {money(award.amount)} awarded."
+    return f"{item.application.reference} declined; the feedback will be sent."
+
+
+def _decide_page(request, panel, item, form):
     application = selectors.application_for_staff(application_uuid=item.application.uuid)
     assessments = list(application.assessments.all())
     return render(

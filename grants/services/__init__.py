@@ -58,6 +58,7 @@ from grants.services.panel import (
     panel_approve_recommended,
     panel_freeze,
     panel_item_approve,
+    panel_item_decide,
     panel_item_decline,
 )
 from grants.services.screening import (
@@ -111,6 +112,7 @@ __all__ = [
     "panel_approve_recommended",
     "panel_freeze",
     "panel_item_approve",
+    "panel_item_decide",
     "panel_item_decline",
     "pot_save",
     "reminders_send_due",

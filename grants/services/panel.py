@@ -293,6 +293,32 @@ def panel_item_approve(
 
 
 @transaction.atomic
+def panel_item_decide(
+    *,
+    item: PanelItem,
+    actor: User,
+    decision: str,
+    amount: str | Decimal | None = None,
+    conditions: str = "",
+    conditions_before_payment: str = "",
+    feedback: str = "",
+) -> Award | None:
+    """Approve ("approve") or decline ("decline") one bid; return the award if approved."""
+    if decision == "approve":
+        return panel_item_approve(
+            item=item,
+            actor=actor,
+            amount=amount,
+            conditions=conditions,
+            conditions_before_payment=conditions_before_payment,
+        )
+    if decision == "decline":
+        panel_item_decline(item=item, actor=actor, feedback=feedback)
+        return None
+    raise ValidationError({"decision": "Choose approve or decline."})
+
+
+@transaction.atomic
 def panel_item_decline(*, item: PanelItem, actor: User, feedback: str) -> PanelItem:
     """Decline one bid; the feedback is sent to the applicant in plain words."""
     item = _lock_pending(item)

@@ -257,3 +257,15 @@ def test_a_second_decision_maker_can_decide_what_the_first_may_not(panel, person
     other = UserFactory(roles=[Role.DECISION_MAKER])
     award = services.panel_item_approve(item=panel.items.get(), actor=other)
     assert award.decided_by == other
+
+
+def test_one_decision_service_approves_or_declines_and_refuses_anything_else(panel, personas):
+    item = panel.items.get()
+    with pytest.raises(ValidationError) as raised:
+        services.panel_item_decide(item=item, actor=personas.decision_maker, decision="maybe")
+    assert raised.value.message_dict == {"decision": ["Choose approve or decline."]}
+    award = services.panel_item_decide(
+        item=item, actor=personas.decision_maker, decision="approve", amount="5000"
+    )
+    item.refresh_from_db()
+    assert award.amount == Decimal("5000") and item.decision == PanelItem.Decision.APPROVED
