@@ -18,6 +18,7 @@ from accounts.errors import ApplicationError
 from accounts.govuk import GovukFormMixin
 from accounts.models import District
 from grants import scoring, selectors, services
+from grants.forms import posted_id
 from grants.models import Application, Assessment, Round
 from grants.review_forms import (
     AssignForm,
@@ -30,7 +31,6 @@ from grants.review_forms import (
     ScreeningForm,
     apply_errors,
 )
-from grants.views import posted_id
 from outcomes.models import Priority
 
 RUNS = "grants.run_assessment"

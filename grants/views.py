@@ -22,7 +22,14 @@ from documents.formatting import clock_text
 from grants import letters, selectors, services
 from grants.eligibility import QUESTIONS, EligibilityForm
 from grants.errors import IncompleteApplication
-from grants.forms import SECTION_FORMS, BudgetLineForm, CopyForm, DocumentForm, WithdrawForm
+from grants.forms import (
+    SECTION_FORMS,
+    BudgetLineForm,
+    CopyForm,
+    DocumentForm,
+    WithdrawForm,
+    posted_id,
+)
 from grants.models import Application
 from grants.permissions import access_application_by_uuid, can, rounds_visible_to
 from grants.sections import (
@@ -525,14 +532,6 @@ def application_copy(request, application_uuid):
         "grants/application_copy.html",
         {"application": source, "form": form, "has_rounds": rounds.exists()},
     )
-
-
-def posted_id(request, name: str) -> int:
-    """An integer id from a POSTed button value; anything else is a missing row (404)."""
-    value = request.POST.get(name, "")
-    if not value.isdigit():
-        raise Http404("No such row")
-    return int(value)
 
 
 def _decided_letter(request, application_uuid):
