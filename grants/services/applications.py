@@ -17,7 +17,7 @@ from accounts.errors import NotAllowed
 from accounts.models import District, Organisation, User
 from accounts.outbox import outbox_enqueue
 from accounts.permissions import is_org_member
-from accounts.workflow import transition
+from accounts.workflow import SystemActor, transition
 from documents.formatting import deadline_text
 from grants import uploads
 from grants.errors import DeadlinePassed, IncompleteApplication, RoundNotOpen, UploadRefused
@@ -444,8 +444,10 @@ def round_open(*, round: Round, actor: User) -> Round:
 
 
 @transaction.atomic
-def round_close(*, round: Round, actor: User) -> Round:
-    """Close an open round: applicants can no longer start or submit bids to it."""
+def round_close(*, round: Round, actor: User | SystemActor) -> Round:
+    """Close an open round: applicants can no longer start or submit bids to it.
+
+    SYSTEM closes it when no person does (the demo's past round)."""
     locked = Round.objects.select_for_update().get(pk=round.pk)
     transition(locked, to_status=Round.Status.CLOSED, actor=actor)
     round.status = locked.status
