@@ -238,34 +238,31 @@ def return_review(request, return_uuid):
         else {}
     )
     if request.method == "POST" and form.is_valid():
-        action = request.POST.get("action")
         try:
-            if action == "accept":
-                return_services.return_accept(
-                    monitoring_return=found,
-                    actor=request.user,
-                    rating=form.cleaned_data["rating"],
-                    comment=form.cleaned_data["comment"],
-                )
-                message = f"Return accepted and rated {form.cleaned_data['rating']}."
-            elif action == "changes":
-                return_services.return_request_changes(
-                    monitoring_return=found,
-                    actor=request.user,
-                    rating=form.cleaned_data["rating"],
-                    comment=form.cleaned_data["comment"],
-                    measure_comments=notes,
-                )
-                message = "Changes requested. The provider has been told."
-            else:
-                raise ValidationError("Choose to accept the return or to ask for changes.")
+            action = return_services.return_review_decide(
+                monitoring_return=found,
+                actor=request.user,
+                action=request.POST.get("action", ""),
+                measure_comments=notes,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_errors(form, error)
         except ApplicationError as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, message)
+            messages.success(request, _reviewed(action, form.cleaned_data["rating"]))
             return redirect("commissioning:return-review", found.uuid)
+    return _review_page(request, found, form, measures, notes)
+
+
+def _reviewed(action: str, rating: str) -> str:
+    if action == "accept":
+        return f"Return accepted and rated {rating}."
+    return "Changes requested. The provider has been told."
+
+
+def _review_page(request, found, form, measures, notes):
     review = selectors.latest_review(found)
     rows, previous = selectors.comparison(found, measures, comments=notes)
     return render(

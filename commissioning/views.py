@@ -310,6 +310,36 @@ def contract_amend(request, contract_uuid):
     )
 
 
+def _stored_targets(found, year: int, measures) -> dict[str, str]:
+    """The saved targets as the text the form shows."""
+    from commissioning.validation import figure_text
+
+    stored = selectors.targets_for_year(found, year)
+    return {
+        target_field(m, q): figure_text(m, stored.get((m.code, q)))
+        for m in measures
+        for q in (1, 2, 3, 4, 0)
+    }
+
+
+def _target_rows(measures, shown: dict, errors: dict) -> list:
+    """One row per measure: (field name, value shown, error) for each quarter and the year."""
+    return [
+        (
+            m,
+            [
+                (
+                    target_field(m, q),
+                    shown.get(target_field(m, q), ""),
+                    errors.get(target_field(m, q)),
+                )
+                for q in (1, 2, 3, 4, 0)
+            ],
+        )
+        for m in measures
+    ]
+
+
 @permission_required(MANAGE)
 def contract_targets(request, contract_uuid, year: int):
     found = contract_for_user(request.user, contract_uuid)
@@ -333,28 +363,8 @@ def contract_targets(request, contract_uuid, year: int):
             )
         shown = typed
     else:
-        stored = selectors.targets_for_year(found, year)
-        from commissioning.validation import figure_text
-
-        shown = {
-            target_field(m, q): figure_text(m, stored.get((m.code, q)))
-            for m in measures
-            for q in (1, 2, 3, 4, 0)
-        }
-    rows = [
-        (
-            m,
-            [
-                (
-                    target_field(m, q),
-                    shown.get(target_field(m, q), ""),
-                    errors.get(target_field(m, q)),
-                )
-                for q in (1, 2, 3, 4, 0)
-            ],
-        )
-        for m in measures
-    ]
+        shown = _stored_targets(found, year, measures)
+    rows = _target_rows(measures, shown, errors)
     return render(
         request,
         "commissioning/contract_targets.html",

@@ -64,10 +64,8 @@ def _declare(request, assessment):
     return render(request, "grants/assess_declare.html", {"assessment": assessment, "form": form})
 
 
-def _score(request, assessment):
-    application = selectors.application_for_form(assessment.application_id)
-    pairs = selectors.criteria_with_scores(assessment=assessment)
-    criteria = [criterion for criterion, _ in pairs]
+def _saved_scores(assessment, pairs) -> dict[str, str]:
+    """The draft as the scoring form's initial values."""
     initial = {
         "overall_comment": assessment.overall_comment,
         "recommendation": assessment.recommendation,
@@ -80,26 +78,36 @@ def _score(request, assessment):
                 else (str(score.value) if score.value is not None else "")
             )
             initial[f"comment_{criterion.pk}"] = score.comment
+    return initial
+
+
+def _score(request, assessment):
+    application = selectors.application_for_form(assessment.application_id)
+    pairs = selectors.criteria_with_scores(assessment=assessment)
+    criteria = [criterion for criterion, _ in pairs]
     form = ScoringForm(
-        request.POST if request.method == "POST" else None, criteria=criteria, initial=initial
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        initial=_saved_scores(assessment, pairs),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_save(
+            result = services.assessment_save(
                 assessment=assessment,
                 actor=request.user,
                 scores=form.score_inputs(),
                 overall_comment=form.cleaned_data["overall_comment"],
                 recommendation=form.cleaned_data["recommendation"],
+                submit="submit" in request.POST,
             )
-            if "submit" in request.POST:
-                services.assessment_submit(assessment=assessment, actor=request.user)
+            if result.errors:
+                raise ValidationError(result.errors)
         except ValidationError as error:
             apply_errors(form, error)
         except ApplicationError as refusal:
             form.add_error(None, refusal.message)
         else:
-            if "submit" in request.POST:
+            if result.submitted:
                 messages.success(request, f"Your scores for {application.reference} are submitted.")
                 return redirect("grants:assess-queue")
             messages.success(request, "Your scores are saved as a draft.")

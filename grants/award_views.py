@@ -26,7 +26,6 @@ from grants.award_forms import (
     PaymentForm,
     ReportReviewForm,
 )
-from grants.errors import UploadRefused
 from grants.models import BENEFICIARY_GROUPS, BankDetails, MonitoringReport
 from grants.permissions import can, runs_grants
 from grants.review_forms import apply_errors
@@ -242,14 +241,12 @@ def _report_rows(report: MonitoringReport, values: dict, errors: dict) -> dict:
     def field(key: str) -> dict:
         return {"name": key, "value": values.get(key, ""), "error": errors.get(key)}
 
-    final = report.kind == MonitoringReport.Kind.FINAL
     spend = [
         {
             "line": line,
             "spent": field(f"spent-{line.pk}"),
             "explanation": field(f"explanation-{line.pk}"),
-            "flag": line.needs_explanation
-            and (final or (line.variance is not None and line.variance > 0)),
+            "flag": line.explanation_required,
         }
         for line in report.spend.all()
     ]
@@ -309,21 +306,13 @@ def report(request, report_uuid):
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
     uploaded = request.FILES.get("file")
-    upload_error = None
     try:
-        if uploaded is not None:
-            try:
-                report_services.report_evidence_add(
-                    report=report, actor=request.user, uploaded=uploaded
-                )
-            except UploadRefused as refusal:
-                upload_error = refusal.message
         result = report_services.report_save(
             report=report,
             actor=request.user,
             values=_posted_report_values(request, report),
             submit="submit" in request.POST,
-            refused_upload=upload_error or "",
+            uploaded=uploaded,
         )
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
@@ -336,7 +325,7 @@ def report(request, report_uuid):
         shown = {**_report_values(report), **_posted_report_values(request, report)}
         return _render_report(request, report, errors=result.errors, values=shown, status=400)
     saved = f"Saved at {timezone.localtime():%H:%M}."
-    if uploaded is not None:
+    if uploaded is not None and "file" not in result.errors:
         saved += f" “{uploaded.name}” uploaded."
     messages.success(request, saved)
     return redirect("grants:report", report.uuid)
@@ -370,10 +359,9 @@ def report_evidence_remove(request, report_uuid, evidence_uuid):
         raise PermissionDenied
     typed = _posted_report_values(request, report)
     try:
-        if typed:  # removed from the report form: keep what was typed (errors kept too)
-            report_services.report_save(report=report, actor=request.user, values=typed)
+        # Removed from the report form: what was typed is kept (errors kept too).
         report_services.report_evidence_remove(
-            report=report, actor=request.user, evidence_uuid=evidence_uuid
+            report=report, actor=request.user, evidence_uuid=evidence_uuid, values=typed
         )
     except ApplicationError as refusal:
         messages.error(request, refusal.message)

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import District, Membership, Organisation, User
+from accounts.workflow import SYSTEM
 from grants import services
 from grants.models import (
     Application,
@@ -427,7 +428,7 @@ def _seed_decided_round(fund: Fund, plan: Plan) -> Round:
             actor=owner,
             now=_noon(dt.date(2024, 12, 2)),
         )
-    Round.objects.filter(pk=round.pk).update(status=Round.Status.CLOSED)
+    services.round_close(round=round, actor=SYSTEM)
     _decide_round(round, ROUND_7_BIDS)
     _seed_after_award(round)
     return round

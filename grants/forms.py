@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.http import Http404
 
 from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District
@@ -491,3 +492,11 @@ class CopyForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, rounds, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+
+
+def posted_id(request, name: str) -> int:
+    """An integer id from a POSTed button value; anything else is a missing row (404)."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404("No such row")
+    return int(value)

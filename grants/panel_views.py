@@ -14,7 +14,7 @@ from accounts.decorators import permission_required, rule_required
 from accounts.errors import ApplicationError
 from documents.formatting import count_text, money
 from grants import selectors, services
-from grants.models import Award, PanelItem, Round
+from grants.models import Award, Round
 from grants.permissions import runs_grants
 from grants.review_forms import DecisionForm, InstalmentFormSet, apply_errors
 from grants.services.panel import InstalmentInput
@@ -63,11 +63,7 @@ def panel_list(request):
 def panel_detail(request, panel_uuid):
     panel = _panel(panel_uuid)
     items = list(panel.items.all())
-    pending_recommended = [
-        item
-        for item in items
-        if item.decision == PanelItem.Decision.PENDING and item.mark == "recommended"
-    ]
+    pending_recommended = [item for item in items if item.awaits_bulk_approval]
     return render(
         request,
         "grants/panel_detail.html",
@@ -93,34 +89,27 @@ def panel_item_decide(request, panel_uuid, item_id):
         initial={"amount": item.recommended_amount},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if data["decision"] == "approve":
-                award = services.panel_item_approve(
-                    item=item,
-                    actor=request.user,
-                    amount=data["amount"],
-                    conditions=data["conditions"],
-                    conditions_before_payment=data["conditions_before_payment"],
-                )
-                messages.success(
-                    request, f"{award.reference} approved: {money(award.amount)} awarded."
-                )
-            else:
-                services.panel_item_decline(
-                    item=item, actor=request.user, feedback=data["feedback"]
-                )
-                messages.success(
-                    request, f"{item.application.reference} declined; the feedback will be sent."
-                )
+            award = services.panel_item_decide(item=item, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         except ApplicationError as refusal:
             form.add_error(None, refusal.message)
         else:
+            messages.success(request, _decided(item, award))
             return redirect(
                 f"{reverse('grants:panel-detail', args=[panel.uuid])}#{item.application.reference}"
             )
+    return _decide_page(request, panel, item, form)
+
+
+def _decided(item, award) -> str:
+    if award is not None:
+        return f"{award.reference} approved: {money(award.amount)} awarded."
+    return f"{item.application.reference} declined; the feedback will be sent."
+
+
+def _decide_page(request, panel, item, form):
     application = selectors.application_for_staff(application_uuid=item.application.uuid)
     assessments = list(application.assessments.all())
     return render(
@@ -208,20 +197,15 @@ def award_schedule(request, award_uuid):
             for f in formset.forms
             if f.cleaned_data.get("due_date") or f.cleaned_data.get("amount")
         ]
-        if any(i.due_date is None or i.amount is None for i in instalments):
-            problem = "Give every payment both a date and an amount."
+        try:
+            services.award_schedule_set(award=award, actor=request.user, instalments=instalments)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        except ApplicationError as refusal:
+            problem = refusal.message
         else:
-            try:
-                services.award_schedule_set(
-                    award=award, actor=request.user, instalments=instalments
-                )
-            except ValidationError as error:
-                problem = " ".join(error.messages)
-            except ApplicationError as refusal:
-                problem = refusal.message
-            else:
-                messages.success(request, "Payment schedule saved.")
-                return redirect("grants:award-detail", award.uuid)
+            messages.success(request, "Payment schedule saved.")
+            return redirect("grants:award-detail", award.uuid)
     return render(
         request,
         "grants/award_schedule.html",

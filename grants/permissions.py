@@ -79,6 +79,8 @@ rules.add_rule("grants.submit_application", is_application_member & is_draft)
 rules.add_rule("grants.withdraw_application", is_application_member & is_withdrawable)
 # Accepting or declining the grant, bank details, and writing monitoring reports.
 rules.add_rule("grants.respond_to_award", is_application_member)
+# Officers see every bid but only the group's own members start one from it.
+rules.add_rule("grants.copy_application", is_application_member)
 
 
 def can(user: User, rule: str, application: Application) -> bool:

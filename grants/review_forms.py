@@ -9,7 +9,8 @@ from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import User
 from accounts.roles import Role
 from grants.models import Application, Assessment, Criterion, Screening
-from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, name_lengths
+from grants.services import CriterionDetails
+from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -135,6 +136,9 @@ class CriterionForm(PlainWordsMixin, forms.ModelForm):
             )
         self.instance.descriptors = lines
         return data
+
+    def details(self) -> CriterionDetails:
+        return details_from(self, CriterionDetails)
 
 
 def assessor_choices():

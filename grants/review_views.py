@@ -18,6 +18,7 @@ from accounts.errors import ApplicationError
 from accounts.govuk import GovukFormMixin
 from accounts.models import District
 from grants import scoring, selectors, services
+from grants.forms import posted_id
 from grants.models import Application, Assessment, Round
 from grants.review_forms import (
     AssignForm,
@@ -30,7 +31,6 @@ from grants.review_forms import (
     ScreeningForm,
     apply_errors,
 )
-from grants.views import posted_id
 from outcomes.models import Priority
 
 RUNS = "grants.run_assessment"
@@ -104,7 +104,7 @@ def application_review(request, application_uuid):
 @require_http_methods(["GET", "POST"])
 def application_screen(request, application_uuid):
     application = _application(application_uuid)
-    checks = services.screening_checks_ensure(round=application.round)
+    checks = selectors.screening_checklist(round=application.round)
     form = ScreeningForm(request.POST if request.method == "POST" else None, checks=checks)
     done = run_form(
         request,
@@ -240,7 +240,7 @@ def round_checks(request, round_uuid):
         reverse("grants:staff-round-checks", args=[round.uuid]),
         "Check added.",
     )
-    checks = services.screening_checks_ensure(round=round)
+    checks = selectors.screening_checklist(round=round)
     return done or render(
         request, "grants/staff_round_checks.html", {"round": round, "form": form, "checks": checks}
     )
@@ -275,7 +275,9 @@ def criterion_edit(request, round_uuid, criterion_id=None):
     done = run_form(
         request,
         form,
-        lambda data: services.criterion_save(form=form, round=round, actor=request.user),
+        lambda data: services.criterion_save(
+            details=form.details(), round=round, criterion=criterion, actor=request.user
+        ),
         reverse("grants:staff-round-criteria", args=[round.uuid]),
         "Criterion saved.",
     )

@@ -20,6 +20,7 @@ from grants.models import (
     Pot,
     Round,
     Score,
+    ScreeningCheck,
 )
 
 
@@ -605,3 +606,8 @@ def letter_counts(messages) -> dict[str, int]:
         state: sum(1 for m in messages if m.state == state)
         for state in ("sent", "pending", "failed")
     }
+
+
+def screening_checklist(*, round: Round) -> list[ScreeningCheck]:
+    """The round's screening checks in order (rounds get the standard ones when created)."""
+    return list(round.screening_checks.all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District
 from grants.models import Fund, Pot, Round
+from grants.services import FundDetails, PotDetails, RoundDetails
 from outcomes.models import Plan, Priority
 
 LONDON = ZoneInfo("Europe/London")
@@ -41,6 +43,18 @@ class PlainLengthsMixin(GovukFormMixin):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         name_lengths(self)
+
+
+def details_from(form: forms.ModelForm, details_class):
+    """The service's plain values from a valid model form: its cleaned data, else what clean()
+    worked out on the instance (a deadline combined from a date and a time)."""
+    values = {}
+    for item in dataclasses.fields(details_class):
+        if item.name in form.cleaned_data:
+            values[item.name] = form.cleaned_data[item.name]
+        else:
+            values[item.name] = getattr(form.instance, item.name)
+    return details_class(**values)
 
 
 class PlainWordsMixin(GovukFormMixin):
@@ -96,6 +110,9 @@ class FundForm(PlainWordsMixin, forms.ModelForm):
             "name": {"unique": "There is already a fund with this name"},
             "code": {"unique": "Another fund already uses this code"},
         }
+
+    def details(self) -> FundDetails:
+        return details_from(self, FundDetails)
 
 
 class RoundForm(PlainWordsMixin, forms.ModelForm):
@@ -218,6 +235,9 @@ class RoundForm(PlainWordsMixin, forms.ModelForm):
             )
         return data
 
+    def details(self) -> RoundDetails:
+        return details_from(self, RoundDetails)
+
 
 class PotForm(PlainWordsMixin, forms.ModelForm):
     required_messages = {"name": "Enter the pot's name"}
@@ -260,3 +280,6 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
         if high is not None and budget is not None and budget < high:
             self.add_error("budget", "The budget must cover at least one largest grant")
         return data
+
+    def details(self) -> PotDetails:
+        return details_from(self, PotDetails)

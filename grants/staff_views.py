@@ -142,7 +142,7 @@ def fund_edit(request, fund_uuid=None):
     return _edit(
         request,
         form=form,
-        save=lambda: services.fund_save(form=form, actor=request.user),
+        save=lambda: services.fund_save(details=form.details(), fund=fund, actor=request.user),
         template="grants/staff_edit.html",
         context={"heading": f"Change {fund}" if fund else "New fund"},
         done=lambda saved: "grants:staff-round-list",
@@ -160,7 +160,7 @@ def round_edit(request, round_uuid=None):
     return _edit(
         request,
         form=form,
-        save=lambda: services.round_save(form=form, actor=request.user),
+        save=lambda: services.round_save(details=form.details(), round=round, actor=request.user),
         template="grants/staff_edit.html",
         context={
             "heading": f"Change round {round.number}" if round else "New round",
@@ -184,7 +184,9 @@ def pot_edit(request, round_uuid, pot_id=None):
     return _edit(
         request,
         form=form,
-        save=lambda: services.pot_save(form=form, round=round, actor=request.user),
+        save=lambda: services.pot_save(
+            details=form.details(), round=round, pot=pot, actor=request.user
+        ),
         template="grants/staff_edit.html",
         context={
             "heading": f"Change {pot}" if pot else f"New pot for round {round.number}",

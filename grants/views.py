@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +22,14 @@ from documents.formatting import clock_text
 from grants import letters, selectors, services
 from grants.eligibility import QUESTIONS, EligibilityForm
 from grants.errors import IncompleteApplication
-from grants.forms import SECTION_FORMS, BudgetLineForm, CopyForm, DocumentForm, WithdrawForm
+from grants.forms import (
+    SECTION_FORMS,
+    BudgetLineForm,
+    CopyForm,
+    DocumentForm,
+    WithdrawForm,
+    posted_id,
+)
 from grants.models import Application
 from grants.permissions import access_application_by_uuid, can, rounds_visible_to
 from grants.sections import (
@@ -501,8 +510,8 @@ def application_withdraw(request, application_uuid):
 @require_http_methods(["GET", "POST"])
 def application_copy(request, application_uuid):
     source = access_application_by_uuid(request.user, application_uuid, "grants.view_application")
-    if source.organisation_id not in memberships_of(request.user):
-        raise Http404("No such application")
+    if not can(request.user, "grants.copy_application", source):
+        raise Http404("No such application")  # the copy page is the group's own
     rounds = selectors.rounds_open_for_copy().exclude(pk=source.round_id)
     form = CopyForm(*_posted(request), rounds=rounds)
     if request.method == "POST" and form.is_valid():
@@ -525,14 +534,6 @@ def application_copy(request, application_uuid):
     )
 
 
-def posted_id(request, name: str) -> int:
-    """An integer id from a POSTed button value; anything else is a missing row (404)."""
-    value = request.POST.get(name, "")
-    if not value.isdigit():
-        raise Http404("No such row")
-    return int(value)
-
-
 def _decided_letter(request, application_uuid):
     """The bid (if the user may see it) and its decision letter; 404 before a decision."""
     application = access_application_by_uuid(
@@ -541,13 +542,13 @@ def _decided_letter(request, application_uuid):
     kind = services.letter_kind_for(application)
     if kind is None:
         raise Http404("No letter yet")
-    return application, services.letter_get_or_render(application=application, kind=kind)
+    return application, *services.letter_for_reading(application=application, kind=kind)
 
 
 @login_required
 def letter(request, application_uuid):
     """The decision letter as an accessible page, with a link to the PDF."""
-    application, letter = _decided_letter(request, application_uuid)
+    application, letter, _ = _decided_letter(request, application_uuid)
     award = selectors.award_for_application(application=application)
     return render(
         request,
@@ -568,9 +569,9 @@ def letter(request, application_uuid):
 
 @login_required
 def letter_pdf(request, application_uuid):
-    _, letter = _decided_letter(request, application_uuid)
+    _, letter, content = _decided_letter(request, application_uuid)
     response = FileResponse(
-        letter.file.open("rb"),
+        io.BytesIO(content),
         as_attachment=True,
         filename=letter.filename,
         content_type="application/pdf",

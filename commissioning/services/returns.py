@@ -394,3 +394,30 @@ def return_correct(
         for row in monitoring_return.values.all()
     )
     return correction
+
+
+def return_review_decide(
+    *,
+    monitoring_return: MonitoringReturn,
+    actor: User,
+    action: str,
+    rating: str = "",
+    comment: str = "",
+    measure_comments: dict[str, str] | None = None,
+) -> str:
+    """Accept ("accept") or send back ("changes") a submitted return; return the action."""
+    if action == "accept":
+        return_accept(
+            monitoring_return=monitoring_return, actor=actor, rating=rating, comment=comment
+        )
+    elif action == "changes":
+        return_request_changes(
+            monitoring_return=monitoring_return,
+            actor=actor,
+            rating=rating,
+            comment=comment,
+            measure_comments=measure_comments,
+        )
+    else:
+        raise ValidationError("Choose to accept the return or to ask for changes.")
+    return action

@@ -48,6 +48,14 @@ class Round(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    # A closed round may reopen (a deadline extended); an opened round never returns to draft,
+    # because applicants may already have started on it.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.CLOSED},
+        Status.CLOSED: {Status.OPEN},
+    }
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rounds")
     number = models.PositiveSmallIntegerField()

@@ -33,6 +33,12 @@ class PanelRecommendation(models.Model):
         return f"Panel list for {self.round}, frozen {self.frozen_at:%d %B %Y}"
 
 
+class PanelItemQuerySet(models.QuerySet):
+    def awaiting_bulk_approval(self) -> PanelItemQuerySet:
+        """What "approve all recommended" approves: recommended bids not yet decided."""
+        return self.filter(mark=Application.Mark.RECOMMENDED, decision=PanelItem.Decision.PENDING)
+
+
 class PanelItem(models.Model):
     """One bid as the panel saw it, and the decision made on it (a Decision)."""
 
@@ -61,6 +67,8 @@ class PanelItem(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PanelItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["panel", "pot__position", "rank"]
         constraints = [
@@ -75,6 +83,14 @@ class PanelItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} ({self.get_mark_display()})"
+
+    @property
+    def awaits_bulk_approval(self) -> bool:
+        """Whether "approve all recommended" will approve this bid (see the queryset)."""
+        return (
+            self.mark == Application.Mark.RECOMMENDED
+            and self.decision == PanelItem.Decision.PENDING
+        )
 
 
 # The group has this long from the decision to accept its offer (letter, page and emails).
@@ -274,6 +290,13 @@ class BankDetails(models.Model):
         PENDING = "pending", "Waiting to be checked"
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
+
+    # Checked once: new details are a new row, so the history of each check stays.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.PENDING: {Status.VERIFIED, Status.REJECTED},
+        Status.VERIFIED: set(),
+        Status.REJECTED: set(),
+    }
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="bank_details")

@@ -148,6 +148,18 @@ class SpendLine(models.Model):
     def needs_explanation(self) -> bool:
         return self.variance is not None and abs(self.variance) > VARIANCE_LIMIT
 
+    @property
+    def is_over(self) -> bool:
+        return self.variance is not None and self.variance > 0
+
+    @property
+    def explanation_required(self) -> bool:
+        """Whether the group must explain this line: spending far over the budget on any
+        report, or far under it on the end-of-grant report (an underspend mid-grant may
+        still be spent)."""
+        final = self.report.kind == MonitoringReport.Kind.FINAL
+        return self.needs_explanation and (final or self.is_over)
+
 
 class OutcomeProgress(models.Model):
     """What the project achieved towards one of the plan outcomes the award is aligned to."""

@@ -5,7 +5,10 @@ Split by stage: applying (applications), screening, assessing (assessment) and d
 """
 
 from grants.services.applications import (
+    FundDetails,
+    PotDetails,
     ReminderResult,
+    RoundDetails,
     application_copy,
     application_save_section,
     application_start,
@@ -19,10 +22,14 @@ from grants.services.applications import (
     fund_save,
     pot_save,
     reminders_send_due,
+    round_close,
+    round_open,
     round_save,
 )
 from grants.services.assessment import (
     AssignmentResult,
+    CriterionDetails,
+    ScoringResult,
     application_moderate,
     application_rescore,
     assessment_assign,
@@ -37,6 +44,7 @@ from grants.services.assessment import (
 )
 from grants.services.letters import (
     application_offer,
+    letter_for_reading,
     letter_get_or_render,
     letter_kind_for,
     letter_send,
@@ -50,6 +58,7 @@ from grants.services.panel import (
     panel_approve_recommended,
     panel_freeze,
     panel_item_approve,
+    panel_item_decide,
     panel_item_decline,
 )
 from grants.services.screening import (
@@ -62,7 +71,12 @@ from grants.services.screening import (
 __all__ = [
     "AssignmentResult",
     "BulkApproveResult",
+    "CriterionDetails",
+    "FundDetails",
+    "PotDetails",
     "ReminderResult",
+    "RoundDetails",
+    "ScoringResult",
     "application_copy",
     "application_mark",
     "application_moderate",
@@ -89,6 +103,7 @@ __all__ = [
     "document_remove",
     "document_upload",
     "fund_save",
+    "letter_for_reading",
     "letter_get_or_render",
     "letter_kind_for",
     "letter_send",
@@ -97,9 +112,12 @@ __all__ = [
     "panel_approve_recommended",
     "panel_freeze",
     "panel_item_approve",
+    "panel_item_decide",
     "panel_item_decline",
     "pot_save",
     "reminders_send_due",
+    "round_close",
+    "round_open",
     "round_save",
     "screening_check_add",
     "screening_check_remove",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,14 +14,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import NotAllowed
-from accounts.models import Organisation, User
+from accounts.models import District, Organisation, User
 from accounts.outbox import outbox_enqueue
-from accounts.workflow import transition
+from accounts.permissions import is_org_member
+from accounts.workflow import SystemActor, transition
 from documents.formatting import deadline_text
 from grants import uploads
 from grants.errors import DeadlinePassed, IncompleteApplication, RoundNotOpen, UploadRefused
-from grants.models import Application, ApplicationDocument, BudgetLine, ReminderSent, Round
+from grants.models import (
+    Application,
+    ApplicationDocument,
+    BudgetLine,
+    Fund,
+    Pot,
+    ReminderSent,
+    Round,
+)
 from grants.sections import SECTION_SLUGS, application_problems
+from grants.services.screening import screening_checks_ensure
+from outcomes.models import Plan, Priority
 
 COPYABLE_FIELDS = (
     "project_title",
@@ -264,7 +277,11 @@ def application_withdraw(*, application: Application, actor: User, reason: str) 
 
 @transaction.atomic
 def application_copy(*, source: Application, round: Round, actor: User) -> Application:
-    """Start a draft for another round with the answers (and documents) of an earlier one."""
+    """Start a draft for another round with the answers (and documents) of an earlier one.
+
+    Only the group's own members may: officers see every bid but never apply for a group."""
+    if not is_org_member(actor, source.organisation):
+        raise NotAllowed(f"Only members of {source.organisation.name} can copy its applications.")
     draft = application_start(round=round, organisation=source.organisation, actor=actor)
     if draft.saved_sections:
         raise NotAllowed(
@@ -336,19 +353,112 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> ReminderResult:
     return ReminderResult(sent=sent, skipped=skipped)
 
 
+@dataclass(frozen=True, kw_only=True)
+class FundDetails:
+    name: str
+    code: str
+    funding_source: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoundDetails:
+    """What an officer sets on a round; `status` moves through round_open/round_close."""
+
+    fund: Fund
+    number: int
+    title: str
+    plan: Plan
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    reference_prefix: str
+    status: str = Round.Status.DRAFT
+    theme: str = ""
+    description: str = ""
+    priorities: Sequence[Priority] = ()
+    all_districts: bool = True
+    districts: Sequence[District] = ()
+    postcodes: str = ""
+    assessment_deadline: dt.date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PotDetails:
+    name: str
+    max_award: Decimal
+    budget: Decimal
+    min_award: Decimal = Decimal("0")
+    description: str = ""
+    joint_bids_allowed: bool = False
+    position: int = 0
+
+
+def _set_fields(instance: Any, details: Any, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """Copy a details dataclass onto a model; return the many-to-many names left to set."""
+    many = []
+    for item in fields(details):
+        if item.name in skip:
+            continue
+        if instance._meta.get_field(item.name).many_to_many:
+            many.append(item.name)
+        else:
+            setattr(instance, item.name, getattr(details, item.name))
+    return many
+
+
 @transaction.atomic
-def round_save(*, form, actor: User) -> Round:
-    """Create or change a round from a valid RoundForm (deadlines already combined)."""
-    round = form.save(commit=False)
+def round_save(*, details: RoundDetails, actor: User, round: Round | None = None) -> Round:
+    """Create or change a round; a change of status goes through round_open/round_close.
+
+    A new round starts as a draft (so one created open has its opening audited too) with
+    the standard screening checklist, which the officer may then change."""
+    # A fresh copy: the caller's may carry a status a form set on it by assignment.
+    round = Round.objects.select_for_update().get(pk=round.pk) if round else Round()
+    creating = round.pk is None
+    many = _set_fields(round, details, skip=("status",))
     round.full_clean()
     round.save()
-    form.save_m2m()
+    if creating:
+        screening_checks_ensure(round=round)
+    for name in many:
+        getattr(round, name).set(getattr(details, name))
+    if details.status == Round.Status.OPEN and round.status != Round.Status.OPEN:
+        round_open(round=round, actor=actor)
+    elif details.status == Round.Status.CLOSED and round.status != Round.Status.CLOSED:
+        round_close(round=round, actor=actor)
+    elif details.status == Round.Status.DRAFT and round.status != Round.Status.DRAFT:
+        raise ValidationError(
+            {"status": "A round that has opened cannot go back to draft: close it instead"}
+        )
+    round.refresh_from_db()
     return round
 
 
 @transaction.atomic
-def pot_save(*, form, round: Round, actor: User):
-    pot = form.save(commit=False)
+def round_open(*, round: Round, actor: User) -> Round:
+    """Open a draft or closed round to applicants (it takes bids between its two dates)."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    transition(locked, to_status=Round.Status.OPEN, actor=actor)
+    round.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def round_close(*, round: Round, actor: User | SystemActor) -> Round:
+    """Close an open round: applicants can no longer start or submit bids to it.
+
+    SYSTEM closes it when no person does (the demo's past round)."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    transition(locked, to_status=Round.Status.CLOSED, actor=actor)
+    round.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def pot_save(*, details: PotDetails, round: Round, actor: User, pot: Pot | None = None) -> Pot:
+    """Create or change one of a round's pots."""
+    pot = Pot.objects.select_for_update().get(pk=pot.pk) if pot else Pot()
+    _set_fields(pot, details)
     pot.round = round
     pot.full_clean()
     pot.save()
@@ -356,8 +466,10 @@ def pot_save(*, form, round: Round, actor: User):
 
 
 @transaction.atomic
-def fund_save(*, form, actor: User):
-    fund = form.save(commit=False)
+def fund_save(*, details: FundDetails, actor: User, fund: Fund | None = None) -> Fund:
+    """Create or change a fund."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk) if fund else Fund()
+    _set_fields(fund, details)
     fund.full_clean()
     fund.save()
     return fund

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,15 +32,34 @@ def _scoring_started(round: Round) -> bool:
     ).exists()
 
 
+@dataclass(frozen=True, kw_only=True)
+class CriterionDetails:
+    name: str
+    weight: int
+    scale_max: int = 4
+    guidance: str = ""
+    descriptors: Sequence[str] = ()
+    minimum_score: int | None = None
+    allow_not_applicable: bool = False
+    position: int = 0
+
+
 @transaction.atomic
-def criterion_save(*, form, round: Round, actor: User) -> Criterion:
-    """Create or change a criterion from a valid CriterionForm, until scoring starts."""
+def criterion_save(
+    *, details: CriterionDetails, round: Round, actor: User, criterion: Criterion | None = None
+) -> Criterion:
+    """Create or change one of a round's criteria, until scoring starts."""
     _require_officer(actor)
     if _scoring_started(round):
         raise NotAllowed(
             "Assessors have started scoring this round, so its criteria can no longer change."
         )
-    criterion = form.save(commit=False)
+    criterion = (
+        Criterion.objects.select_for_update().get(pk=criterion.pk) if criterion else Criterion()
+    )
+    for item in fields(details):
+        setattr(criterion, item.name, getattr(details, item.name))
+    criterion.descriptors = list(details.descriptors)
     criterion.round = round
     criterion.full_clean()
     criterion.save()
@@ -255,6 +275,14 @@ def _criteria(application_id: int) -> list[Criterion]:
     return list(Criterion.objects.filter(round__applications=application_id))
 
 
+@dataclass
+class ScoringResult:
+    assessment: Assessment
+    submitted: bool = False
+    # Why a requested submit was refused ({form field: message}); the draft is saved anyway.
+    errors: dict[str, str] = field(default_factory=dict)
+
+
 @transaction.atomic
 def assessment_save(
     *,
@@ -263,8 +291,12 @@ def assessment_save(
     scores: dict[int, ScoreInput],
     overall_comment: str,
     recommendation: str,
-) -> Assessment:
-    """Save the assessor's scores as a draft; anything may still be missing."""
+    submit: bool = False,
+) -> ScoringResult:
+    """Save the assessor's scores as a draft and, if asked, submit them, in one transaction.
+
+    A score that cannot be saved raises ValidationError and saves nothing. A submit refused
+    because something is missing still saves the draft: the refusal is in the result."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.assessor_id != actor.pk:
         raise NotAllowed("Only the assessor given this bid can score it.")
@@ -303,7 +335,15 @@ def assessment_save(
     assessment.overall_comment = overall_comment.strip()
     assessment.recommendation = recommendation
     assessment.save(update_fields=["overall_comment", "recommendation"])
-    return assessment
+    if not submit:
+        return ScoringResult(assessment=assessment)
+    try:
+        with transaction.atomic():
+            submitted = assessment_submit(assessment=assessment, actor=actor)
+    except ValidationError as missing:
+        errors = {key: messages[0] for key, messages in missing.message_dict.items()}
+        return ScoringResult(assessment=assessment, errors=errors)
+    return ScoringResult(assessment=submitted, submitted=True)
 
 
 @transaction.atomic

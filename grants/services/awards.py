@@ -260,10 +260,14 @@ def _lock_pending_bank(details: BankDetails, actor: User) -> BankDetails:
 def bank_details_verify(*, details: BankDetails, actor: User) -> BankDetails:
     """A second person confirms the details match the evidence."""
     details = _lock_pending_bank(details, actor)
-    details.status = BankDetails.Status.VERIFIED
     details.checked_by = actor
     details.checked_at = timezone.now()
-    details.save(update_fields=["status", "checked_by", "checked_at"])
+    transition(
+        details,
+        to_status=BankDetails.Status.VERIFIED,
+        actor=actor,
+        extra_fields=("checked_by", "checked_at"),
+    )
     return details
 
 
@@ -273,11 +277,16 @@ def bank_details_reject(*, details: BankDetails, actor: User, reason: str) -> Ba
     details = _lock_pending_bank(details, actor)
     if not reason.strip():
         raise ValidationError({"reason": "Say what does not match, so the group can put it right."})
-    details.status = BankDetails.Status.REJECTED
     details.checked_by = actor
     details.checked_at = timezone.now()
     details.rejection_reason = reason.strip()
-    details.save(update_fields=["status", "checked_by", "checked_at", "rejection_reason"])
+    transition(
+        details,
+        to_status=BankDetails.Status.REJECTED,
+        actor=actor,
+        reason=details.rejection_reason,
+        extra_fields=("checked_by", "checked_at", "rejection_reason"),
+    )
     return details
 
 

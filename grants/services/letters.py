@@ -65,6 +65,21 @@ def letter_get_or_render(*, application: Application, kind: str) -> Letter:
     return letter
 
 
+def letter_for_reading(*, application: Application, kind: str) -> tuple[Letter, bytes]:
+    """The letter and its PDF for reading on the site; never stores anything.
+
+    Once sent, the stored letter (what the group was emailed); before then a fresh render,
+    dated today, that the send will store."""
+    stored = Letter.objects.filter(application=application, kind=kind).first()
+    if stored is not None:
+        with stored.file.open("rb") as handle:
+            return stored, handle.read()
+    content = _render(application, kind)
+    unsaved = Letter(application=application, kind=kind, size=len(content))
+    unsaved.created_at = timezone.now()
+    return unsaved, content
+
+
 def letter_send(*, application: Application, kind: str, updated: bool = False) -> str:
     """Email the letter to every member of the group, once; return the message id.
 

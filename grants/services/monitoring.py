@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -88,18 +89,16 @@ def _too_long(text: str, limit: int, label: str) -> str | None:
 
 def _missing(report: MonitoringReport) -> dict[str, str]:
     """What a report still needs before it can be submitted."""
-    final = report.kind == MonitoringReport.Kind.FINAL
     problems: dict[str, str] = {}
     for line in report.spend.all():
         key = f"spent-{line.pk}"
         if line.spent is None:
             problems[key] = f"Enter what has been spent on “{line.budget_line.description}”."
             continue
-        over = line.variance is not None and line.variance > 0
-        if line.needs_explanation and (final or over) and not line.explanation.strip():
+        if line.explanation_required and not line.explanation.strip():
             problems[f"explanation-{line.pk}"] = (
                 f"Explain why spending on “{line.budget_line.description}” is more than 15% "
-                f"{'over' if over else 'under'} the approved {money(line.approved)}."
+                f"{'over' if line.is_over else 'under'} the approved {money(line.approved)}."
             )
     for key, label in BENEFICIARY_GROUPS:
         if key not in report.beneficiaries:
@@ -123,15 +122,23 @@ def report_save(
     actor: User,
     values: dict[str, str],
     submit: bool = False,
-    refused_upload: str = "",
+    uploaded: UploadedFile | None = None,
 ) -> ReportSaveResult:
-    """Save what the group typed; anything that cannot be saved is kept in `unsaved_input`
-    and named in the result. With `submit`, a complete report is then submitted.
+    """Save what the group typed, and attach a file sent with it, in one transaction;
+    anything that cannot be saved is kept in `unsaved_input` and named in the result. With
+    `submit`, a complete report is then submitted.
 
     When submitting, what is missing is listed with what could not be saved, all at once.
-    `refused_upload` is why a file sent with the form was refused: it is listed too, and
-    the report is not submitted."""
+    A refused file is listed too (last: it is last on the page), and the report is not
+    submitted."""
     report = _lock_report_for_group(report, actor)
+    refused_upload = ""
+    if uploaded is not None:
+        try:
+            with transaction.atomic():
+                report_evidence_add(report=report, actor=actor, uploaded=uploaded)
+        except UploadRefused as refusal:
+            refused_upload = refusal.message
     result = ReportSaveResult()
     unsaved: dict[str, str] = {}
 
@@ -198,9 +205,9 @@ def report_save(
             else:
                 setattr(report, name, text)
     report.unsaved_input = unsaved
-    if report.status == R.NOT_STARTED:
-        report.status = R.DRAFT
     report.save()
+    if report.status == R.NOT_STARTED:
+        transition(report, to_status=R.DRAFT, actor=actor)
     if submit:
         for key, problem in _missing(report).items():
             result.errors.setdefault(key, problem)
@@ -241,8 +248,14 @@ def report_evidence_add(*, report: MonitoringReport, actor: User, uploaded) -> M
 
 
 @transaction.atomic
-def report_evidence_remove(*, report: MonitoringReport, actor: User, evidence_uuid) -> None:
+def report_evidence_remove(
+    *, report: MonitoringReport, actor: User, evidence_uuid, values: dict[str, str] | None = None
+) -> None:
+    """Remove a file; `values` typed on the report page alongside are saved first, in the
+    same transaction, so nothing typed is lost."""
     report = _lock_report_for_group(report, actor)
+    if values:
+        report_save(report=report, actor=actor, values=values)
     evidence = report.evidence.filter(uuid=evidence_uuid).first()
     if evidence is None:
         raise NotAllowed("That file is not part of this report.")

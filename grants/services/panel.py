@@ -293,6 +293,32 @@ def panel_item_approve(
 
 
 @transaction.atomic
+def panel_item_decide(
+    *,
+    item: PanelItem,
+    actor: User,
+    decision: str,
+    amount: str | Decimal | None = None,
+    conditions: str = "",
+    conditions_before_payment: str = "",
+    feedback: str = "",
+) -> Award | None:
+    """Approve ("approve") or decline ("decline") one bid; return the award if approved."""
+    if decision == "approve":
+        return panel_item_approve(
+            item=item,
+            actor=actor,
+            amount=amount,
+            conditions=conditions,
+            conditions_before_payment=conditions_before_payment,
+        )
+    if decision == "decline":
+        panel_item_decline(item=item, actor=actor, feedback=feedback)
+        return None
+    raise ValidationError({"decision": "Choose approve or decline."})
+
+
+@transaction.atomic
 def panel_item_decline(*, item: PanelItem, actor: User, feedback: str) -> PanelItem:
     """Decline one bid; the feedback is sent to the applicant in plain words."""
     item = _lock_pending(item)
@@ -341,9 +367,7 @@ def panel_approve_recommended(*, panel: PanelRecommendation, actor: User) -> Bul
     if not is_decision_maker(actor):
         raise NotAllowed("Only a decision maker can approve bids.")
     result = BulkApproveResult()
-    items = panel.items.filter(
-        mark=Application.Mark.RECOMMENDED, decision=PanelItem.Decision.PENDING
-    ).select_related("application__organisation")
+    items = panel.items.awaiting_bulk_approval().select_related("application__organisation")
     for item in items:
         try:
             award = panel_item_approve(item=item, actor=actor)
@@ -357,8 +381,10 @@ def panel_approve_recommended(*, panel: PanelRecommendation, actor: User) -> Bul
 
 @dataclass(frozen=True)
 class InstalmentInput:
-    due_date: dt.date
-    amount: Decimal
+    """One payment as typed; a row left half filled in is refused by award_schedule_set."""
+
+    due_date: dt.date | None
+    amount: Decimal | None
 
 
 @transaction.atomic
@@ -372,6 +398,8 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
         raise NotAllowed("The group declined this grant, so nothing will be paid.")
     if not instalments:
         raise ValidationError("Add at least one payment.")
+    if any(i.due_date is None or i.amount is None for i in instalments):
+        raise ValidationError("Give every payment both a date and an amount.")
     dates = [i.due_date for i in instalments]
     if dates != sorted(dates):
         raise ValidationError("Put the payments in date order, earliest first.")

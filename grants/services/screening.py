@@ -23,7 +23,10 @@ def _require_officer(actor: User) -> None:
 
 
 def screening_checks_ensure(*, round: Round) -> list[ScreeningCheck]:
-    """The round's checklist, starting it from the standard checks if it has none."""
+    """The round's checklist, starting it from the standard checks if it has none.
+
+    A write: called when a round is created and by the services that change its checklist,
+    never by a page that only shows it."""
     checks = list(round.screening_checks.all())
     if checks:
         return checks
@@ -42,6 +45,7 @@ def screening_check_add(
     *, round: Round, actor: User, question: str, guidance: str = ""
 ) -> ScreeningCheck:
     _require_officer(actor)
+    screening_checks_ensure(round=round)  # a new check joins the standard ones
     question = question.strip()
     if not question:
         raise ValidationError(
@@ -61,6 +65,7 @@ def screening_check_add(
 def screening_check_remove(*, round: Round, actor: User, check_id: int) -> None:
     """Remove a check; screenings already done keep their own copy of the questions."""
     _require_officer(actor)
+    screening_checks_ensure(round=round)
     round.screening_checks.filter(pk=check_id).delete()
 
 

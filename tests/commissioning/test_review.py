@@ -484,3 +484,22 @@ def test_an_uncorrected_accepted_return_is_never_superseded(accepted, personas):
     accepted.refresh_from_db()
     assert accepted.superseded_at is None
     assert accepted.correction_reason == ""
+
+
+def test_one_review_service_accepts_or_sends_back_and_refuses_anything_else(submitted, personas):
+    from commissioning.services.returns import return_review_decide
+
+    with pytest.raises(ValidationError, match="Choose to accept the return or to ask for changes"):
+        return_review_decide(
+            monitoring_return=submitted, actor=personas.commissioner, action="", rating="green"
+        )
+    submitted.refresh_from_db()
+    assert submitted.status == MonitoringReturn.Status.SUBMITTED
+    done = return_review_decide(
+        monitoring_return=submitted,
+        actor=personas.commissioner,
+        action="accept",
+        rating=Rating.GREEN,
+    )
+    submitted.refresh_from_db()
+    assert done == "accept" and submitted.status == MonitoringReturn.Status.ACCEPTED

@@ -82,3 +82,18 @@ def test_the_demo_accounts_come_last_not_buried_under_emails(settings, capsys):
         line.startswith("  ") and "@demo.example" in line for line in lines[accounts_from + 1 :]
     )
     assert "Emails sent to demo accounts (not shown):" in output
+
+
+def test_the_demos_past_round_was_closed_through_the_audited_service(db, settings):
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import StatusChange
+
+    settings.DEBUG = True
+    _seed()
+    past = Round.objects.get(reference_prefix="MSCF-R7")
+    assert past.status == Round.Status.CLOSED
+    change = StatusChange.objects.get(
+        content_type=ContentType.objects.get_for_model(Round), object_id=past.pk
+    )
+    assert (change.from_status, change.to_status, change.by_system) == ("open", "closed", True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -1078,3 +1079,46 @@ def test_the_payments_dashboard_says_which_payments_are_ready(award, personas, c
         response = client.get(reverse("grants:payments-dashboard"))
     assert response.context["due"].overdue == []
     assert response.context["due"].this_month == []
+
+
+def _bank_moves(details: BankDetails) -> list[tuple]:
+    return list(
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(BankDetails), object_id=details.pk
+        ).values_list("from_status", "to_status", "actor")
+    )
+
+
+def test_verifying_bank_details_writes_one_audit_row(award, personas):
+    accept(award, personas.applicant_a)
+    details = verify_current(award, personas.officer)
+    details.refresh_from_db()
+    assert details.status == BankDetails.Status.VERIFIED
+    assert _bank_moves(details) == [("pending", "verified", personas.officer.pk)]
+
+
+def test_rejecting_bank_details_writes_one_audit_row_with_the_reason(award, personas):
+    accept(award, personas.applicant_a)
+    details = award_services.current_bank_details(award)
+    award_services.bank_details_reject(details=details, actor=personas.officer, reason="Wrong")
+    details.refresh_from_db()
+    assert details.status == BankDetails.Status.REJECTED
+    assert _bank_moves(details) == [("pending", "rejected", personas.officer.pk)]
+    assert StatusChange.objects.get(object_id=details.pk, to_status="rejected").reason == "Wrong"
+
+
+def test_checked_bank_details_never_change_status_again():
+    s = BankDetails.Status
+    assert {
+        s.PENDING: {s.VERIFIED, s.REJECTED},
+        s.VERIFIED: set(),
+        s.REJECTED: set(),
+    } == BankDetails.TRANSITIONS
+
+
+def test_every_bank_details_move_is_checked_against_the_table(award, personas):
+    from tests.grants.test_transitions import _check_every_move
+
+    accept(award, personas.applicant_a)
+    details = award_services.current_bank_details(award)
+    _check_every_move(details, BankDetails, personas.officer)

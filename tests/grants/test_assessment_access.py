@@ -398,3 +398,42 @@ def test_the_officers_bid_page_and_assign_page_do_not_grow_with_assessors(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("grants:staff-round-assign", args=[scoring_round.uuid]))
     assert response.status_code == 200
+
+
+def test_a_refused_submit_keeps_the_scores_as_a_draft_and_lists_what_is_missing(
+    assigned, client_for, personas
+):
+    _, first, _ = assigned
+    client = client_for(personas.assessor)
+    client.post(reverse("grants:assess", args=[first.uuid]), {"conflict": "no"})
+    criteria = list(first.application.round.criteria.all())
+    typed = {f"score_{criteria[0].pk}": "3", f"comment_{criteria[0].pk}": "Good reach."}
+    response = client.post(reverse("grants:assess", args=[first.uuid]), {**typed, "submit": "1"})
+    body = response.content.decode()
+    assert f"Give “{criteria[1].name}” a score." in body
+    assert "Write an overall comment." in body
+    assert "Good reach." in body
+    first.refresh_from_db()
+    assert first.status == Assessment.Status.IN_PROGRESS
+    assert first.scores.get(criterion=criteria[0]).value == 3  # the draft is kept
+
+
+def test_saving_and_submitting_complete_scores_is_one_service_call(assigned, personas):
+    from grants.services.assessment import ScoreInput
+
+    _, first, _ = assigned
+    services.assessment_declare(assessment=first, actor=personas.assessor, conflict=False)
+    result = services.assessment_save(
+        assessment=first,
+        actor=personas.assessor,
+        scores={
+            c.pk: ScoreInput(value=3, not_applicable=False, comment="Because.")
+            for c in first.application.round.criteria.all()
+        },
+        overall_comment="Overall fine.",
+        recommendation="fund",
+        submit=True,
+    )
+    first.refresh_from_db()
+    assert result.submitted and not result.errors
+    assert first.status == Assessment.Status.SUBMITTED and first.weighted_score is not None

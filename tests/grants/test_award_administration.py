@@ -386,3 +386,23 @@ def test_the_decision_maker_sets_conditions_before_the_first_payment_on_the_deci
         ("Credit the fund.", False),
         ("Send us your safeguarding policy.", True),
     ]
+
+
+def test_a_payment_without_an_amount_is_refused_on_the_page_and_the_schedule_kept(
+    award, client_for, personas
+):
+    start = award.planned_start
+    data = {
+        "payment-TOTAL_FORMS": "4",
+        "payment-INITIAL_FORMS": "0",
+        "payment-0-due_date_day": str(start.day),
+        "payment-0-due_date_month": str(start.month),
+        "payment-0-due_date_year": str(start.year),
+        "payment-0-amount": "",
+    }
+    before = [(i.due_date, i.amount) for i in award.instalments.all()]
+    response = client_for(personas.officer).post(
+        reverse("grants:award-schedule", args=[award.uuid]), data
+    )
+    assert "Give every payment both a date and an amount." in response.content.decode()
+    assert [(i.due_date, i.amount) for i in award.instalments.all()] == before

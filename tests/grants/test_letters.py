@@ -214,3 +214,19 @@ def test_changing_the_schedule_after_the_letter_went_out_sends_an_updated_letter
     assert "£6,000.00" in text and "£2,000.00" in text
     assert "£5,000.00" not in text
     assert Letter.objects.filter(application=award.application).count() == 1
+
+
+def test_reading_the_letter_before_it_is_sent_stores_nothing(award, client_for, personas):
+    Letter.objects.all().delete()
+    client = client_for(personas.applicant_a)
+    page = client.get(reverse("grants:letter", args=[award.application.uuid])).content.decode()
+    assert "£8,000.00" in page and "(PDF, " in page
+    response = client.get(reverse("grants:letter-pdf", args=[award.application.uuid]))
+    assert "£8,000.00" in _text(b"".join(response.streaming_content))
+    assert not Letter.objects.exists()
+    # The send stores the letter; reading it afterwards serves that same file.
+    services.letter_send(application=award.application, kind=Letter.Kind.AWARD)
+    stored = Letter.objects.get()
+    response = client.get(reverse("grants:letter-pdf", args=[award.application.uuid]))
+    assert b"".join(response.streaming_content) == stored.file.open("rb").read()
+    assert Letter.objects.count() == 1

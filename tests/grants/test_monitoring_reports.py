@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -670,6 +671,7 @@ def test_changes_requested_then_resubmitted_then_accepted(
         .values_list("to_status", flat=True)
     )
     assert changes == [
+        R.DRAFT,  # the first save moves it out of not started, audited like any move
         R.SUBMITTED,
         R.CHANGES_REQUESTED,
         R.SUBMITTED,
@@ -803,3 +805,59 @@ def test_the_final_review_through_the_page(fully_paid_final, personas, client_fo
     assert Application.objects.get(pk=report.award.application_id).status == S.COMPLETED
     page = client_for(personas.applicant_a).get(url).content.decode()
     assert "Underspend: £500.00. Amount to be repaid: £250.00." in page
+
+
+def test_the_first_save_moves_the_report_to_draft_with_one_audit_row(six_month, personas):
+    def moves():
+        return list(
+            StatusChange.objects.filter(
+                content_type=ContentType.objects.get_for_model(MonitoringReport),
+                object_id=six_month.pk,
+            ).values_list("from_status", "to_status", "actor")
+        )
+
+    save(six_month, personas.applicant_a, {"case_study": "Started."})
+    six_month.refresh_from_db()
+    assert six_month.status == R.DRAFT
+    assert moves() == [("not_started", "draft", personas.applicant_a.pk)]
+    save(six_month, personas.applicant_a, {"case_study": "Carried on."})
+    assert moves() == [("not_started", "draft", personas.applicant_a.pk)]
+
+
+def test_every_report_move_is_checked_against_the_table(six_month, personas):
+    from tests.grants.test_transitions import _check_every_move
+
+    _check_every_move(six_month, MonitoringReport, personas.officer)
+
+
+def test_the_explanation_rule_lives_on_the_spend_line(six_month, final, personas):
+    # Coaches were approved at £6,000: £7,000 is 17% over, £5,000 is 17% under.
+    save(six_month, personas.applicant_a, {f"spent-{line(six_month, 'Coaches').pk}": "7000"})
+    save(final, personas.applicant_a, {f"spent-{line(final, 'Coaches').pk}": "5000"})
+    over, under_at_the_end = line(six_month, "Coaches"), line(final, "Coaches")
+    assert over.is_over and over.explanation_required
+    assert not under_at_the_end.is_over and under_at_the_end.explanation_required
+    save(six_month, personas.applicant_a, {f"spent-{line(six_month, 'Coaches').pk}": "5000"})
+    assert not line(six_month, "Coaches").explanation_required  # mid-grant underspend is fine
+
+
+def test_saving_with_a_file_attaches_it_in_the_same_call(six_month, personas):
+    result = report_services.report_save(
+        report=six_month,
+        actor=personas.applicant_a,
+        values={"successes": "New sessions."},
+        uploaded=evidence_file(),
+    )
+    assert not result.errors
+    six_month.refresh_from_db()
+    assert six_month.successes == "New sessions."
+    assert list(six_month.evidence.values_list("original_name", flat=True)) == ["photo.jpg"]
+    report_services.report_evidence_remove(
+        report=six_month,
+        actor=personas.applicant_a,
+        evidence_uuid=six_month.evidence.get().uuid,
+        values={"successes": "Typed, then a file removed."},
+    )
+    six_month.refresh_from_db()
+    assert six_month.successes == "Typed, then a file removed."
+    assert not six_month.evidence.exists()

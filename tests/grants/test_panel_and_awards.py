@@ -171,6 +171,21 @@ def test_bulk_approval_approves_recommended_bids_at_their_recommended_amounts(pa
     assert again.approved == 0
 
 
+def test_the_panel_item_says_whether_approve_all_recommended_will_approve_it(panel, personas):
+    item = panel.items.get()
+    assert item.awaits_bulk_approval
+    assert list(panel.items.awaiting_bulk_approval()) == [item]
+    PanelItem.objects.filter(pk=item.pk).update(mark=Application.Mark.RESERVE)
+    item.refresh_from_db()
+    assert not item.awaits_bulk_approval
+    assert not panel.items.awaiting_bulk_approval().exists()
+    PanelItem.objects.filter(pk=item.pk).update(mark=Application.Mark.RECOMMENDED)
+    services.panel_item_approve(item=item, actor=personas.decision_maker)
+    item.refresh_from_db()
+    assert not item.awaits_bulk_approval
+    assert not panel.items.awaiting_bulk_approval().exists()
+
+
 def test_an_award_above_the_request_is_refused(panel, personas):
     with pytest.raises(ValidationError):
         services.panel_item_approve(
@@ -217,6 +232,17 @@ def test_an_officer_splits_an_award_into_instalments(award, personas):
             ],
             "date order",
         ),
+        (
+            [
+                InstalmentInput(dt.date(2027, 4, 1), Decimal("3000")),
+                InstalmentInput(None, Decimal("2500")),
+            ],
+            "Give every payment both a date and an amount",
+        ),
+        (
+            [InstalmentInput(dt.date(2027, 4, 1), None)],
+            "Give every payment both a date and an amount",
+        ),
     ],
 )
 def test_a_schedule_that_does_not_add_up_is_refused_and_the_old_one_kept(
@@ -231,3 +257,15 @@ def test_a_second_decision_maker_can_decide_what_the_first_may_not(panel, person
     other = UserFactory(roles=[Role.DECISION_MAKER])
     award = services.panel_item_approve(item=panel.items.get(), actor=other)
     assert award.decided_by == other
+
+
+def test_one_decision_service_approves_or_declines_and_refuses_anything_else(panel, personas):
+    item = panel.items.get()
+    with pytest.raises(ValidationError) as raised:
+        services.panel_item_decide(item=item, actor=personas.decision_maker, decision="maybe")
+    assert raised.value.message_dict == {"decision": ["Choose approve or decline."]}
+    award = services.panel_item_decide(
+        item=item, actor=personas.decision_maker, decision="approve", amount="5000"
+    )
+    item.refresh_from_db()
+    assert award.amount == Decimal("5000") and item.decision == PanelItem.Decision.APPROVED

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.errors import NotAllowed
 from accounts.models import OutboxMessage, StatusChange
@@ -439,3 +440,53 @@ def test_only_officers_moderate(assessed_application, personas):
             score="90",
             reason="I like it",
         )
+
+
+def test_viewing_the_checklist_pages_writes_nothing(submitted, client_for, personas):
+    from grants.models import ScreeningCheck
+
+    officer = client_for(personas.officer)
+    round = submitted.round
+    ScreeningCheck.objects.filter(round=round).delete()  # as a round made before checklists
+    assert officer.get(reverse("grants:staff-round-checks", args=[round.uuid])).status_code == 200
+    screen = reverse("grants:staff-application-screen", args=[submitted.uuid])
+    assert officer.get(screen).status_code == 200
+    assert not ScreeningCheck.objects.filter(round=round).exists()
+
+
+def test_a_round_created_by_an_officer_starts_with_the_standard_checks(plan, personas):
+    from grants.models import Fund
+    from tests.grants.conftest import noon
+
+    round = services.round_save(
+        details=services.RoundDetails(
+            fund=Fund.objects.create(name="Safer Streets Fund", code="ssf"),
+            number=1,
+            title="Safer Streets",
+            plan=plan,
+            opens_at=noon(2027, 3, 1),
+            closes_at=noon(2027, 4, 1),
+            reference_prefix="SSF-R1",
+        ),
+        actor=personas.officer,
+    )
+    questions = list(round.screening_checks.values_list("question", flat=True))
+    assert "Governing document present" in questions
+    assert "Earlier grant reports up to date" in questions
+
+
+def test_the_migration_gives_older_rounds_the_standard_checks_and_leaves_the_rest(plan):
+    import importlib
+
+    from django.apps import apps
+
+    from grants.models import DEFAULT_SCREENING_CHECKS, ScreeningCheck
+    from tests.grants.conftest import make_round
+
+    migration = importlib.import_module("grants.migrations.0008_screening_checks_for_every_round")
+    assert migration.STANDARD_CHECKS == DEFAULT_SCREENING_CHECKS
+    bare, own = make_round(plan, number=1), make_round(plan, number=2)
+    ScreeningCheck.objects.create(round=own, question="Our own check", position=1)
+    migration.add_standard_checks(apps, None)
+    assert bare.screening_checks.count() == len(DEFAULT_SCREENING_CHECKS)
+    assert list(own.screening_checks.values_list("question", flat=True)) == ["Our own check"]

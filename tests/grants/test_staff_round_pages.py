@@ -171,3 +171,37 @@ def test_an_officer_sets_when_assessors_scores_are_due(client_for, personas, pla
     assert round.assessment_deadline == dt.date(2027, 5, 9)
     page = client.get(reverse("grants:staff-round-edit", args=[round.uuid])).content.decode()
     assert 'name="assessment_due_month" value="5"' in page
+
+
+def test_closing_a_round_on_its_edit_page_is_audited_and_it_cannot_go_back_to_draft(
+    client_for, personas, plan
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import StatusChange
+
+    fund = Fund.objects.create(name="Mayor's Safer Communities Fund", code="mscf")
+    officer = client_for(personas.officer)
+    officer.post(reverse("grants:staff-round-create"), _round_data(plan, fund, status="open"))
+    round = Round.objects.get(reference_prefix="MSCF-R9")
+    url = reverse("grants:staff-round-edit", args=[round.uuid])
+
+    assert officer.post(url, _round_data(plan, fund, status="closed")).status_code == 302
+    round.refresh_from_db()
+    assert round.status == Round.Status.CLOSED
+    moves = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Round), object_id=round.pk
+    ).order_by("pk")
+    assert [(m.from_status, m.to_status, m.actor) for m in moves] == [
+        ("draft", "open", personas.officer),
+        ("open", "closed", personas.officer),
+    ]
+
+    response = officer.post(url, _round_data(plan, fund, status="draft", title="Kept title"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A round that has opened cannot go back to draft: close it instead" in page
+    assert 'value="Kept title"' in page
+    round.refresh_from_db()
+    assert round.status == Round.Status.CLOSED
+    assert round.title == "Safer Places"

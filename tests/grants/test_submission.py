@@ -8,6 +8,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accounts.errors import NotAllowed
 from accounts.models import StatusChange
 from grants import services
 from grants.errors import DeadlinePassed, IncompleteApplication
@@ -209,3 +210,15 @@ def test_start_from_a_previous_application_copies_answers_and_documents(personas
     )
     assert draft.documents.count() == 3
     assert draft.documents.first().file.read().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("who", ["officer", "applicant_b", "administrator"])
+def test_only_the_groups_members_may_copy_its_application(personas, open_round, plan, who):
+    source = complete_application(open_round, personas.org_a, personas.applicant_a)
+    services.application_submit(application=source, actor=personas.applicant_a)
+    new_round = make_round(plan, number=7)
+    with pytest.raises(
+        NotAllowed, match="Only members of Org A Youth Project can copy its applications"
+    ):
+        services.application_copy(source=source, round=new_round, actor=personas.get(who))
+    assert not Application.objects.filter(round=new_round).exists()

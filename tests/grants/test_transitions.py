@@ -10,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.errors import InvalidTransition
 from accounts.models import StatusChange
 from accounts.workflow import transition
-from grants.models import Application, Assessment
+from grants import services
+from grants.models import Application, Assessment, Round
 from tests.factories import OrganisationFactory, UserFactory
 from tests.grants.conftest import make_round
 
@@ -81,3 +82,39 @@ def test_the_application_table_follows_the_documented_pipeline():
         assert Application.TRANSITIONS[ended] == set()
     assert set(Application.TRANSITIONS) == set(s.values)
     assert set(Assessment.TRANSITIONS) == set(Assessment.Status.values)
+
+
+@pytest.mark.django_db
+def test_every_round_move_is_checked_against_the_table(plan):
+    _check_every_move(make_round(plan), Round, UserFactory())
+
+
+def test_an_opened_round_never_returns_to_draft():
+    s = Round.Status
+    assert {s.DRAFT: {s.OPEN}, s.OPEN: {s.CLOSED}, s.CLOSED: {s.OPEN}} == Round.TRANSITIONS
+
+
+@pytest.mark.django_db
+def test_a_round_opens_and_closes_through_its_services_with_one_audit_row_each(plan):
+    officer = UserFactory()
+    round = make_round(plan)
+    Round.objects.filter(pk=round.pk).update(status=Round.Status.DRAFT)
+    round.refresh_from_db()
+
+    services.round_open(round=round, actor=officer)
+    round.refresh_from_db()
+    assert round.status == Round.Status.OPEN
+    services.round_close(round=round, actor=officer)
+    round.refresh_from_db()
+    assert round.status == Round.Status.CLOSED
+
+    rows = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Round), object_id=round.pk
+    ).order_by("pk")
+    assert [(r.from_status, r.to_status, r.actor) for r in rows] == [
+        ("draft", "open", officer),
+        ("open", "closed", officer),
+    ]
+    with pytest.raises(InvalidTransition):
+        services.round_close(round=round, actor=officer)
+    assert _audit_rows(round) == 2
