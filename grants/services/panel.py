@@ -372,7 +372,7 @@ def panel_approve_recommended(*, panel: PanelRecommendation, actor: User) -> Bul
         try:
             award = panel_item_approve(item=item, actor=actor)
         except NotAllowed as refusal:
-            result.skipped.append((item.application.reference, refusal.message))  # type: ignore[arg-type]  # a submitted bid has its reference and amount
+            result.skipped.append((item.application.reference, refusal.message))
         else:
             result.approved += 1
             result.total += award.amount
@@ -398,9 +398,11 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
         raise NotAllowed("The group declined this grant, so nothing will be paid.")
     if not instalments:
         raise ValidationError("Add at least one payment.")
-    if any(i.due_date is None or i.amount is None for i in instalments):
+    rows = [(i.due_date, i.amount) for i in instalments]
+    filled = [(due, amount) for due, amount in rows if due is not None and amount is not None]
+    if len(filled) != len(rows):
         raise ValidationError("Give every payment both a date and an amount.")
-    dates = [i.due_date for i in instalments]
+    dates = [due for due, _ in filled]
     if dates != sorted(dates):
         raise ValidationError("Put the payments in date order, earliest first.")
     if dates[0] < award.planned_start:
@@ -408,9 +410,9 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
             f"The first payment cannot be before the project starts on "
             f"{date_text(award.planned_start)}. Make it due on or after that date."
         )
-    if any(i.amount <= 0 for i in instalments):
+    if any(amount <= 0 for _, amount in filled):
         raise ValidationError("Every payment must be more than £0.")
-    total = sum((i.amount for i in instalments), Decimal(0))
+    total = sum((amount for _, amount in filled), Decimal(0))
     if total != award.amount:
         raise ValidationError(
             f"The payments add up to {money(total)} but the award is {money(award.amount)}. "
@@ -418,8 +420,8 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
         )
     award.instalments.all().delete()
     PaymentInstalment.objects.bulk_create(
-        PaymentInstalment(award=award, position=position, due_date=i.due_date, amount=i.amount)
-        for position, i in enumerate(instalments, start=1)
+        PaymentInstalment(award=award, position=position, due_date=due, amount=amount)
+        for position, (due, amount) in enumerate(filled, start=1)
     )
     _offer_letter_refresh(award)
     return award
