@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import Invitation, Membership, Organisation, User
+from core.errors import NotAllowed
 
 ORGANISATION_FIELDS = (
     "name",
@@ -71,7 +71,7 @@ def organisation_update(
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, actor: User, email: str) -> Invitation:
     """Invite a colleague by email; inviting the same address again re-sends the invitation."""
-    from accounts.outbox import outbox_enqueue
+    from core.outbox import outbox_enqueue
 
     email = User.objects.normalize_email(email).strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():

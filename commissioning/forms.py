@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District, Organisation, User
 from accounts.roles import Role
 from commissioning.models import (
@@ -18,6 +17,7 @@ from commissioning.models import (
 )
 from commissioning.quarters import PERIOD_CHOICES, financial_year_label, financial_year_of
 from commissioning.services.contracts import AmendmentInput, ContractInput, FundingLine
+from core.govuk import GovukDateField, GovukFormMixin
 from outcomes.models import Outcome, Plan, Priority, Theme
 
 FUNDING_ROWS = 3  # blank funding rows shown after the existing ones
@@ -148,7 +148,7 @@ class ContractForm(GovukFormMixin, forms.Form):
                     attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}
                 ),
             )
-        from accounts.govuk import style_widgets
+        from core.govuk import style_widgets
 
         style_widgets(self)
 

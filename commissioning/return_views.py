@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import rule_required
-from accounts.errors import ApplicationError
 from commissioning import selectors
 from commissioning.csv_returns import return_csv_rows
 from commissioning.forms import CorrectionForm, ReviewForm, UploadForm
@@ -24,7 +23,8 @@ from commissioning.models import Measure, MonitoringReturn
 from commissioning.permissions import can
 from commissioning.services import returns as return_services
 from commissioning.validation import Key, field_name
-from grants.review_forms import apply_errors
+from core.errors import ApplicationError
+from core.forms import apply_errors
 
 
 @rule_required("commissioning.view_own_contracts")

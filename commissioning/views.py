@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
-from accounts.errors import ApplicationError
 from commissioning import selectors, xlsx
 from commissioning.forms import (
     AmendmentForm,
@@ -31,8 +30,9 @@ from commissioning.permissions import contract_for_user, contracts_for_user
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ServiceInput, target_field
+from core.errors import ApplicationError
+from core.forms import apply_errors
 from documents.formatting import clock_text, date_text
-from grants.review_forms import apply_errors
 
 MANAGE = "commissioning.manage"
 

@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import outbox
-from accounts.mail import send_tracked
 from accounts.models import User
+from core import outbox
+from core.mail import send_tracked
 from documents.formatting import count_text, date_text
 from grants.models import Application, Assessment, Award, Letter, MonitoringReport, Round
 from grants.services.letters import application_offer, letter_send

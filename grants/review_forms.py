@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import User
 from accounts.roles import Role
+from core.govuk import GovukDateField, GovukFormMixin
 from grants.models import Application, Assessment, Criterion, Screening
 from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, name_lengths
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one.
-
-    A field the form already found a problem with keeps the form's own, more exact message.
-    """
-    if hasattr(error, "error_dict"):
-        for name, messages in error.error_dict.items():
-            if name in form.fields and name in form.errors:
-                continue
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
 
 PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
 
@@ -62,7 +46,7 @@ class ScreeningForm(PlainLengthsMixin, forms.Form):
                 label=f"Note on “{check.question}” (optional)", required=False, max_length=500
             )
         self.fields = {**fields, **self.fields}
-        from accounts.govuk import style_widgets
+        from core.govuk import style_widgets
 
         style_widgets(self)
         name_lengths(self)
@@ -283,7 +267,7 @@ class ScoringForm(PlainLengthsMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.fields = {**fields, **self.fields}
-        from accounts.govuk import style_widgets
+        from core.govuk import style_widgets
 
         style_widgets(self)
         name_lengths(self)

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import permission_required
-from accounts.govuk import GovukFormMixin
 from accounts.models import District
+from core.govuk import GovukFormMixin
 from grants import selectors, services
 from grants.models import Application, Pot, Round
 from outcomes.models import Priority

@@ -13,10 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.errors import NotAllowed
-from accounts.models import OutboxMessage, StatusChange
 from commissioning.models import MonitoringReturn, ReturnValue
 from commissioning.services.returns import return_save, return_upload_csv
+from core.errors import NotAllowed
+from core.models import OutboxMessage, StatusChange
 from tests.commissioning.builders import complete_figures
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +158,16 @@ BAD_SAVES = {
     ),
     "money not a number": (
         {("SPEND", ""): "twelve grand"},
+        "m-SPEND",
+        "Spend in the quarter must be an amount in pounds, like 12500 or 12500.50.",
+    ),
+    "money as an exponent": (
+        {("SPEND", ""): "1e3"},
+        "m-SPEND",
+        "Spend in the quarter must be an amount in pounds, like 12500 or 12500.50.",
+    ),
+    "money not finite": (
+        {("SPEND", ""): "Infinity"},
         "m-SPEND",
         "Spend in the quarter must be an amount in pounds, like 12500 or 12500.50.",
     ),

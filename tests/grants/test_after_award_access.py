@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from accounts.models import OutboxMessage
+from core.models import OutboxMessage
 from grants.models import (
     Application,
     Award,

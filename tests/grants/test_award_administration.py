@@ -38,7 +38,7 @@ def test_the_award_page_and_the_letter_give_the_same_accept_by_date(award, clien
 
 
 def test_the_offer_email_gives_the_accept_by_date(award, mailoutbox):
-    from accounts.outbox import outbox_relay
+    from core.outbox import outbox_relay
 
     outbox_relay()
     [offer] = [m for m in mailoutbox if m.subject.startswith("Offer of grant")]

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from accounts.outbox import outbox_relay
+from core.outbox import outbox_relay
 from grants import letters, services
 from grants.models import Letter
 from grants.services.panel import InstalmentInput
@@ -137,7 +137,7 @@ def test_there_is_no_letter_before_a_decision(scoring_round, personas, client_fo
 def test_officers_see_each_letter_sent_pending_or_failed_and_retry_failures(
     award, client_for, personas, mailoutbox, monkeypatch
 ):
-    from accounts import outbox
+    from core import outbox
 
     def down(obj, period):
         raise OSError("SMTP server refused the connection")
@@ -161,7 +161,7 @@ def test_officers_see_each_letter_sent_pending_or_failed_and_retry_failures(
 def test_send_all_queues_missing_letters_once_and_never_resends(
     award, client_for, personas, mailoutbox
 ):
-    from accounts.models import OutboxMessage
+    from core.models import OutboxMessage
 
     OutboxMessage.objects.all().delete()  # as if decided before letters were queued
     client = client_for(personas.officer)

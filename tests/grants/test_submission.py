@@ -8,7 +8,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounts.models import StatusChange
+from core.models import StatusChange
 from grants import services
 from grants.errors import DeadlinePassed, IncompleteApplication
 from grants.models import Application
