@@ -3,7 +3,6 @@ the roll-up. Views parse, fetch with permission, call one service or selector, r
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
-from commissioning import selectors, xlsx
+from commissioning import selectors
 from commissioning.forms import (
     AmendmentForm,
     CloseForm,
@@ -30,7 +29,9 @@ from commissioning.permissions import contract_for_user, contracts_for_user
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ServiceInput, target_field
+from core import xlsx
 from core.errors import ApplicationError
+from core.exports import SafeWriter
 from core.forms import apply_errors
 from documents.formatting import clock_text, date_text
 
@@ -423,7 +424,7 @@ def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpRe
     missing_title = f"Contracts with no accepted return for {period}"
     if export == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = SafeWriter(buffer)
         writer.writerows(table)
         if published:
             writer.writerow([])

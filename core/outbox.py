@@ -59,6 +59,18 @@ def outbox_enqueue(*, kind: str, obj: models.Model, period: str = "") -> OutboxM
     return message
 
 
+def outbox_next_period(*, kind: str, obj: models.Model, prefix: str) -> str:
+    """`<prefix>-<n>` for the n-th message of `kind` about `obj`, for a message sent again
+    on purpose (an invitation re-sent, a letter re-issued). Hold `obj`'s row lock.
+
+    A period names a version, never a time: two requests in the same instant, or a clock
+    set back, must not merge two messages into one or split one into two."""
+    queued = OutboxMessage.objects.filter(
+        kind=kind, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).count()
+    return f"{prefix}-{queued + 1}"
+
+
 def relay_soon() -> None:
     """Ask a worker to relay now. With the broker down this gives up at once (the row is
     safe in the database and beat's relay sends it later): a web request never waits."""

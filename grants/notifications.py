@@ -37,7 +37,7 @@ def send_application_declined(application: Application, period: str = "") -> str
 
 
 def send_award_made(award: Award, period: str = "") -> str:
-    """The offer letter, then the bid is offered; a period ("updated-...") means the
+    """The offer letter, then the bid is offered; a period ("schedule-2", ...) means the
     schedule changed since."""
     message_id = letter_send(
         application=award.application, kind=Letter.Kind.AWARD, updated=bool(period)

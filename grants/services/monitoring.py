@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from core.errors import NotAllowed
 from core.money import InvalidMoney, parse_money
-from core.outbox import outbox_enqueue
+from core.outbox import outbox_enqueue, outbox_next_period
 from core.workflow import transition
 from documents.formatting import money
 from grants import uploads
@@ -340,9 +340,8 @@ def report_request_changes(*, report: MonitoringReport, actor: User, note: str) 
         reason=note.strip(),
         extra_fields=("reviewed_by", "reviewed_at", "review_note"),
     )
+    kind = "grants.report_changes_requested"
     outbox_enqueue(
-        kind="grants.report_changes_requested",
-        obj=report,
-        period=f"{timezone.now():%y%m%d%H%M%S%f}",
+        kind=kind, obj=report, period=outbox_next_period(kind=kind, obj=report, prefix="changes")
     )
     return report

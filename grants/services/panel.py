@@ -15,7 +15,7 @@ from accounts.models import Membership, User
 from accounts.permissions import is_decision_maker
 from core.errors import NotAllowed
 from core.money import InvalidMoney, parse_money
-from core.outbox import outbox_enqueue
+from core.outbox import outbox_enqueue, outbox_next_period
 from core.workflow import transition
 from documents.formatting import date_text, money
 from grants.models import (
@@ -410,6 +410,8 @@ def _offer_letter_refresh(award: Award) -> None:
     transaction.on_commit(lambda name=letter.file.name: letter.file.storage.delete(name))
     letter.delete()
     if was_sent:
+        # The letter's version: the first letter went with period "", so this is 2 or more.
+        kind = "grants.award_made"
         outbox_enqueue(
-            kind="grants.award_made", obj=award, period=f"{timezone.now():%y%m%d%H%M%S%f}"
+            kind=kind, obj=award, period=outbox_next_period(kind=kind, obj=award, prefix="schedule")
         )

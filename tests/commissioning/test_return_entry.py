@@ -3,7 +3,9 @@ rejected save or upload names what is wrong and changes nothing stored."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -495,3 +497,20 @@ def test_an_accepted_return_cannot_be_uploaded_to(q1_return, personas):
     with pytest.raises(NotAllowed, match="accepted and cannot be changed"):
         upload(q1_return, personas.provider, csv_bytes("OFFERED,,1"))
     assert not ReturnValue.objects.filter(monitoring_return=q1_return).exists()
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_the_return_csv_guards_text_a_spreadsheet_would_run_and_reads_back_as_typed(
+    draft, personas, client_for, typed
+):
+    with at(dt.date(2026, 7, 3)):
+        assert save(draft, personas.provider, {("SUCCESSES", ""): typed}).errors == {}
+    response = client_for(personas.provider).get(
+        reverse("commissioning:return-csv", args=[draft.uuid])
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert ["SUCCESSES", "", f"'{typed}"] in rows
+    with at(dt.date(2026, 7, 4)):
+        assert upload(draft, personas.provider, response.content).errors == []
+    assert figures(draft)[("SUCCESSES", "")] == typed

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from core.errors import NotAllowed
-from core.models import StatusChange
+from core.models import OutboxMessage, StatusChange
 from grants.errors import UploadRefused
 from grants.models import (
     BENEFICIARY_GROUPS,
@@ -673,6 +673,10 @@ def test_changes_requested_then_resubmitted_then_accepted(
             report=report, actor=personas.officer, note="And the photos, please."
         )
     assert len(mailoutbox) == 2 and "And the photos, please." in mailoutbox[1].body
+    periods = OutboxMessage.objects.filter(kind="grants.report_changes_requested").values_list(
+        "period", flat=True
+    )
+    assert sorted(periods) == ["changes-1", "changes-2"]  # counted, never the clock
     submitted(report, personas)
     officer = client_for(personas.officer)
     response = officer.post(review_url, {"decision": "accept", "note": "All good."})
