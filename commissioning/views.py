@@ -7,7 +7,7 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,27 +32,10 @@ from commissioning.services.contracts import ServiceInput, target_field
 from core import xlsx
 from core.errors import ApplicationError
 from core.exports import SafeWriter
-from core.forms import apply_errors
+from core.forms import run_form
 from documents.formatting import clock_text, date_text
 
 MANAGE = "commissioning.manage"
-
-
-def _run(request, form, action, *, done, message: str):
-    """On a valid POST call the service; its refusals land on the form. None: render."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = action()
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
-    except ApplicationError as refusal:
-        form.add_error(None, refusal.message)
-        return None
-    messages.success(request, message)
-    target = done(result) if callable(done) else done
-    return redirect(*target) if isinstance(target, tuple) else redirect(target)
 
 
 def _year(request) -> int:
@@ -118,7 +101,9 @@ def service_edit(request, service_uuid=None):
             ),
         )
 
-    done = _run(request, form, save, done="commissioning:service-list", message="Service saved.")
+    done = run_form(
+        request, form, lambda _values: save(), "commissioning:service-list", "Service saved."
+    )
     return done or render(
         request,
         "commissioning/service_form.html",
@@ -182,12 +167,12 @@ def contract_edit(request, contract_uuid=None):
             actor=request.user, contract=contract, data=form.to_input()
         )
 
-    done = _run(
+    done = run_form(
         request,
         form,
-        save,
-        done=lambda saved: ("commissioning:contract", saved.uuid),
-        message="Contract saved." if contract else "Contract created as a draft.",
+        lambda _values: save(),
+        lambda saved: ("commissioning:contract", saved.uuid),
+        "Contract saved." if contract else "Contract created as a draft.",
     )
     if done:
         return done
@@ -247,7 +232,9 @@ def contract_activate(request, contract_uuid):
 
 def _contract_form_page(request, found, form, action, *, template, heading, button, message):
     """A form about one contract that, once its service succeeds, returns to the contract."""
-    done = _run(request, form, action, done=("commissioning:contract", found.uuid), message=message)
+    done = run_form(
+        request, form, lambda _values: action(), ("commissioning:contract", found.uuid), message
+    )
     return done or render(
         request,
         template,

@@ -33,34 +33,44 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def call_service(form: forms.BaseForm, action: Callable[[dict], Any], data: dict) -> bool:
-    """Call the service with the form's values; its refusals land on the form. True: done."""
+def _attempt(form: forms.BaseForm, action: Callable[[dict], Any], data: dict) -> tuple[bool, Any]:
     try:
-        action(data)
+        return True, action(data)
     except ValidationError as error:
         apply_errors(form, error)
-        return False
     except ApplicationError as refusal:
         form.add_error(None, refusal.message)
-        return False
-    return True
+    return False, None
+
+
+def call_service(form: forms.BaseForm, action: Callable[[dict], Any], data: dict) -> bool:
+    """Call the service with the form's values; its refusals land on the form. True: done."""
+    return _attempt(form, action, data)[0]
+
+
+Done = str | tuple[Any, ...]
 
 
 def run_form(
     request: HttpRequest,
     form: forms.BaseForm,
     action: Callable[[dict], Any],
-    done: str,
+    done: Done | Callable[[Any], Done],
     message: str,
 ) -> HttpResponse | None:
-    """On a valid POST call the service; its refusals land on the form. None: render the form."""
+    """On a valid POST call the service; its refusals land on the form. None: render the form.
+
+    `done` is where to go next: a URL or URL name, a (URL name, *args) tuple, or a function
+    of what the service returned that gives one of those."""
     if request.method != "POST" or not form.is_valid():
         return None
-    if not call_service(form, action, form.cleaned_data):
+    succeeded, result = _attempt(form, action, form.cleaned_data)
+    if not succeeded:
         return None
     if message:
         messages.success(request, message)
-    return redirect(done)
+    target = done(result) if callable(done) else done
+    return redirect(*target) if isinstance(target, tuple) else redirect(target)
 
 
 class _FormHadErrors(Exception):
