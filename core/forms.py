@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from core.errors import ApplicationError
+from core.money import InvalidMoney, parse_money
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -95,3 +96,26 @@ def run_service_checks(form: Any, call: Callable[[dict], Any]) -> bool:
         return call_service(form, attempt, form.values_for_service())
     except _FormHadErrors:
         return False
+
+
+class MoneyField(forms.DecimalField):
+    """Money typed as text ("£1,250.50"), read by core.money.parse_money: exponents, NaN
+    and infinity are refused with the field's own "invalid" message."""
+
+    REASON_MESSAGES = {
+        "negative": "min_value",
+        "pence": "max_decimal_places",
+        "too_large": "max_digits",
+    }
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        whole_digits = (self.max_digits or 12) - (self.decimal_places or 0)
+        try:
+            return parse_money(value, max_whole_digits=whole_digits)
+        except InvalidMoney as refused:
+            key = self.REASON_MESSAGES.get(refused.reason, "invalid")
+            if key not in self.error_messages or "%(" in str(self.error_messages[key]):
+                key = "invalid"  # a field without its own wording says what to type
+            raise forms.ValidationError(self.error_messages[key], code=key) from None

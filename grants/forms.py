@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import forms
 
 from accounts.models import District
+from core.forms import MoneyField as CoreMoneyField
 from core.govuk import GovukDateField, GovukFormMixin
-from core.money import InvalidMoney, parse_money
 from grants.models import Application, ApplicationDocument, BudgetLine
 from grants.sections import amount_problem, project_date_problems, where_problem
 from outcomes.models import Outcome, Priority, Theme
@@ -47,7 +47,7 @@ def _text(
     )
 
 
-class MoneyField(forms.DecimalField):
+class MoneyField(CoreMoneyField):
     """An amount in pounds; `name` starts its messages ("Amount must be £0.01 or more")."""
 
     prefix = "£"
@@ -67,19 +67,6 @@ class MoneyField(forms.DecimalField):
         }
         super().__init__(**kwargs)
         self.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return parse_money(value, max_whole_digits=self.max_digits - self.decimal_places)
-        except InvalidMoney as refused:
-            key = {
-                "negative": "min_value",
-                "pence": "max_decimal_places",
-                "too_large": "max_digits",
-            }.get(refused.reason, "invalid")
-            raise forms.ValidationError(self.error_messages[key], code=key) from None
 
 
 class SectionForm(GovukFormMixin, forms.Form):

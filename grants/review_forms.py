@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import Role
+from core.forms import MoneyField
 from core.govuk import GovukDateField, GovukFormMixin
 from grants.models import Application, Assessment, Criterion, Screening
 from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, name_lengths
@@ -319,8 +320,19 @@ class DecisionForm(PlainLengthsMixin, forms.Form):
 
 class InstalmentForm(GovukFormMixin, forms.Form):
     due_date = GovukDateField(label="Due", required=False)
-    amount = forms.DecimalField(
-        label="Amount", required=False, max_digits=12, decimal_places=2, min_value=0
+    amount = MoneyField(
+        label="Amount",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={
+            "invalid": "Enter the payment's amount in pounds, like 4500 or 4500.50",
+            "min_value": "The payment's amount cannot be negative",
+            "max_digits": "The payment's amount must be less than £10,000,000,000",
+            "max_whole_digits": "The payment's amount must be less than £10,000,000,000",
+            "max_decimal_places": "Enter the payment's amount in pounds and pence, like 4500.50",
+        },
     )
 
 
