@@ -18,7 +18,7 @@ from commissioning.models import (
 from commissioning.quarters import PERIOD_CHOICES, financial_year_label, financial_year_of
 from commissioning.services.contracts import AmendmentInput, ContractInput, FundingLine
 from core.forms import MoneyField
-from core.govuk import GovukDateField, GovukFormMixin
+from core.govuk import GovukDateField, GovukFormMixin, style_widgets
 from outcomes.models import Outcome, Plan, Priority, Theme
 
 FUNDING_ROWS = 3  # blank funding rows shown after the existing ones
@@ -149,7 +149,6 @@ class ContractForm(GovukFormMixin, forms.Form):
                     attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}
                 ),
             )
-        from core.govuk import style_widgets
 
         style_widgets(self)
 

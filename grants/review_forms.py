@@ -7,7 +7,7 @@ from django import forms
 from accounts.models import User
 from accounts.roles import Role
 from core.forms import MoneyField
-from core.govuk import GovukDateField, GovukFormMixin
+from core.govuk import GovukDateField, GovukFormMixin, style_widgets
 from grants.models import Application, Assessment, Criterion, Screening
 from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, name_lengths
 
@@ -47,7 +47,6 @@ class ScreeningForm(PlainLengthsMixin, forms.Form):
                 label=f"Note on “{check.question}” (optional)", required=False, max_length=500
             )
         self.fields = {**fields, **self.fields}
-        from core.govuk import style_widgets
 
         style_widgets(self)
         name_lengths(self)
@@ -268,7 +267,6 @@ class ScoringForm(PlainLengthsMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.fields = {**fields, **self.fields}
-        from core.govuk import style_widgets
 
         style_widgets(self)
         name_lengths(self)

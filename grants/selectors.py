@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, Whe
 from django.utils import timezone
 
 from accounts.models import Organisation
-from core.models import StatusChange
+from core.models import OutboxMessage, StatusChange
 from grants import scoring
 from grants.models import (
     Application,
@@ -526,7 +526,6 @@ def document_for_download(*, user, application_uuid, document_uuid):
 def letter_messages_for_round(*, round: Round):
     """The outbox rows of the round's decision letters, each with `state` (sent, pending or
     failed) and `application` set; the first failure counts as failed until it is sent."""
-    from core.models import OutboxMessage
     from grants.models import Award
 
     types = ContentType.objects.get_for_models(Application, Award)
