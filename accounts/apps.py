@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         import rules
 
-        from accounts import areas, outbox, permissions, tasks
+        from accounts import areas, permissions, tasks
+        from core import outbox
 
         outbox.register("accounts.invitation", tasks.send_invitation)
 

@@ -7,8 +7,8 @@ from django import forms
 from django.core.validators import EmailValidator
 
 from accounts import validators
-from accounts.govuk import GovukFormMixin
 from accounts.models import District, Organisation
+from core.govuk import GovukFormMixin
 
 ROLE_CHOICES = [
     ("applicant", "We apply for grants"),

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import Invitation, Membership, Organisation, User
+from core.errors import NotAllowed
+from core.outbox import outbox_enqueue, outbox_next_period
 
 ORGANISATION_FIELDS = (
     "name",
@@ -71,8 +72,6 @@ def organisation_update(
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, actor: User, email: str) -> Invitation:
     """Invite a colleague by email; inviting the same address again re-sends the invitation."""
-    from accounts.outbox import outbox_enqueue
-
     email = User.objects.normalize_email(email).strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
@@ -86,10 +85,11 @@ def invitation_create(*, organisation: Organisation, actor: User, email: str) ->
         invitation.invited_by = actor
         invitation.expires_at = Invitation._meta.get_field("expires_at").get_default()
         invitation.save(update_fields=["invited_by", "expires_at"])
+    kind = "accounts.invitation"
     outbox_enqueue(
-        kind="accounts.invitation",
+        kind=kind,
         obj=invitation,
-        period=f"{invitation.expires_at:%y%m%d%H%M%S%f}",
+        period=outbox_next_period(kind=kind, obj=invitation, prefix="sent"),
     )
     return invitation
 

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, services
 from accounts.areas import areas_for_user
 from accounts.decorators import permission_required
-from accounts.errors import ApplicationError
 from accounts.forms import InvitationForm, OrganisationForm, OrganisationSearchForm
 from accounts.landing import landing_for
 from accounts.models import Invitation
 from accounts.permissions import access_organisation_by_uuid
+from core.errors import ApplicationError
 
 
 def home(request):

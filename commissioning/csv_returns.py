@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from commissioning.models import Measure
 from commissioning.validation import Key, parse_figure
+from core.exports import spreadsheet_unguard
 
 HEADER = ["measure_code", "category", "value"]
 MAX_BYTES = 1_000_000
@@ -46,7 +47,11 @@ def parse_return_csv(content: bytes, measures: Iterable[Measure], set_name: str)
         )
     if "\x00" in text:
         return _file_error("The file is not a CSV file. Save it as “CSV UTF-8” and try again.")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # A cell our own template guarded against spreadsheet formulas reads as typed.
+    rows = [
+        [spreadsheet_unguard(cell) for cell in row]
+        for row in csv.reader(io.StringIO(text, newline=""))
+    ]
     if not rows:
         return _file_error("The file is empty.")
     header = [cell.strip().lower() for cell in rows[0]]

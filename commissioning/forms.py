@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District, Organisation, User
 from accounts.roles import Role
 from commissioning.models import (
@@ -18,6 +17,8 @@ from commissioning.models import (
 )
 from commissioning.quarters import PERIOD_CHOICES, financial_year_label, financial_year_of
 from commissioning.services.contracts import AmendmentInput, ContractInput, FundingLine
+from core.forms import MoneyField
+from core.govuk import GovukDateField, GovukFormMixin, style_widgets
 from outcomes.models import Outcome, Plan, Priority, Theme
 
 FUNDING_ROWS = 3  # blank funding rows shown after the existing ones
@@ -133,7 +134,7 @@ class ContractForm(GovukFormMixin, forms.Form):
             self.fields[f"year_{i}"] = forms.ChoiceField(
                 label=f"Financial year, line {i + 1}", choices=year_choices(), required=False
             )
-            self.fields[f"amount_{i}"] = forms.DecimalField(
+            self.fields[f"amount_{i}"] = MoneyField(
                 label=f"Amount in pounds, line {i + 1}",
                 required=False,
                 min_value=0,
@@ -148,7 +149,6 @@ class ContractForm(GovukFormMixin, forms.Form):
                     attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}
                 ),
             )
-        from accounts.govuk import style_widgets
 
         style_widgets(self)
 
@@ -263,7 +263,7 @@ class AmendmentForm(GovukFormMixin, forms.Form):
     financial_year = forms.ChoiceField(
         label="Financial year of the change", choices=[], required=False
     )
-    new_amount = forms.DecimalField(
+    new_amount = MoneyField(
         label="New amount for that stream and year, in pounds",
         required=False,
         max_digits=12,

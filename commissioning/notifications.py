@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import outbox
-from accounts.mail import send_tracked
 from commissioning.models import MonitoringReturn
+from core import outbox
+from core.mail import send_tracked
 
 WHEN = {"due_14": "due on {due}", "due_today": "due today"}
 

@@ -3,9 +3,6 @@ corrects an accepted one; a commissioner reviews it against targets and earlier 
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import rule_required
-from accounts.errors import ApplicationError
 from commissioning import selectors
 from commissioning.csv_returns import return_csv_rows
 from commissioning.forms import CorrectionForm, ReviewForm, UploadForm
@@ -24,7 +20,9 @@ from commissioning.models import Measure, MonitoringReturn
 from commissioning.permissions import can
 from commissioning.services import returns as return_services
 from commissioning.validation import Key, field_name
-from grants.review_forms import apply_errors
+from core.errors import ApplicationError
+from core.exports import CSV_CONTENT_TYPE, csv_text
+from core.forms import apply_errors
 
 
 @rule_required("commissioning.view_own_contracts")
@@ -179,9 +177,9 @@ def return_csv(request, return_uuid):
     found = selectors.return_for_user(request.user, return_uuid)
     measures = selectors.measures_of(found)
     shown = selectors.figures_as_text(found, measures)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(return_csv_rows(measures, shown))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        csv_text(return_csv_rows(measures, shown)), content_type=CSV_CONTENT_TYPE
+    )
     name = f"{found.contract.reference}-{found.financial_year}-Q{found.quarter}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"

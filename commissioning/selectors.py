@@ -37,7 +37,7 @@ from commissioning.models import (
     Target,
 )
 from commissioning.quarters import Quarter, financial_year_of, period_quarters
-from commissioning.xlsx import Money, Percent
+from core.xlsx import Money, Percent
 
 R = MonitoringReturn.Status
 EDITABLE = list(MonitoringReturn.EDITABLE)

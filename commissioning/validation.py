@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from commissioning.models import Measure
+from core.money import InvalidMoney, parse_money
 
 Key = tuple[str, str]
 Figure = Decimal | str  # text measures keep their text
@@ -39,6 +40,20 @@ def _number(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def _money(name: str, raw: str) -> tuple[Figure | None, str]:
+    try:
+        value = parse_money(raw, max_whole_digits=len(str(MAX_FIGURE)))
+    except InvalidMoney as refused:
+        return None, {
+            "negative": f"{name} cannot be negative.",
+            "pence": f"{name} must be in pounds and pence, like 12500.50.",
+            "too_large": f"{name} is too large.",
+        }.get(refused.reason, f"{name} must be an amount in pounds, like 12500 or 12500.50.")
+    if value is not None and value > MAX_FIGURE:
+        return None, f"{name} is too large."
+    return value, ""
+
+
 def parse_figure(measure: Measure, raw: str, category: str = "") -> tuple[Figure | None, str]:
     """The stored form of what was typed, or an error naming the measure. Blank is None."""
     name = measure.label
@@ -51,10 +66,10 @@ def parse_figure(measure: Measure, raw: str, category: str = "") -> tuple[Figure
                 f"{name} must be {measure.max_length:,} characters or fewer; it is {len(text):,}."
             )
         return (text or None), ""
-    text = (raw or "").strip().replace(",", "")
     if measure.kind == Measure.Kind.MONEY:
-        text = text.lstrip("£")
-    elif measure.kind == Measure.Kind.PERCENTAGE:
+        return _money(name, raw)
+    text = (raw or "").strip().replace(",", "")
+    if measure.kind == Measure.Kind.PERCENTAGE:
         text = text.rstrip("%").strip()
     if not text:
         return None, ""
@@ -69,13 +84,6 @@ def parse_figure(measure: Measure, raw: str, category: str = "") -> tuple[Figure
             return None, f"{name} must be a percentage from 0 to 100, like 85 or 72.5."
         if value != value.quantize(Decimal("0.1")):
             return None, f"{name} must have no more than one decimal place, like 72.5."
-    elif measure.kind == Measure.Kind.MONEY:
-        if value is None:
-            return None, f"{name} must be an amount in pounds, like 12500 or 12500.50."
-        if value < 0:
-            return None, f"{name} cannot be negative."
-        if value != value.quantize(Decimal("0.01")):
-            return None, f"{name} must be in pounds and pence, like 12500.50."
     if value > MAX_FIGURE:
         return None, f"{name} is too large."
     return value, ""

@@ -3,12 +3,11 @@ the roll-up. Views parse, fetch with permission, call one service or selector, r
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
-from accounts.errors import ApplicationError
-from commissioning import selectors, xlsx
+from commissioning import selectors
 from commissioning.forms import (
     AmendmentForm,
     CloseForm,
@@ -31,27 +29,13 @@ from commissioning.permissions import contract_for_user, contracts_for_user
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ServiceInput, target_field
+from core import xlsx
+from core.errors import ApplicationError
+from core.exports import SafeWriter
+from core.forms import run_form
 from documents.formatting import clock_text, date_text
-from grants.review_forms import apply_errors
 
 MANAGE = "commissioning.manage"
-
-
-def _run(request, form, action, *, done, message: str):
-    """On a valid POST call the service; its refusals land on the form. None: render."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = action()
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
-    except ApplicationError as refusal:
-        form.add_error(None, refusal.message)
-        return None
-    messages.success(request, message)
-    target = done(result) if callable(done) else done
-    return redirect(*target) if isinstance(target, tuple) else redirect(target)
 
 
 def _year(request) -> int:
@@ -117,7 +101,9 @@ def service_edit(request, service_uuid=None):
             ),
         )
 
-    done = _run(request, form, save, done="commissioning:service-list", message="Service saved.")
+    done = run_form(
+        request, form, lambda _values: save(), "commissioning:service-list", "Service saved."
+    )
     return done or render(
         request,
         "commissioning/service_form.html",
@@ -181,12 +167,12 @@ def contract_edit(request, contract_uuid=None):
             actor=request.user, contract=contract, data=form.to_input()
         )
 
-    done = _run(
+    done = run_form(
         request,
         form,
-        save,
-        done=lambda saved: ("commissioning:contract", saved.uuid),
-        message="Contract saved." if contract else "Contract created as a draft.",
+        lambda _values: save(),
+        lambda saved: ("commissioning:contract", saved.uuid),
+        "Contract saved." if contract else "Contract created as a draft.",
     )
     if done:
         return done
@@ -246,7 +232,9 @@ def contract_activate(request, contract_uuid):
 
 def _contract_form_page(request, found, form, action, *, template, heading, button, message):
     """A form about one contract that, once its service succeeds, returns to the contract."""
-    done = _run(request, form, action, done=("commissioning:contract", found.uuid), message=message)
+    done = run_form(
+        request, form, lambda _values: action(), ("commissioning:contract", found.uuid), message
+    )
     return done or render(
         request,
         template,
@@ -433,7 +421,7 @@ def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpRe
     missing_title = f"Contracts with no accepted return for {period}"
     if export == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = SafeWriter(buffer)
         writer.writerows(table)
         if published:
             writer.writerow([])

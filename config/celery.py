@@ -29,7 +29,7 @@ app.conf.beat_schedule = {
     },
     # Picks up anything a crashed worker or a down broker left unsent.
     "outbox-relay": {
-        "task": "accounts.outbox_relay",
+        "task": "core.outbox_relay",
         "schedule": 60.0,
     },
 }

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "simple_history",
+    "core",
     "accounts",
     "outcomes",
     "grants",
@@ -96,7 +97,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-FORM_RENDERER = "accounts.govuk.GovukFormRenderer"
+FORM_RENDERER = "core.govuk.GovukFormRenderer"
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
@@ -173,7 +174,7 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker or beat rides out a Redis restart, however long, instead of exiting; web
-# requests never wait on the broker (they publish with retry=False, see accounts.outbox).
+# requests never wait on the broker (they publish with retry=False, see core.outbox).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "Europe/London"
 # An outbox message handed to a worker but still unsent this long after (the worker died,

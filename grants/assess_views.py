@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import rule_required
-from accounts.errors import ApplicationError
+from core.errors import ApplicationError
+from core.forms import apply_errors
 from grants import selectors, services
 from grants.models import Assessment, Criterion
-from grants.review_forms import DeclarationForm, ScoringForm, apply_errors
+from grants.review_forms import DeclarationForm, ScoringForm
 
 
 @rule_required("grants.assess")

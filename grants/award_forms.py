@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.govuk import GovukDateField, GovukFormMixin
+from core.govuk import GovukDateField, GovukFormMixin
 from grants.staff_forms import PlainLengthsMixin
 from grants.uploads import ALLOWED_DESCRIPTION
 

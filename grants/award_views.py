@@ -6,15 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
-from accounts.errors import ApplicationError
+from core.downloads import private_file_response
+from core.errors import ApplicationError
+from core.forms import apply_errors, run_form, run_service_checks
 from documents.formatting import money
 from grants import award_selectors as selectors
 from grants.award_forms import (
@@ -28,20 +29,9 @@ from grants.award_forms import (
 )
 from grants.models import BENEFICIARY_GROUPS, BankDetails, MonitoringReport
 from grants.permissions import can, runs_grants
-from grants.review_forms import apply_errors
-from grants.review_views import call_service, run_form
 from grants.services import awards as award_services
 from grants.services import monitoring as report_services
 from grants.services.awards import AcceptanceInput, BankInput
-
-
-def _private_file(field, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        field.open("rb"), as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _group_award(request, application_uuid):
@@ -50,30 +40,6 @@ def _group_award(request, application_uuid):
     if not can(request.user, "grants.respond_to_award", award.application):
         raise PermissionDenied
     return award
-
-
-class _FormHadErrors(Exception):
-    """Undo a service call made only to list its problems beside the form's own."""
-
-
-def run_service_checks(form, call) -> bool:
-    """On a POST of a ServiceChecksForm, call the service even when the form found problems
-    (with a blank for each unreadable field), so every problem is listed at once.
-
-    True when the service did its work. A call made while the form has errors is rolled
-    back, though the service refuses blanks anyway."""
-    valid = form.is_valid()
-
-    def attempt(data):
-        with transaction.atomic():
-            call(data)
-            if not valid:
-                raise _FormHadErrors
-
-    try:
-        return call_service(form, attempt, form.values_for_service())
-    except _FormHadErrors:
-        return False
 
 
 def _choose_file_again(form, files) -> None:
@@ -212,7 +178,7 @@ def bank_evidence(request, award_uuid, bank_uuid):
     details = selectors.bank_evidence_for(
         user=request.user, award_uuid=award_uuid, bank_uuid=bank_uuid
     )
-    return _private_file(details.evidence, details.evidence_name, details.evidence_type)
+    return private_file_response(details.evidence, details.evidence_name, details.evidence_type)
 
 
 # Monitoring reports ------------------------------------------------------------------------
@@ -373,7 +339,7 @@ def report_evidence(request, report_uuid, evidence_uuid):
     evidence = selectors.evidence_for(
         user=request.user, report_uuid=report_uuid, evidence_uuid=evidence_uuid
     )
-    return _private_file(evidence.file, evidence.original_name, evidence.content_type)
+    return private_file_response(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @permission_required("grants.manage_awards")

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import District, Membership, Organisation, User
-from accounts.workflow import SYSTEM
+from core.workflow import SYSTEM
 from grants import services
 from grants.models import (
     Application,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 
-from accounts.govuk import GovukFormMixin
+from core.govuk import GovukFormMixin
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

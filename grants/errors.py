@@ -1,4 +1,4 @@
-from accounts.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class DeadlinePassed(ApplicationError):

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django import forms
 from django.http import Http404
 
-from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District
+from core.forms import MoneyField as CoreMoneyField
+from core.govuk import GovukDateField, GovukFormMixin
 from grants.models import Application, ApplicationDocument, BudgetLine
 from grants.sections import amount_problem, project_date_problems, where_problem
 from outcomes.models import Outcome, Priority, Theme
@@ -47,7 +48,7 @@ def _text(
     )
 
 
-class MoneyField(forms.DecimalField):
+class MoneyField(CoreMoneyField):
     """An amount in pounds; `name` starts its messages ("Amount must be £0.01 or more")."""
 
     prefix = "£"
@@ -67,11 +68,6 @@ class MoneyField(forms.DecimalField):
         }
         super().__init__(**kwargs)
         self.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", "").replace("£", "").strip()
-        return super().to_python(value)
 
 
 class SectionForm(GovukFormMixin, forms.Form):

@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import outbox
-from accounts.mail import send_tracked
 from accounts.models import User
+from core import outbox
+from core.mail import send_tracked
 from documents.formatting import count_text, date_text
 from grants.models import Application, Assessment, Award, Letter, MonitoringReport, Round
 from grants.services.letters import application_offer, letter_send
@@ -37,7 +37,7 @@ def send_application_declined(application: Application, period: str = "") -> str
 
 
 def send_award_made(award: Award, period: str = "") -> str:
-    """The offer letter, then the bid is offered; a period ("updated-...") means the
+    """The offer letter, then the bid is offered; a period ("schedule-2", ...) means the
     schedule changed since."""
     message_id = letter_send(
         application=award.application, kind=Letter.Kind.AWARD, updated=bool(period)

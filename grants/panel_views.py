@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required, rule_required
-from accounts.errors import ApplicationError
+from core.errors import ApplicationError
+from core.forms import apply_errors
 from documents.formatting import count_text, money
 from grants import selectors, services
 from grants.models import Award, Round
 from grants.permissions import runs_grants
-from grants.review_forms import DecisionForm, InstalmentFormSet, apply_errors
+from grants.review_forms import DecisionForm, InstalmentFormSet
 from grants.services.panel import InstalmentInput
 
 

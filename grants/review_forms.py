@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import User
 from accounts.roles import Role
+from core.forms import MoneyField
+from core.govuk import GovukDateField, GovukFormMixin, style_widgets
 from grants.models import Application, Assessment, Criterion, Screening
 from grants.services import CriterionDetails
 from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one.
-
-    A field the form already found a problem with keeps the form's own, more exact message.
-    """
-    if hasattr(error, "error_dict"):
-        for name, messages in error.error_dict.items():
-            if name in form.fields and name in form.errors:
-                continue
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
 
 PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
 
@@ -63,7 +48,6 @@ class ScreeningForm(PlainLengthsMixin, forms.Form):
                 label=f"Note on “{check.question}” (optional)", required=False, max_length=500
             )
         self.fields = {**fields, **self.fields}
-        from accounts.govuk import style_widgets
 
         style_widgets(self)
         name_lengths(self)
@@ -287,7 +271,6 @@ class ScoringForm(PlainLengthsMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.fields = {**fields, **self.fields}
-        from accounts.govuk import style_widgets
 
         style_widgets(self)
         name_lengths(self)
@@ -339,8 +322,19 @@ class DecisionForm(PlainLengthsMixin, forms.Form):
 
 class InstalmentForm(GovukFormMixin, forms.Form):
     due_date = GovukDateField(label="Due", required=False)
-    amount = forms.DecimalField(
-        label="Amount", required=False, max_digits=12, decimal_places=2, min_value=0
+    amount = MoneyField(
+        label="Amount",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={
+            "invalid": "Enter the payment's amount in pounds, like 4500 or 4500.50",
+            "min_value": "The payment's amount cannot be negative",
+            "max_digits": "The payment's amount must be less than £10,000,000,000",
+            "max_whole_digits": "The payment's amount must be less than £10,000,000,000",
+            "max_decimal_places": "Enter the payment's amount in pounds and pence, like 4500.50",
+        },
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,9 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
-from accounts.errors import ApplicationError
-from accounts.govuk import GovukFormMixin
 from accounts.models import District
+from core.errors import ApplicationError
+from core.forms import apply_errors, run_form
+from core.govuk import GovukFormMixin
 from grants import scoring, selectors, services
 from grants.forms import posted_id
 from grants.models import Application, Assessment, Round
@@ -29,35 +28,10 @@ from grants.review_forms import (
     ReasonForm,
     ScreeningCheckForm,
     ScreeningForm,
-    apply_errors,
 )
 from outcomes.models import Priority
 
 RUNS = "grants.run_assessment"
-
-
-def call_service(form: forms.Form, action: Callable[[dict], object], data: dict) -> bool:
-    """Call the service with the form's values; its refusals land on the form. True: done."""
-    try:
-        action(data)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return False
-    except ApplicationError as refusal:
-        form.add_error(None, refusal.message)
-        return False
-    return True
-
-
-def run_form(request, form: forms.Form, action: Callable[[dict], object], done: str, message: str):
-    """On a valid POST call the service; its refusals land on the form. None: render the form."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    if not call_service(form, action, form.cleaned_data):
-        return None
-    if message:
-        messages.success(request, message)
-    return redirect(done)
 
 
 def _round(round_uuid) -> Round:

@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from accounts.models import Organisation, StatusChange
+from accounts.models import Organisation
+from core.models import OutboxMessage, StatusChange
 from grants import scoring
 from grants.models import (
     Application,
@@ -529,7 +530,6 @@ def document_for_download(*, user, application_uuid, document_uuid):
 def letter_messages_for_round(*, round: Round):
     """The outbox rows of the round's decision letters, each with `state` (sent, pending or
     failed) and `application` set; the first failure counts as failed until it is sent."""
-    from accounts.models import OutboxMessage
     from grants.models import Award
 
     types = ContentType.objects.get_for_models(Application, Award)

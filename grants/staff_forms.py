@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
-from accounts.govuk import GovukDateField, GovukFormMixin
 from accounts.models import District
+from core.govuk import GovukDateField, GovukFormMixin
 from grants.models import Fund, Pot, Round
 from grants.services import FundDetails, PotDetails, RoundDetails
 from outcomes.models import Plan, Priority

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import permission_required
-from accounts.govuk import GovukFormMixin
 from accounts.models import District
+from core.exports import csv_response
+from core.govuk import GovukFormMixin
 from grants import selectors, services
 from grants.models import Application, Pot, Round
 from outcomes.models import Priority
@@ -72,11 +71,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells that start with these as formulas.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @permission_required("grants.list_round_applications")
 def round_applications(request, round_uuid):
     round = Round.objects.select_related("fund", "plan").filter(uuid=round_uuid).first()
@@ -95,14 +89,10 @@ def round_applications(request, round_uuid):
         }
     applications = selectors.applications_for_round(round=round, **filters)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{round.reference_prefix}-applications.csv"'
-        )
-        writer = csv.writer(response)
+        response, writer = csv_response(f"{round.reference_prefix}-applications.csv")
         writer.writerow([title for title, _ in CSV_COLUMNS])
         for application in applications.iterator(chunk_size=500):
-            writer.writerow([_csv_safe(str(value(application))) for _, value in CSV_COLUMNS])
+            writer.writerow([str(value(application)) for _, value in CSV_COLUMNS])
         return response
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.mail import send_tracked
+from core.mail import send_tracked
 from grants import services
 from grants.models import Application
 

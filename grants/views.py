@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.errors import ApplicationError
 from accounts.forms import OrganisationForm
 from accounts.permissions import memberships_of
 from accounts.services import organisation_update
+from core.downloads import private_file_response
+from core.errors import ApplicationError
 from documents.formatting import clock_text
 from grants import letters, selectors, services
 from grants.eligibility import QUESTIONS, EligibilityForm
@@ -420,15 +419,7 @@ def document_download(request, application_uuid, document_uuid):
     )
     if document is None:
         raise Http404("No such document")
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document.file, document.original_name, document.content_type)
 
 
 @login_required
@@ -570,12 +561,4 @@ def letter(request, application_uuid):
 @login_required
 def letter_pdf(request, application_uuid):
     _, letter, content = _decided_letter(request, application_uuid)
-    response = FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=letter.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(content, letter.filename, "application/pdf")

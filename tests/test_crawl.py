@@ -606,10 +606,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
     """The demo world plus the missing statuses, rolled back after the module."""
     from django.contrib.auth.models import Group
 
-    from accounts.outbox import outbox_relay
     from commissioning.catalogue import seed_measure_set
     from commissioning.models import Measure, MeasureSet
     from config.celery import app
+    from core.outbox import outbox_relay
 
     media = tmp_path_factory.mktemp("crawl-uploads")
     storages = {

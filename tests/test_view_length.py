@@ -57,20 +57,13 @@ def test_no_view_is_longer_than_45_lines():
     )
 
 
-# Imports that another helper is moving right now: run_form and call_service leave
-# grants.review_views for core.forms (see /work/prompts/core-moves.txt). Remove the entry
-# once that move is merged; the test then holds the line.
-MOVING = {("grants/award_views.py", "grants.review_views")}
-
-
 def test_views_do_not_import_other_views():
     offenders = []
     for path in _views_modules():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                where = (str(path.relative_to(ROOT)), node.module)
-                if any(_is_views_module(n) for n in names) and where not in MOVING:
+                if any(_is_views_module(n) for n in names):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}")
             elif isinstance(node, ast.Import):
                 offenders += [

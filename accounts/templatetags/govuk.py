@@ -1,6 +1,6 @@
 from django import template
 
-from accounts.govuk import style_widgets
+from core.govuk import style_widgets
 
 register = template.Library()
 

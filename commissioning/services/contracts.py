@@ -10,10 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import Organisation, User
 from accounts.roles import Role, has_role
-from accounts.workflow import SYSTEM, transition
 from commissioning.models import (
     Contract,
     ContractAmendment,
@@ -26,6 +24,8 @@ from commissioning.models import (
 from commissioning.permissions import runs_commissioning
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.validation import parse_figure
+from core.errors import NotAllowed
+from core.workflow import SYSTEM, transition
 from outcomes.models import Outcome, Priority, Theme
 
 C = Contract.Status

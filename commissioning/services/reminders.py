@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.milestones import AHEAD_DAYS, reminder_milestone
-from accounts.outbox import outbox_enqueue
 from commissioning.models import MonitoringReturn
+from core.milestones import AHEAD_DAYS, reminder_milestone
+from core.outbox import outbox_enqueue
 
 ESCALATE_AFTER_DAYS = 14
 

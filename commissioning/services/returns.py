@@ -13,10 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import User
-from accounts.outbox import outbox_enqueue
-from accounts.workflow import transition
 from commissioning.csv_returns import lines_text, parse_return_csv
 from commissioning.models import (
     Contract,
@@ -31,6 +28,9 @@ from commissioning.permissions import can
 from commissioning.quarters import Quarter, ended_quarters, financial_year_of
 from commissioning.selectors import REPORTING_CONTRACTS, figures_as_text
 from commissioning.validation import Key, check_figures, field_name
+from core.errors import NotAllowed
+from core.outbox import outbox_enqueue
+from core.workflow import transition
 
 R = MonitoringReturn.Status
 

@@ -13,11 +13,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import District, Organisation, User
-from accounts.outbox import outbox_enqueue
 from accounts.permissions import is_org_member
-from accounts.workflow import SystemActor, transition
+from core.errors import NotAllowed
+from core.outbox import outbox_enqueue
+from core.workflow import SystemActor, transition
 from documents.formatting import deadline_text
 from grants import uploads
 from grants.errors import DeadlinePassed, IncompleteApplication, RoundNotOpen, UploadRefused

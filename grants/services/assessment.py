@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
-from accounts.models import Membership, StatusChange, User
+from accounts.models import Membership, User
 from accounts.permissions import is_assessor
-from accounts.workflow import transition
+from core.errors import NotAllowed
+from core.models import StatusChange
+from core.workflow import transition
 from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
 from grants.services.screening import _require_officer

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import Membership, User
-from accounts.workflow import transition
+from core.errors import NotAllowed
+from core.workflow import transition
 from documents.formatting import money
 from grants import uploads
 from grants.budget import budget_shares

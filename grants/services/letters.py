@@ -11,8 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.mail import new_message_id
-from accounts.workflow import SYSTEM, transition
+from core import outbox
+from core.mail import new_message_id
+from core.models import OutboxMessage
+from core.outbox import outbox_enqueue
+from core.workflow import SYSTEM, transition
 from grants import letters
 from grants.models import Application, Award, Letter
 
@@ -151,8 +154,6 @@ def _letter_messages(round) -> list[tuple[str, Model]]:
 def letters_send_for_round(*, round, actor) -> int:
     """Queue a letter for every decided bid in the round (once each); return how many
     were newly queued. Letters already queued or sent are left alone."""
-    from accounts.models import OutboxMessage
-    from accounts.outbox import outbox_enqueue
     from grants.services.screening import _require_officer
 
     _require_officer(actor)
@@ -165,13 +166,11 @@ def letters_send_for_round(*, round, actor) -> int:
 @transaction.atomic
 def letters_retry_failed(*, round, actor) -> int:
     """Give failed letters in the round a fresh set of attempts; the relay sends them."""
-    from accounts.models import OutboxMessage
-    from accounts.outbox import relay_soon
     from grants.selectors import letter_messages_for_round
     from grants.services.screening import _require_officer
 
     _require_officer(actor)
     failed = [m.pk for m in letter_messages_for_round(round=round) if m.state == "failed"]
     OutboxMessage.objects.filter(pk__in=failed).update(attempts=0, last_error="")
-    transaction.on_commit(relay_soon)
+    transaction.on_commit(outbox.relay_soon)  # looked up at call time: tests replace it
     return len(failed)

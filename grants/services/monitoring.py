@@ -4,7 +4,7 @@ changes, and any underspend is recorded with the amount to claw back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import Membership, User
-from accounts.outbox import outbox_enqueue
-from accounts.workflow import transition
+from core.errors import NotAllowed
+from core.money import InvalidMoney, parse_money
+from core.outbox import outbox_enqueue, outbox_next_period
+from core.workflow import transition
 from documents.formatting import money
 from grants import uploads
 from grants.errors import UploadRefused
@@ -59,17 +60,12 @@ def _lock_report_for_group(report: MonitoringReport, actor: User) -> MonitoringR
 
 
 def _money_or_error(raw: str, label: str) -> tuple[Decimal | None, str | None]:
-    text = (raw or "").strip().replace(",", "").lstrip("£")
-    if not text:
-        return None, None
-    message = f"Enter {label}, in pounds, like 1250 or 1250.50."
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, message
-    if value < 0 or value != value.quantize(Decimal("0.01")):
-        return None, message
-    return value, None
+        return parse_money(raw), None
+    except InvalidMoney as refused:
+        if refused.reason == "too_large":
+            return None, f"Enter {label} of less than £10,000,000,000."
+        return None, f"Enter {label}, in pounds, like 1250 or 1250.50."
 
 
 def _count_or_error(raw: str, label: str) -> tuple[int | None, str | None]:
@@ -304,10 +300,10 @@ def report_accept(
         )
     if clawback not in (None, ""):
         try:
-            clawback_amount = Decimal(str(clawback).strip().replace(",", "").lstrip("£"))
-        except InvalidOperation:
-            clawback_amount = Decimal(-1)
-        if clawback_amount < 0 or clawback_amount != clawback_amount.quantize(Decimal("0.01")):
+            clawback_amount = parse_money(clawback)
+        except InvalidMoney:
+            clawback_amount = None
+        if clawback_amount is None:
             raise ValidationError(
                 {"clawback": "Enter the amount to claw back in pounds, like 350 or 0."}
             )
@@ -359,9 +355,8 @@ def report_request_changes(*, report: MonitoringReport, actor: User, note: str) 
         reason=note.strip(),
         extra_fields=("reviewed_by", "reviewed_at", "review_note"),
     )
+    kind = "grants.report_changes_requested"
     outbox_enqueue(
-        kind="grants.report_changes_requested",
-        obj=report,
-        period=f"{timezone.now():%y%m%d%H%M%S%f}",
+        kind=kind, obj=report, period=outbox_next_period(kind=kind, obj=report, prefix="changes")
     )
     return report

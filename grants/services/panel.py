@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import Membership, User
-from accounts.outbox import outbox_enqueue
 from accounts.permissions import is_decision_maker
-from accounts.workflow import transition
+from core.errors import NotAllowed
+from core.money import InvalidMoney, parse_money
+from core.outbox import outbox_enqueue, outbox_next_period
+from core.workflow import transition
 from documents.formatting import date_text, money
 from grants.models import (
     Application,
@@ -38,12 +39,10 @@ def _amount(raw, *, field_name: str, label: str) -> Decimal | None:
     if raw in (None, ""):
         return None
     try:
-        value = Decimal(str(raw).strip().replace(",", "").lstrip("£"))
-    except InvalidOperation:
-        raise ValidationError(
-            {field_name: f"Enter {label} in pounds, like 4500 or 4500.50."}
-        ) from None
-    if value <= 0 or value != value.quantize(Decimal("0.01")):
+        value = parse_money(raw)
+    except InvalidMoney:
+        value = None
+    if value is None or value <= 0:
         raise ValidationError({field_name: f"Enter {label} in pounds, like 4500 or 4500.50."})
     return value
 
@@ -441,6 +440,8 @@ def _offer_letter_refresh(award: Award) -> None:
     transaction.on_commit(lambda name=letter.file.name: letter.file.storage.delete(name))  # type: ignore[misc]  # mypy cannot type a lambda's default
     letter.delete()
     if was_sent:
+        # The letter's version: the first letter went with period "", so this is 2 or more.
+        kind = "grants.award_made"
         outbox_enqueue(
-            kind="grants.award_made", obj=award, period=f"{timezone.now():%y%m%d%H%M%S%f}"
+            kind=kind, obj=award, period=outbox_next_period(kind=kind, obj=award, prefix="schedule")
         )

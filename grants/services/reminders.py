@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.milestones import AHEAD_DAYS
-from accounts.milestones import reminder_milestone as monitoring_milestone
-from accounts.outbox import outbox_enqueue
+from core.milestones import AHEAD_DAYS
+from core.milestones import reminder_milestone as monitoring_milestone
+from core.outbox import outbox_enqueue
 from grants.models import Application, Assessment, MonitoringReport, Round
 
 ASSESSOR_DAYS = 3

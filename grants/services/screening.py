@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import User
-from accounts.outbox import outbox_enqueue
-from accounts.workflow import transition
+from core.errors import NotAllowed
+from core.outbox import outbox_enqueue
+from core.workflow import transition
 from grants.models import DEFAULT_SCREENING_CHECKS, Application, Round, Screening, ScreeningCheck
 from grants.permissions import runs_grants
 

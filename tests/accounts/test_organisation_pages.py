@@ -1,8 +1,12 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Invitation, Membership, Organisation
+from core.models import OutboxMessage
 from tests.factories import DistrictFactory, UserFactory
 
 VALID = {
@@ -151,6 +155,23 @@ def test_inviting_twice_resends_one_invitation(
         client.post(url, {"email": "friend@example.org"})
     assert Invitation.objects.count() == 1
     assert len(mail.outbox) == 2
+
+
+def test_inviting_twice_in_the_same_instant_still_resends(
+    client_for, personas, django_capture_on_commit_callbacks
+):
+    """The outbox key counts the sending, never the clock."""
+    client = client_for(personas.applicant_a)
+    url = reverse("accounts:organisation-invite", args=[personas.org_a.uuid])
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC), tick=False):
+        for _ in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(url, {"email": "friend@example.org"})
+    assert len(mail.outbox) == 2
+    periods = OutboxMessage.objects.filter(kind="accounts.invitation").values_list(
+        "period", flat=True
+    )
+    assert sorted(periods) == ["sent-1", "sent-2"]
 
 
 def test_a_member_who_is_not_an_owner_cannot_invite(client_for, personas):

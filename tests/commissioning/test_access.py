@@ -16,7 +16,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import OutboxMessage
 from commissioning.models import (
     Contract,
     ContractAmendment,
@@ -31,6 +30,7 @@ from commissioning.models import (
 from commissioning.quarters import Quarter
 from commissioning.services import returns as return_services
 from commissioning.validation import field_name
+from core.models import OutboxMessage
 from tests.commissioning.builders import complete_figures, make_contract, open_return
 from tests.conftest import PERSONA_NAMES
 from tests.personas import Rule, matrix_failures

@@ -117,3 +117,27 @@ def test_a_service_is_added_and_a_duplicate_name_refused(personas, client_for):
     assert response.status_code == 400
     assert "There is already a service called" in response.content.decode()
     assert Service.objects.filter(name__iexact="stalking advocacy").count() == 1
+
+
+def test_a_funding_amount_is_read_as_people_type_pounds(personas, plan, client_for):
+    client = client_for(personas.commissioner)
+    response = client.post(
+        reverse("commissioning:contract-new"), _contract_post(personas, plan, amount_0="£120,000")
+    )
+    assert response.status_code == 302
+    assert Contract.objects.get(reference="VS-PAGE-01").funding.get().amount == 120000
+
+
+@pytest.mark.parametrize("typed", ["1e5", "NaN", "Infinity"])
+def test_a_funding_amount_as_an_exponent_or_not_a_number_is_refused(
+    personas, plan, client_for, typed
+):
+    client = client_for(personas.commissioner)
+    response = client.post(
+        reverse("commissioning:contract-new"), _contract_post(personas, plan, amount_0=typed)
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the amount in pounds, like 45000 or 45000.50" in page
+    assert f'value="{typed}"' in page
+    assert not Contract.objects.exists()

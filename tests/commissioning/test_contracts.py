@@ -14,8 +14,6 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
-from accounts.errors import InvalidTransition, NotAllowed
-from accounts.models import StatusChange
 from commissioning.models import (
     Contract,
     ContractAmendment,
@@ -31,6 +29,8 @@ from commissioning.services.contracts import (
     FundingLine,
     ServiceInput,
 )
+from core.errors import InvalidTransition, NotAllowed
+from core.models import StatusChange
 from outcomes.models import Outcome, Plan, Priority
 from tests.commissioning.builders import measure_set, service
 

@@ -309,8 +309,8 @@ def test_opening_ignores_a_return_inserted_by_an_overlapping_run(contract):
 
 
 def test_a_contract_past_its_end_date_is_ended_and_still_owes_its_last_quarter(personas, plan):
-    from accounts.models import StatusChange
     from commissioning.services.contracts import contracts_end_due
+    from core.models import StatusChange
 
     short = make_contract(
         provider=personas.provider_org,

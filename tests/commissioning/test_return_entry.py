@@ -3,7 +3,9 @@ rejected save or upload names what is wrong and changes nothing stored."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,10 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.errors import NotAllowed
-from accounts.models import OutboxMessage, StatusChange
 from commissioning.models import MonitoringReturn, ReturnValue
 from commissioning.services.returns import return_save, return_upload_csv
+from core.errors import NotAllowed
+from core.models import OutboxMessage, StatusChange
 from tests.commissioning.builders import complete_figures
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +160,16 @@ BAD_SAVES = {
     ),
     "money not a number": (
         {("SPEND", ""): "twelve grand"},
+        "m-SPEND",
+        "Spend in the quarter must be an amount in pounds, like 12500 or 12500.50.",
+    ),
+    "money as an exponent": (
+        {("SPEND", ""): "1e3"},
+        "m-SPEND",
+        "Spend in the quarter must be an amount in pounds, like 12500 or 12500.50.",
+    ),
+    "money not finite": (
+        {("SPEND", ""): "Infinity"},
         "m-SPEND",
         "Spend in the quarter must be an amount in pounds, like 12500 or 12500.50.",
     ),
@@ -485,3 +497,20 @@ def test_an_accepted_return_cannot_be_uploaded_to(q1_return, personas):
     with pytest.raises(NotAllowed, match="accepted and cannot be changed"):
         upload(q1_return, personas.provider, csv_bytes("OFFERED,,1"))
     assert not ReturnValue.objects.filter(monitoring_return=q1_return).exists()
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_the_return_csv_guards_text_a_spreadsheet_would_run_and_reads_back_as_typed(
+    draft, personas, client_for, typed
+):
+    with at(dt.date(2026, 7, 3)):
+        assert save(draft, personas.provider, {("SUCCESSES", ""): typed}).errors == {}
+    response = client_for(personas.provider).get(
+        reverse("commissioning:return-csv", args=[draft.uuid])
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert ["SUCCESSES", "", f"'{typed}"] in rows
+    with at(dt.date(2026, 7, 4)):
+        assert upload(draft, personas.provider, response.content).errors == []
+    assert figures(draft)[("SUCCESSES", "")] == typed

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import OutboxMessage
-from accounts.outbox import outbox_relay
 from commissioning.models import MonitoringReturn
 from commissioning.services.reminders import return_reminders_queue
 from commissioning.services.returns import return_save
 from commissioning.tasks import returns_daily
+from core.models import OutboxMessage
+from core.outbox import outbox_relay
 from tests.commissioning.builders import complete_figures
 from tests.factories import MembershipFactory
 

@@ -15,9 +15,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.errors import InvalidTransition, NotAllowed
-from accounts.models import OutboxMessage, StatusChange
-from accounts.outbox import outbox_relay
 from commissioning import selectors
 from commissioning.models import (
     MeasureComment,
@@ -33,6 +30,9 @@ from commissioning.services.returns import (
     return_save,
     return_upload_csv,
 )
+from core.errors import InvalidTransition, NotAllowed
+from core.models import OutboxMessage, StatusChange
+from core.outbox import outbox_relay
 from tests.commissioning.builders import complete_figures
 from tests.factories import MembershipFactory
 

@@ -510,3 +510,21 @@ def test_the_csv_export_lists_contracts_with_no_accepted_return(small, export, s
     assert lines[at + 2][:2] == ["VS-TEST-02", "Other Victim Service"]
     assert lines[at + 2][3:] == ["2026/27 Q1", "Not started"]
     assert len(lines) == at + 3
+
+
+FORMULA = '=HYPERLINK("http://evil","Click")'
+
+
+def test_every_export_guards_text_a_spreadsheet_would_run(small, export, second):
+    contract, _ = second
+    contract.provider.name = FORMULA
+    contract.provider.save()
+    guarded = f"'{FORMULA}"
+    for published in (False, True):
+        lines = list(csv.reader(io.StringIO(export("csv", published=published).content.decode())))
+        assert [line[1] for line in lines if line[:1] == ["VS-TEST-02"]] == [guarded]
+        assert not any(cell.startswith("=") for line in lines for cell in line)
+        book = load_workbook(io.BytesIO(export("xlsx", published=published).content))
+        cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+        assert not any(cell.data_type == "f" for cell in cells)
+        assert guarded in [cell.value for cell in cells]

@@ -87,7 +87,7 @@ def test_the_demo_accounts_come_last_not_buried_under_emails(settings, capsys):
 def test_the_demos_past_round_was_closed_through_the_audited_service(db, settings):
     from django.contrib.contenttypes.models import ContentType
 
-    from accounts.models import StatusChange
+    from core.models import StatusChange
 
     settings.DEBUG = True
     _seed()

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
-from accounts.models import StatusChange
 from accounts.roles import Role
+from core.models import StatusChange
 from grants import services
 from grants.models import Application, Assessment, Award, Criterion
 from tests.factories import UserFactory

@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from accounts.outbox import outbox_relay
 from accounts.roles import Role
+from core.outbox import outbox_relay
 from grants import services
 from grants.models import Application, Award, BankDetails, MonitoringReport
 from grants.models.awards import add_months

@@ -18,9 +18,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
-from accounts.models import Membership, OutboxMessage, StatusChange
+from accounts.models import Membership
 from accounts.roles import Role
+from core.errors import NotAllowed
+from core.models import OutboxMessage, StatusChange
 from grants import services
 from grants.models import (
     Application,

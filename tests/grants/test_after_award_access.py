@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import OutboxMessage
+from core.models import OutboxMessage
 from grants.models import (
     Application,
     Award,

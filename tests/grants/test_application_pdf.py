@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import OutboxMessage, StatusChange
+from core.models import OutboxMessage, StatusChange
 from grants import selectors, services
 from grants.application_pdf import application_pdf
 from grants.models import Application, Letter

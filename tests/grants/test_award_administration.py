@@ -38,7 +38,7 @@ def test_the_award_page_and_the_letter_give_the_same_accept_by_date(award, clien
 
 
 def test_the_offer_email_gives_the_accept_by_date(award, mailoutbox):
-    from accounts.outbox import outbox_relay
+    from core.outbox import outbox_relay
 
     outbox_relay()
     [offer] = [m for m in mailoutbox if m.subject.startswith("Offer of grant")]
@@ -406,3 +406,33 @@ def test_a_payment_without_an_amount_is_refused_on_the_page_and_the_schedule_kep
     )
     assert "Give every payment both a date and an amount." in response.content.decode()
     assert [(i.due_date, i.amount) for i in award.instalments.all()] == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("8e3", "Enter the payment&#x27;s amount in pounds, like 4500 or 4500.50"),
+        ("lots", "Enter the payment&#x27;s amount in pounds, like 4500 or 4500.50"),
+        ("-5", "The payment&#x27;s amount cannot be negative"),
+    ],
+)
+def test_a_payment_amount_that_is_not_pounds_is_refused_in_plain_words(
+    award, client_for, personas, typed, message
+):
+    before = list(award.instalments.values_list("amount", flat=True))
+    data = {
+        "payment-TOTAL_FORMS": "4",
+        "payment-INITIAL_FORMS": "0",
+        "payment-0-due_date_day": "1",
+        "payment-0-due_date_month": "5",
+        "payment-0-due_date_year": "2027",
+        "payment-0-amount": typed,
+    }
+    response = client_for(personas.officer).post(
+        reverse("grants:award-schedule", args=[award.uuid]), data
+    )
+    page = response.content.decode()
+    assert message in page
+    assert "Enter a number." not in page
+    assert f'value="{typed}"' in page
+    assert list(award.instalments.values_list("amount", flat=True)) == before

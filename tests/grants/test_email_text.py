@@ -7,8 +7,8 @@ import datetime as dt
 import re
 
 from accounts.models import Invitation
-from accounts.outbox import outbox_relay
 from accounts.tasks import send_invitation
+from core.outbox import outbox_relay
 from grants import notifications
 from grants.models import Assessment, Letter, MonitoringReport
 from grants.services import letter_send

@@ -10,7 +10,8 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from accounts.outbox import outbox_relay
+from core.models import OutboxMessage
+from core.outbox import outbox_relay
 from grants import letters, services
 from grants.models import Letter
 from grants.services.panel import InstalmentInput
@@ -137,7 +138,7 @@ def test_there_is_no_letter_before_a_decision(scoring_round, personas, client_fo
 def test_officers_see_each_letter_sent_pending_or_failed_and_retry_failures(
     award, client_for, personas, mailoutbox, monkeypatch
 ):
-    from accounts import outbox
+    from core import outbox
 
     def down(obj, period):
         raise OSError("SMTP server refused the connection")
@@ -161,7 +162,6 @@ def test_officers_see_each_letter_sent_pending_or_failed_and_retry_failures(
 def test_send_all_queues_missing_letters_once_and_never_resends(
     award, client_for, personas, mailoutbox
 ):
-    from accounts.models import OutboxMessage
 
     OutboxMessage.objects.all().delete()  # as if decided before letters were queued
     client = client_for(personas.officer)
@@ -214,6 +214,10 @@ def test_changing_the_schedule_after_the_letter_went_out_sends_an_updated_letter
     assert "£6,000.00" in text and "£2,000.00" in text
     assert "£5,000.00" not in text
     assert Letter.objects.filter(application=award.application).count() == 1
+    periods = OutboxMessage.objects.filter(kind="grants.award_made").values_list(
+        "period", flat=True
+    )
+    assert sorted(periods) == ["", "schedule-2"]  # versions of the letter, never a time
 
 
 def test_reading_the_letter_before_it_is_sent_stores_nothing(award, client_for, personas):

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import OutboxMessage
-from accounts.outbox import outbox_relay
 from accounts.roles import Role
+from core.models import OutboxMessage
+from core.outbox import outbox_relay
 from grants.models import Application, Assessment, MonitoringReport
 from grants.services import monitoring as report_services
 from grants.services.reminders import monitoring_milestone, reminders_queue_due

@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
-from accounts.models import Membership, StatusChange
+from accounts.models import Membership
+from core.errors import NotAllowed
+from core.models import OutboxMessage, StatusChange
 from grants.errors import UploadRefused
 from grants.models import (
     BENEFICIARY_GROUPS,
@@ -96,6 +97,20 @@ def evidence_file(name="photo.jpg", content=JPEG):
 # Drafts: nothing typed is lost
 
 
+@pytest.mark.parametrize("typed", ["NaN", "-Infinity", "1e3", "12.345"])
+def test_an_amount_spent_that_is_not_pounds_and_pence_is_refused_and_kept(
+    six_month, personas, typed
+):
+    coaches = line(six_month, "Coaches")
+    result = save(six_month, personas.applicant_a, {f"spent-{coaches.pk}": typed})
+    assert result.errors == {
+        f"spent-{coaches.pk}": "Enter the amount spent on Coaches, in pounds, like 1250 or 1250.50."
+    }
+    report = MonitoringReport.objects.get(pk=six_month.pk)
+    assert report.unsaved_input == {f"spent-{coaches.pk}": typed}
+    assert line(report, "Coaches").spent is None
+
+
 def test_a_draft_keeps_what_could_not_be_saved_and_saves_the_rest(six_month, personas):
     coaches, venue = line(six_month, "Coaches"), line(six_month, "Venue hire")
     long_story = "x" * 3001
@@ -154,7 +169,7 @@ def test_a_draft_keeps_what_could_not_be_saved_and_saves_the_rest(six_month, per
         ("", None),
         ("-5", "error"),
         ("12.345", "error"),
-        ("1e3", Decimal("1000")),
+        ("1e3", "error"),  # exponents are refused: people type pounds, not 1e3
         ("twelve", "error"),
     ],
 )
@@ -659,6 +674,10 @@ def test_changes_requested_then_resubmitted_then_accepted(
             report=report, actor=personas.officer, note="And the photos, please."
         )
     assert len(mailoutbox) == 2 and "And the photos, please." in mailoutbox[1].body
+    periods = OutboxMessage.objects.filter(kind="grants.report_changes_requested").values_list(
+        "period", flat=True
+    )
+    assert sorted(periods) == ["changes-1", "changes-2"]  # counted, never the clock
     submitted(report, personas)
     officer = client_for(personas.officer)
     response = officer.post(review_url, {"decision": "accept", "note": "All good."})
@@ -699,6 +718,9 @@ def fully_paid_final(live_award, final, personas):
         ("-1", "Enter the amount to claw back in pounds, like 350 or 0."),
         ("lots", "Enter the amount to claw back in pounds"),
         ("1.234", "Enter the amount to claw back in pounds"),
+        ("NaN", "Enter the amount to claw back in pounds"),
+        ("Infinity", "Enter the amount to claw back in pounds"),
+        ("1e2", "Enter the amount to claw back in pounds"),
     ],
 )
 def test_the_clawback_is_never_more_than_the_underspend(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from accounts.models import StatusChange
-from accounts.outbox import outbox_relay
+from core.models import StatusChange
+from core.outbox import outbox_relay
 from grants.models import Application
 
 
@@ -46,7 +46,7 @@ def test_a_change_by_a_person_no_longer_here_does_not_break_the_timeline(
 def test_a_transition_must_say_who_made_it(award):
     import pytest
 
-    from accounts.workflow import transition
+    from core.workflow import transition
 
     application = award.application
     with pytest.raises(TypeError):

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from accounts.errors import NotAllowed
-from accounts.models import OutboxMessage
 from accounts.roles import Role
+from core.errors import NotAllowed
+from core.models import OutboxMessage
 from grants import services
 from grants.models import Application, Award, PanelItem
 from grants.services.panel import InstalmentInput
@@ -48,7 +48,9 @@ def test_marking_records_the_recommendation_and_a_lower_amount(assessed_applicat
     assert assessed_application.status == S.ASSESSED
 
 
-@pytest.mark.parametrize("amount", ["7000", "0", "-5", "lots", "12.345"])
+@pytest.mark.parametrize(
+    "amount", ["7000", "0", "-5", "lots", "12.345", "NaN", "Infinity", "5e3", "1E+3"]
+)
 def test_a_recommended_amount_above_the_request_or_not_money_is_refused(
     assessed_application, personas, amount
 ):

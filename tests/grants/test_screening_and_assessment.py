@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.errors import NotAllowed
-from accounts.models import OutboxMessage, StatusChange
 from accounts.roles import Role
+from core.errors import NotAllowed
+from core.models import OutboxMessage, StatusChange
 from grants import services
 from grants.models import Application, Assessment, Screening
 from grants.services.assessment import ScoreInput

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from grants import services
@@ -40,6 +41,24 @@ def test_autosave_answers_with_the_time_and_saves_what_is_valid(client_for, pers
     ]
     draft.refresh_from_db()
     assert draft.project_title == "Typed so far"
+
+
+@pytest.mark.parametrize("typed", ["1e3", "NaN", "Infinity"])
+def test_an_amount_requested_as_an_exponent_or_not_a_number_is_refused(
+    client_for, personas, open_round, typed
+):
+    draft = services.application_start(
+        round=open_round, organisation=personas.org_a, actor=personas.applicant_a
+    )
+    response = client_for(personas.applicant_a).post(
+        reverse("grants:application-autosave", args=[draft.uuid, "project"]),
+        {"project_title": "Typed so far", "amount_requested": typed},
+    )
+    assert response.json()["errors"]["amount_requested"] == [
+        "Amount requested must be in pounds, like 6000 or 5999.50"
+    ]
+    draft.refresh_from_db()
+    assert draft.amount_requested is None
 
 
 def test_an_amount_outside_the_pot_is_refused_with_the_range(client_for, personas, open_round):

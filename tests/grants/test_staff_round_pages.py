@@ -178,7 +178,7 @@ def test_closing_a_round_on_its_edit_page_is_audited_and_it_cannot_go_back_to_dr
 ):
     from django.contrib.contenttypes.models import ContentType
 
-    from accounts.models import StatusChange
+    from core.models import StatusChange
 
     fund = Fund.objects.create(name="Mayor's Safer Communities Fund", code="mscf")
     officer = client_for(personas.officer)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounts.errors import NotAllowed
-from accounts.models import StatusChange
+from core.errors import NotAllowed
+from core.models import StatusChange
 from grants import services
 from grants.errors import DeadlinePassed, IncompleteApplication
 from grants.models import Application

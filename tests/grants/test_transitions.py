@@ -7,9 +7,9 @@ import itertools
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from accounts.errors import InvalidTransition
-from accounts.models import StatusChange
-from accounts.workflow import transition
+from core.errors import InvalidTransition
+from core.models import StatusChange
+from core.workflow import transition
 from grants import services
 from grants.models import Application, Assessment, Round
 from tests.factories import OrganisationFactory, UserFactory

@@ -462,7 +462,7 @@ def stack(transactional_db, tmp_path, monkeypatch):
         if IN_CI:
             pytest.fail(f"CI must not skip this test: it {message}")
         pytest.skip(message)
-    monkeypatch.setattr("accounts.outbox.relay_soon", lambda: None)
+    monkeypatch.setattr("core.outbox.relay_soon", lambda: None)
     stack = Stack(tmp_path)
     try:
         stack.redis.start()
@@ -519,7 +519,7 @@ def frozen_panel(plan, personas, groups):
         )
     panel = services.panel_freeze(round=round, actor=personas.officer, note="IAB")
     # The bids' receipts sit in the outbox too; these tests are about the letters alone.
-    from accounts.models import OutboxMessage
+    from core.models import OutboxMessage
 
     OutboxMessage.objects.all().delete()
     return panel

@@ -19,7 +19,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Membership, OutboxMessage
+from accounts.models import Membership
+from core.models import OutboxMessage
 from grants import services
 from grants.models import Application, Award, Letter, PanelItem
 from tests.factories import MembershipFactory, OrganisationFactory

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from accounts.errors import InvalidTransition
-from accounts.models import StatusChange, User
+from core.errors import InvalidTransition
+from core.models import StatusChange
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class SystemActor(enum.Enum):
@@ -24,7 +28,7 @@ def transition(
     obj: models.Model,
     *,
     to_status: str,
-    actor: User | SystemActor,
+    actor: AbstractBaseUser | SystemActor,
     reason: str = "",
     extra_fields: tuple[str, ...] = (),
 ) -> StatusChange:

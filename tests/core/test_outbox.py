@@ -8,8 +8,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from accounts import outbox
-from accounts.models import OutboxMessage, User
+from accounts.models import User
+from core import outbox
+from core.models import OutboxMessage
 from tests.factories import UserFactory
 
 SENT: list[int] = []
@@ -112,7 +113,7 @@ def test_a_message_whose_object_has_gone_fails_with_a_reason(db):
 
 
 def test_a_broker_that_is_down_leaves_the_message_for_later(db, settings, monkeypatch):
-    from accounts import tasks
+    from core import tasks
 
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("broker down")

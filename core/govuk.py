@@ -7,6 +7,8 @@ so a form needs nothing but the mixin.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -151,8 +153,6 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(self.error_messages[code], code=code) from None
 
     def compress(self, data_list):
-        import datetime as dt
-
         if not data_list or any(part in (None, "") for part in data_list):
             raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
         day, month, year = data_list

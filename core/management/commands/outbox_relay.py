@@ -6,8 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from accounts.outbox import outbox_relay
-from documents.formatting import count_text
+from core.outbox import outbox_relay
 
 
 class Command(BaseCommand):
@@ -27,7 +26,8 @@ class Command(BaseCommand):
         after = None if redispatch_after is None else dt.timedelta(seconds=redispatch_after)
         result = outbox_relay(redispatch_after=after)
         self.stdout.write(
-            f"Handed {count_text(result.dispatched, 'message')} to workers; "
+            f"Handed {result.dispatched} {'message' if result.dispatched == 1 else 'messages'} "
+            "to workers; "
             f"{result.undispatched} {'waits' if result.undispatched == 1 else 'wait'} "
             "for the broker."
         )

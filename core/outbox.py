@@ -19,19 +19,24 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from celery import signature
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import OutboxMessage
+from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 Sender = Callable[[models.Model, str], str]
 _SENDERS: dict[str, Sender] = {}
 MAX_ATTEMPTS = 10
+# Celery task names (core.tasks registers them); sent by name so neither module imports the
+# other.
+RELAY_TASK = "core.outbox_relay"
+SEND_TASK = "core.outbox_send"
 
 
 def register(kind: str, sender: Sender) -> None:
@@ -54,13 +59,23 @@ def outbox_enqueue(*, kind: str, obj: models.Model, period: str = "") -> OutboxM
     return message
 
 
+def outbox_next_period(*, kind: str, obj: models.Model, prefix: str) -> str:
+    """`<prefix>-<n>` for the n-th message of `kind` about `obj`, for a message sent again
+    on purpose (an invitation re-sent, a letter re-issued). Hold `obj`'s row lock.
+
+    A period names a version, never a time: two requests in the same instant, or a clock
+    set back, must not merge two messages into one or split one into two."""
+    queued = OutboxMessage.objects.filter(
+        kind=kind, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).count()
+    return f"{prefix}-{queued + 1}"
+
+
 def relay_soon() -> None:
     """Ask a worker to relay now. With the broker down this gives up at once (the row is
     safe in the database and beat's relay sends it later): a web request never waits."""
-    from accounts.tasks import outbox_relay_task
-
     try:
-        outbox_relay_task.apply_async(retry=False)
+        signature(RELAY_TASK).apply_async(retry=False)
     except Exception:  # kombu raises several kinds of connection error
         logger.warning("Broker unavailable; the outbox relay will send this later")
 
@@ -78,8 +93,6 @@ def outbox_relay(*, limit: int = 500, redispatch_after: dt.timedelta | None = No
     or the broker lost the task) is handed out again; the send task's lock and "sent" check
     make the extra task harmless.
     """
-    from accounts.tasks import outbox_send_task
-
     if redispatch_after is None:
         redispatch_after = dt.timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER)
     now = timezone.now()
@@ -95,7 +108,7 @@ def outbox_relay(*, limit: int = 500, redispatch_after: dt.timedelta | None = No
     result = RelayResult()
     for position, pk in enumerate(claimed):
         try:
-            outbox_send_task.apply_async((pk,), retry=False)
+            signature(SEND_TASK, args=(pk,)).apply_async(retry=False)
         except Exception:
             if not settings.CELERY_TASK_ALWAYS_EAGER:
                 logger.warning("Broker unavailable; %s outbox messages wait", len(claimed))

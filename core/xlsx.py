@@ -1,13 +1,16 @@
-"""Commissioning spreadsheets (XLSX): every sheet has a title row saying what it is, for
+"""Spreadsheets (XLSX): every sheet has a title row saying what it is, for
 which period and when it was made, then a styled header row frozen above the data. Money
 is a number formatted as pounds, percentages are percentages, so totals and charts work
-in Excel without retyping. Data in, bytes out; no queries."""
+in Excel without retyping. Data in, bytes out; no queries.
+Text that a spreadsheet would run as a formula is guarded (core.exports)."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+
+from core.exports import spreadsheet_safe
 
 MONEY_FORMAT = "£#,##0.00"
 PERCENT_FORMAT = "0.0%"
@@ -42,7 +45,7 @@ def _cell(value: object) -> tuple[object, str | None]:
         return Decimal(value) / 100, PERCENT_FORMAT
     if isinstance(value, int) and not isinstance(value, bool):
         return value, COUNT_FORMAT
-    return value, None
+    return spreadsheet_safe(value), None
 
 
 def _width(value: object, number_format: str | None) -> int:
@@ -64,9 +67,9 @@ def workbook(sheets: list[Sheet]) -> bytes:
     book.remove(book.active)
     for spec in sheets:
         sheet = book.create_sheet(spec.name[:31])
-        sheet.append([spec.title])
+        sheet.append([spreadsheet_safe(spec.title)])
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(spec.header)
+        sheet.append([spreadsheet_safe(name) for name in spec.header])
         widths = [len(name) for name in spec.header]
         for cell in sheet[2]:
             cell.font = Font(bold=True)
@@ -87,7 +90,7 @@ def workbook(sheets: list[Sheet]) -> bytes:
         if spec.notes:
             sheet.append([])
             for note in spec.notes:
-                sheet.append([note])
+                sheet.append([spreadsheet_safe(note)])
         sheet.freeze_panes = "A3"  # the title and header stay in view
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = min(

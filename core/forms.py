@@ -1,0 +1,121 @@
+"""Calling a service from a GOV.UK form: its refusals land on the form, all at once.
+
+One helper family for every view: `run_form` for a plain form, `call_service` when the view
+has its own values to pass, `run_service_checks` when the service should list its problems
+beside the form's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from core.errors import ApplicationError
+from core.money import InvalidMoney, parse_money
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one.
+
+    A field the form already found a problem with keeps the form's own, more exact message.
+    """
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.error_dict.items():
+            if name in form.fields and name in form.errors:
+                continue
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
+def _attempt(form: forms.BaseForm, action: Callable[[dict], Any], data: dict) -> tuple[bool, Any]:
+    try:
+        return True, action(data)
+    except ValidationError as error:
+        apply_errors(form, error)
+    except ApplicationError as refusal:
+        form.add_error(None, refusal.message)
+    return False, None
+
+
+def call_service(form: forms.BaseForm, action: Callable[[dict], Any], data: dict) -> bool:
+    """Call the service with the form's values; its refusals land on the form. True: done."""
+    return _attempt(form, action, data)[0]
+
+
+Done = str | tuple[Any, ...]
+
+
+def run_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[dict], Any],
+    done: Done | Callable[[Any], Done],
+    message: str,
+) -> HttpResponse | None:
+    """On a valid POST call the service; its refusals land on the form. None: render the form.
+
+    `done` is where to go next: a URL or URL name, a (URL name, *args) tuple, or a function
+    of what the service returned that gives one of those."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    succeeded, result = _attempt(form, action, form.cleaned_data)
+    if not succeeded:
+        return None
+    if message:
+        messages.success(request, message)
+    target = done(result) if callable(done) else done
+    return redirect(*target) if isinstance(target, tuple) else redirect(target)
+
+
+class _FormHadErrors(Exception):
+    """Undo a service call made only to list its problems beside the form's own."""
+
+
+def run_service_checks(form: Any, call: Callable[[dict], Any]) -> bool:
+    """On a POST of a form with `values_for_service()`, call the service even when the form
+    found problems (with a blank for each unreadable field), so every problem is listed at once.
+
+    True when the service did its work. A call made while the form has errors is rolled
+    back, though the service refuses blanks anyway."""
+    valid = form.is_valid()
+
+    def attempt(data: dict) -> None:
+        with transaction.atomic():
+            call(data)
+            if not valid:
+                raise _FormHadErrors
+
+    try:
+        return call_service(form, attempt, form.values_for_service())
+    except _FormHadErrors:
+        return False
+
+
+class MoneyField(forms.DecimalField):
+    """Money typed as text ("£1,250.50"), read by core.money.parse_money: exponents, NaN
+    and infinity are refused with the field's own "invalid" message."""
+
+    REASON_MESSAGES = {
+        "negative": "min_value",
+        "pence": "max_decimal_places",
+        "too_large": "max_digits",
+    }
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        whole_digits = (self.max_digits or 12) - (self.decimal_places or 0)
+        try:
+            return parse_money(value, max_whole_digits=whole_digits)
+        except InvalidMoney as refused:
+            key = self.REASON_MESSAGES.get(refused.reason, "invalid")
+            if key not in self.error_messages or "%(" in str(self.error_messages[key]):
+                key = "invalid"  # a field without its own wording says what to type
+            raise forms.ValidationError(self.error_messages[key], code=key) from None
