@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from commissioning.models import Contract, Measure, MeasureSet, MonitoringReturn, ReturnValue
 from commissioning.quarters import Quarter, financial_year_of, period_quarters
 from commissioning.selectors.common import R
+from commissioning.suppression import SuppressedFigure, published_figure
 from core.xlsx import Money, Percent
 
 
@@ -24,7 +25,16 @@ class RollupRow:
     label: str
     value: Decimal | None
     returns: int
-    suppressed: bool = False
+
+    @property
+    def published(self) -> SuppressedFigure | int | Decimal | None:
+        """The figure as it may be published."""
+        return published_figure(self.measure, self.value)
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether published figures withhold this one."""
+        return isinstance(self.published, SuppressedFigure)
 
     @property
     def how(self) -> str:
@@ -176,12 +186,9 @@ def _missing_returns(measure_set: MeasureSet, quarters: list[Quarter]) -> list[M
     ]
 
 
-SUPPRESSED = "<5"
-
-
 def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
-    """The roll-up as rows for CSV or XLSX. Published figures show counts of 1 to 4 as
-    "<5" and mark them."""
+    """The roll-up as rows for CSV or XLSX. Published figures withhold small counts (see
+    commissioning/suppression.py) and mark them."""
     header: list[object] = [
         "measure_code",
         "measure",
@@ -195,22 +202,17 @@ def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
         header.append("suppressed")
     table: list[list[object]] = [header]
     for row in result.rows:
-        value: object = "" if row.value is None else row.value
-        suppressed = (
-            published
-            and row.measure.kind == Measure.Kind.COUNT
-            and isinstance(row.value, Decimal)
-            and 1 <= row.value <= 4
-        )
-        if suppressed:
-            value = SUPPRESSED
-        elif isinstance(value, Decimal):
+        figure = row.published if published else row.value
+        value: object = "" if figure is None else figure
+        if isinstance(figure, SuppressedFigure):
+            value = str(figure)
+        elif isinstance(figure, Decimal):
             if row.measure.kind in (Measure.Kind.COUNT, Measure.Kind.TEXT):
-                value = int(value)
+                value = int(figure)
             elif row.measure.kind == Measure.Kind.MONEY:
-                value = Money(value.quantize(Decimal("0.01")))  # the same on SQLite and PostgreSQL
+                value = Money(figure.quantize(Decimal("0.01")))  # the same on SQLite and PostgreSQL
             elif row.measure.kind == Measure.Kind.PERCENTAGE:
-                value = Percent(value)
+                value = Percent(figure)
         line = [
             row.measure.code,
             row.measure.label,
@@ -221,7 +223,7 @@ def rollup_table(result: Rollup, *, published: bool) -> list[list[object]]:
             value,
         ]
         if published:
-            line.append("yes" if suppressed else "")
+            line.append("yes" if row.suppressed else "")
         table.append(line)
     return table
 
