@@ -29,6 +29,7 @@ from commissioning.permissions import contract_for_user, contracts_for_user
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ServiceInput, target_field
+from commissioning.suppression import privacy_note
 from core import xlsx
 from core.errors import ApplicationError
 from core.exports import SafeWriter
@@ -402,9 +403,6 @@ def rollup(request):
     )
 
 
-PRIVACY_NOTE = "Counts from 1 to 4 are shown as <5 to protect victims' privacy."
-
-
 def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpResponse:
     table = selectors.rollup_table(result, published=published)
     missing = selectors.missing_table(result)
@@ -425,7 +423,7 @@ def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpRe
         writer.writerows(table)
         if published:
             writer.writerow([])
-            writer.writerow([PRIVACY_NOTE])
+            writer.writerow([privacy_note()])
         writer.writerow([])
         writer.writerow([missing_title if result.missing else f"{missing_title}: none."])
         if result.missing:
@@ -446,7 +444,7 @@ def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpRe
                 ),
                 header=table[0],
                 rows=table[1:],
-                notes=[PRIVACY_NOTE] if published else None,
+                notes=[privacy_note()] if published else None,
             ),
             xlsx.Sheet(
                 name="No accepted return",

@@ -26,7 +26,8 @@ from commissioning.models import (
 )
 from commissioning.permissions import can
 from commissioning.quarters import Quarter, ended_quarters, financial_year_of
-from commissioning.selectors import REPORTING_CONTRACTS, figures_as_text
+from commissioning.selectors.returns import figures_as_text
+from commissioning.selectors.rollup import REPORTING_CONTRACTS
 from commissioning.validation import Key, check_figures, field_name
 from core.errors import NotAllowed
 from core.outbox import outbox_enqueue

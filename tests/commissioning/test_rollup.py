@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,7 +16,7 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from commissioning import selectors
+from commissioning import selectors, suppression
 from commissioning.models import Contract, MonitoringReturn, Rating
 from commissioning.quarters import Quarter
 from commissioning.services.returns import return_accept, return_correct, return_save
@@ -528,3 +530,59 @@ def test_every_export_guards_text_a_spreadsheet_would_run(small, export, second)
         cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
         assert not any(cell.data_type == "f" for cell in cells)
         assert guarded in [cell.value for cell in cells]
+
+
+# ---------------------------------------------------------------------------------------
+# The page and the exports follow the one rule: raise its threshold and a count of 5
+# (referrals from health in `small`) is hidden everywhere figures are published.
+
+
+@pytest.fixture
+def stricter(monkeypatch):
+    monkeypatch.setattr(suppression, "SMALLEST_PUBLISHED", 6)
+
+
+def test_the_rollup_page_marks_the_figures_publication_hides(small, personas, client_for):
+    client = client_for(personas.commissioner)
+    query = {"measure_set": measure_set().pk, "financial_year": "2026", "period": "Q1"}
+    page = client.get("/commissioning/roll-up/", query).content.decode()
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    # The commissioner still sees the true figure, marked as hidden when published.
+    assert text.count("shown as <5 when published") == 2
+    assert "Police total 1 shown as <5 when published" in text
+    assert "Self-referral total 4 shown as <5 when published" in text
+    assert "Health services total 5 shown" not in text
+
+
+def test_the_rollup_page_follows_the_rule(small, personas, client_for, stricter):
+    client = client_for(personas.commissioner)
+    query = {"measure_set": measure_set().pk, "financial_year": "2026", "period": "Q1"}
+    page = client.get("/commissioning/roll-up/", query).content.decode()
+    assert page.count("shown as &lt;6 when published") == 3
+
+
+def test_the_published_csv_follows_the_rule(small, export, stricter):
+    lines = list(csv.reader(io.StringIO(export("csv", published=True).content.decode())))
+    rows = {(line[0], line[2]): line for line in lines[1:] if len(line) == 8}
+    assert rows[("REF", "health")][6:] == ["<6", "yes"]
+    assert rows[("REF", "police")][6:] == ["<6", "yes"]
+    assert rows[("REF", "")][6:] == ["10", ""]
+    assert ["Counts from 1 to 5 are shown as <6 to protect victims' privacy."] in lines
+
+
+def test_the_published_xlsx_follows_the_rule(small, export, stricter):
+    book = load_workbook(io.BytesIO(export("xlsx", published=True).content))
+    lines = [list(line) for line in book.active.iter_rows(values_only=True)]
+    rows = {(line[0], line[2] or ""): line for line in lines[2:] if len(line) == 8 and line[0]}
+    assert rows[("REF", "health")][6:] == ["<6", "yes"]
+    assert rows[("REF", "")][6] == 10
+    assert ["Counts from 1 to 5 are shown as <6 to protect victims' privacy."] in [
+        line[:1] for line in lines
+    ]
+
+
+def test_the_internal_exports_hide_nothing_whatever_the_rule(small, export, stricter):
+    lines = list(csv.reader(io.StringIO(export("csv").content.decode())))
+    rows = {(line[0], line[2]): line for line in lines[1:] if len(line) == 7}
+    assert rows[("REF", "health")][6] == "5"
+    assert rows[("REF", "police")][6] == "1"

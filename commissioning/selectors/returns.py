@@ -1,0 +1,66 @@
+"""One monitoring return: finding it for a user, its measures, figures and latest review."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import Http404
+
+from commissioning.models import Measure, MonitoringReturn, ReturnReview, ReturnValue
+from commissioning.permissions import returns_for_user
+from commissioning.validation import figure_text
+
+
+def return_for_user(user, return_uuid) -> MonitoringReturn:
+    monitoring_return = (
+        returns_for_user(user)
+        .select_related(
+            "contract__provider",
+            "contract__service",
+            "contract__lead_commissioner",
+            "measure_set",
+            "corrects",
+            "reviewed_by",
+        )
+        .filter(uuid=return_uuid)
+        .first()
+    )
+    if monitoring_return is None:
+        raise Http404("No such return")
+    return monitoring_return
+
+
+def measures_of(monitoring_return: MonitoringReturn) -> list[Measure]:
+    return list(monitoring_return.measure_set.measures.select_related("total_matches"))
+
+
+def latest_review(monitoring_return: MonitoringReturn) -> ReturnReview | None:
+    return (
+        monitoring_return.reviews.select_related("reviewer")
+        .prefetch_related("comments__measure")
+        .first()
+    )
+
+
+def figures_of(
+    returns: list[MonitoringReturn],
+) -> dict[int, dict[tuple[str, str], Decimal | str | None]]:
+    """{return id: {(measure code, category): value or text}} in 1 query."""
+    figures: dict[int, dict[tuple[str, str], Decimal | str | None]] = {r.pk: {} for r in returns}
+    for row in ReturnValue.objects.filter(monitoring_return__in=returns).select_related("measure"):
+        value = row.text if row.measure.kind == Measure.Kind.TEXT else row.value
+        figures[row.monitoring_return_id][(row.measure.code, row.category)] = value
+    return figures
+
+
+def figures_as_text(
+    monitoring_return: MonitoringReturn, measures: list[Measure]
+) -> dict[tuple[str, str], str]:
+    """{(measure code, category): the figure as it is typed}, in 1 query: what the form,
+    the CSV template and every save start from."""
+    by_code = {measure.code: measure for measure in measures}
+    return {
+        key: figure_text(by_code[key[0]], value)
+        for key, value in figures_of([monitoring_return])[monitoring_return.pk].items()
+        if key[0] in by_code
+    }
