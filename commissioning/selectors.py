@@ -304,29 +304,6 @@ def targets_for_year(contract: Contract, financial_year: int) -> dict[tuple[str,
 # One return and its comparison ---------------------------------------------------------
 
 
-def return_for_user(user, return_uuid) -> MonitoringReturn:
-    from django.http import Http404
-
-    from commissioning.permissions import returns_for_user
-
-    monitoring_return = (
-        returns_for_user(user)
-        .select_related(
-            "contract__provider",
-            "contract__service",
-            "contract__lead_commissioner",
-            "measure_set",
-            "corrects",
-            "reviewed_by",
-        )
-        .filter(uuid=return_uuid)
-        .first()
-    )
-    if monitoring_return is None:
-        raise Http404("No such return")
-    return monitoring_return
-
-
 def measures_of(monitoring_return: MonitoringReturn) -> list[Measure]:
     return list(monitoring_return.measure_set.measures.select_related("total_matches"))
 
