@@ -14,6 +14,7 @@ from accounts.models import User
 from grants import award_selectors, selectors
 from grants.models import (
     Application,
+    ApplicationDocument,
     Assessment,
     Award,
     BankDetails,
@@ -37,6 +38,7 @@ __all__ = [
     "access_assessment_by_uuid",
     "access_award_by_uuid",
     "access_bank_details_by_uuid",
+    "access_document_by_uuid",
     "access_evidence_by_uuid",
     "access_fund_by_uuid",
     "access_grant_by_application_uuid",
@@ -101,6 +103,18 @@ def access_staff_application_by_uuid(user: User, application_uuid) -> Applicatio
         application is not None and application.submitted_at is not None and _runs_grants(user)
     )
     return _found(application, allowed, "No such application")
+
+
+def access_document_by_uuid(user: User, application_uuid, document_uuid) -> ApplicationDocument:
+    """A bid's document for its group, officers, or an assessor who has declared no
+    conflict on it (and a decision maker once the bid is before the panel)."""
+    document = (
+        ApplicationDocument.objects.select_related("application")
+        .filter(uuid=document_uuid, application__uuid=application_uuid)
+        .first()
+    )
+    allowed = document is not None and can(user, "grants.read_documents", document.application)
+    return _found(document, allowed, "No such document")
 
 
 def access_assessment_by_uuid(user: User, assessment_uuid) -> Assessment:

@@ -19,7 +19,11 @@ from core.downloads import private_file_response
 from core.errors import ApplicationError
 from documents.formatting import clock_text
 from grants import letters, selectors, services
-from grants.access import access_application_by_uuid, access_round_by_uuid
+from grants.access import (
+    access_application_by_uuid,
+    access_document_by_uuid,
+    access_round_by_uuid,
+)
 from grants.eligibility import QUESTIONS, EligibilityForm
 from grants.errors import IncompleteApplication
 from grants.forms import (
@@ -408,11 +412,7 @@ def application_documents(request, application_uuid):
 
 @login_required
 def document_download(request, application_uuid, document_uuid):
-    document = selectors.document_for_download(
-        user=request.user, application_uuid=application_uuid, document_uuid=document_uuid
-    )
-    if document is None:
-        raise Http404("No such document")
+    document = access_document_by_uuid(request.user, application_uuid, document_uuid)
     return private_file_response(document.file, document.original_name, document.content_type)
 
 

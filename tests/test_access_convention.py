@@ -25,7 +25,7 @@ from accounts.models import Invitation
 from commissioning import permissions as commissioning_access
 from commissioning.models import Contract
 from grants import access as grants_access
-from grants.models import Application, BankDetails, MonitoringEvidence
+from grants.models import Application, ApplicationDocument, BankDetails, MonitoringEvidence
 from tests.commissioning.builders import make_contract, open_return, service
 from tests.commissioning.conftest import Q1
 from tests.factories import (
@@ -92,6 +92,14 @@ def _cases(personas, plan) -> dict[str, Case]:
     report = MonitoringReportFactory(award=award)
     bank = _bank_details(award)
     evidence = _evidence(report)
+    document = ApplicationDocument.objects.create(
+        application=b_application,
+        kind=ApplicationDocument.Kind.OTHER,
+        file=ContentFile(b"%PDF-1.4", name="policy.pdf"),
+        original_name="policy.pdf",
+        content_type="application/pdf",
+        size=8,
+    )
     assessment = AssessmentFactory()  # another assessor's
     panel = PanelRecommendationFactory()
     pot = draft_round.pots.first()
@@ -104,6 +112,11 @@ def _cases(personas, plan) -> dict[str, Case]:
         "application": Case(
             lambda u, o: a.access_application_by_uuid(u, o.uuid if o else MISSING, view),
             b_application,
+            p.applicant_a,
+        ),
+        "document": Case(
+            lambda u, o: a.access_document_by_uuid(u, b_application.uuid, o.uuid if o else MISSING),
+            document,
             p.applicant_a,
         ),
         "staff application": Case(
@@ -199,6 +212,7 @@ def _cases(personas, plan) -> dict[str, Case]:
 
 OWNERS = {
     "application": "applicant_b",
+    "document": "applicant_b",
     "staff application": "officer",
     "round": "officer",
     "staff round": "officer",
@@ -269,6 +283,7 @@ def test_the_404_page_says_the_same_for_missing_and_not_yours(client, personas, 
 # Models a URL names (by uuid, token or number) in some app's urls.py.
 URL_MODELS = {
     "Application",
+    "ApplicationDocument",
     "Assessment",
     "Award",
     "BankDetails",
