@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Invitation, Membership, Organisation, User
 from accounts.roles import Role, has_role, roles_of
 
 
@@ -110,3 +110,12 @@ def access_organisation_by_uuid(user: User, organisation_uuid, perm: str) -> Org
     if not user.has_perm(perm, organisation):
         raise PermissionDenied("You cannot do that for this organisation")
     return organisation
+
+
+def access_invitation_by_token(user: User, token) -> Invitation:
+    """The invitation its link names. The token is the secret: whoever holds it may see
+    it, and accepting checks it was sent to them. One 404 for a wrong or unknown link."""
+    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    if invitation is None or not getattr(user, "is_authenticated", False):
+        raise Http404("No such invitation")
+    return invitation

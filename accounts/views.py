@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -13,8 +13,7 @@ from accounts.areas import areas_for_user
 from accounts.decorators import permission_required
 from accounts.forms import InvitationForm, OrganisationForm, OrganisationSearchForm
 from accounts.landing import landing_for
-from accounts.models import Invitation
-from accounts.permissions import access_organisation_by_uuid
+from accounts.permissions import access_invitation_by_token, access_organisation_by_uuid
 from core.errors import ApplicationError
 
 
@@ -131,7 +130,7 @@ def organisation_invite(request, organisation_uuid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
-    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    invitation = access_invitation_by_token(request.user, token)
     error = None
     if request.method == "POST":
         try:

@@ -18,7 +18,7 @@ from accounts.permissions import (
     is_provider_member,
     memberships_of,
 )
-from commissioning.models import Contract, MonitoringReturn
+from commissioning.models import Contract, MonitoringReturn, Service
 
 runs_commissioning = is_commissioner | is_administrator
 
@@ -68,7 +68,8 @@ def returns_for_user(user: User) -> QuerySet[MonitoringReturn]:
     return returns.filter(contract__provider_id__in=list(memberships_of(user)))
 
 
-def contract_for_user(user: User, contract_uuid) -> Contract:
+def access_contract_by_uuid(user: User, contract_uuid) -> Contract:
+    """The contract if the user may see it; one 404 for missing and not yours alike."""
     contract = (
         contracts_for_user(user)
         .select_related("provider", "service", "lead_commissioner", "measure_set", "plan")
@@ -79,3 +80,31 @@ def contract_for_user(user: User, contract_uuid) -> Contract:
     if contract is None:
         raise Http404("No such contract")
     return contract
+
+
+def access_return_by_uuid(user: User, return_uuid) -> MonitoringReturn:
+    """The return if the user may see it; one 404 for missing and not yours alike."""
+    monitoring_return = (
+        returns_for_user(user)
+        .select_related(
+            "contract__provider",
+            "contract__service",
+            "contract__lead_commissioner",
+            "measure_set",
+            "corrects",
+            "reviewed_by",
+        )
+        .filter(uuid=return_uuid)
+        .first()
+    )
+    if monitoring_return is None:
+        raise Http404("No such return")
+    return monitoring_return
+
+
+def access_service_by_uuid(user: User, service_uuid) -> Service:
+    """A commissioned service, for the commissioners who run them."""
+    service = Service.objects.filter(uuid=service_uuid).first()
+    if service is None or not (runs_commissioning(user) or getattr(user, "is_superuser", False)):
+        raise Http404("No such service")
+    return service

@@ -17,7 +17,7 @@ from commissioning import selectors
 from commissioning.csv_returns import return_csv_rows
 from commissioning.forms import CorrectionForm, ReviewForm, UploadForm
 from commissioning.models import Measure, MonitoringReturn
-from commissioning.permissions import can
+from commissioning.permissions import access_return_by_uuid, can
 from commissioning.services import returns as return_services
 from commissioning.validation import Key, field_name
 from core.errors import ApplicationError
@@ -117,7 +117,7 @@ def _render_return(
 
 @login_required
 def monitoring_return(request, return_uuid):
-    found = selectors.return_for_user(request.user, return_uuid)
+    found = access_return_by_uuid(request.user, return_uuid)
     if request.method == "GET":
         return _render_return(request, found)
     if not can(request.user, "commissioning.write_return", found.contract):
@@ -146,7 +146,7 @@ def monitoring_return(request, return_uuid):
 @login_required
 @require_POST
 def return_upload(request, return_uuid):
-    found = selectors.return_for_user(request.user, return_uuid)
+    found = access_return_by_uuid(request.user, return_uuid)
     if not can(request.user, "commissioning.write_return", found.contract):
         raise PermissionDenied
     form = UploadForm(request.POST, request.FILES)
@@ -174,7 +174,7 @@ def return_upload(request, return_uuid):
 @login_required
 def return_csv(request, return_uuid):
     """The return as CSV: a template to fill in, with any figures already saved."""
-    found = selectors.return_for_user(request.user, return_uuid)
+    found = access_return_by_uuid(request.user, return_uuid)
     measures = selectors.measures_of(found)
     shown = selectors.figures_as_text(found, measures)
     response = HttpResponse(
@@ -188,7 +188,7 @@ def return_csv(request, return_uuid):
 
 @login_required
 def return_correct(request, return_uuid):
-    found = selectors.return_for_user(request.user, return_uuid)
+    found = access_return_by_uuid(request.user, return_uuid)
     if not can(request.user, "commissioning.write_return", found.contract):
         raise PermissionDenied
     form = CorrectionForm(request.POST if request.method == "POST" else None)
@@ -227,7 +227,7 @@ def return_correct(request, return_uuid):
 
 @rule_required("commissioning.review_return")
 def return_review(request, return_uuid):
-    found = selectors.return_for_user(request.user, return_uuid)
+    found = access_return_by_uuid(request.user, return_uuid)
     measures = selectors.measures_of(found)
     form = ReviewForm(request.POST if request.method == "POST" else None)
     notes = (

@@ -25,7 +25,11 @@ from commissioning.forms import (
     ServiceForm,
 )
 from commissioning.models import Contract, MeasureSet, Service
-from commissioning.permissions import contract_for_user, contracts_for_user
+from commissioning.permissions import (
+    access_contract_by_uuid,
+    access_service_by_uuid,
+    contracts_for_user,
+)
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ServiceInput, target_field
@@ -78,9 +82,7 @@ def service_edit(request, service_uuid=None):
     service = None
     initial = {}
     if service_uuid is not None:
-        service = Service.objects.filter(uuid=service_uuid).first()
-        if service is None:
-            raise Http404("No such service")
+        service = access_service_by_uuid(request.user, service_uuid)
         initial = {
             "name": service.name,
             "category": service.category,
@@ -154,7 +156,7 @@ def contract_edit(request, contract_uuid=None):
     contract = None
     initial, rows = {}, 3
     if contract_uuid is not None:
-        contract = contract_for_user(request.user, contract_uuid)
+        contract = access_contract_by_uuid(request.user, contract_uuid)
         initial, rows = ContractForm.initial_for(contract)
     if request.method == "POST":
         posted_rows = sum(1 for key in request.POST if key.startswith("stream_"))
@@ -191,7 +193,7 @@ def contract(request, contract_uuid):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    found = contract_for_user(request.user, contract_uuid)
+    found = access_contract_by_uuid(request.user, contract_uuid)
     found = selectors.contract_detail(found)
     year = _year(request) if "year" in request.GET else financial_year_of(timezone.localdate())
     return render(
@@ -218,7 +220,7 @@ def _contract_years(contract: Contract) -> list[tuple[int, str]]:
 @permission_required(MANAGE)
 @require_POST
 def contract_activate(request, contract_uuid):
-    found = contract_for_user(request.user, contract_uuid)
+    found = access_contract_by_uuid(request.user, contract_uuid)
     try:
         contract_services.contract_activate(contract=found, actor=request.user)
     except ApplicationError as refusal:
@@ -254,7 +256,7 @@ def _contract_form_page(request, found, form, action, *, template, heading, butt
 
 @permission_required(MANAGE)
 def contract_close(request, contract_uuid):
-    found = contract_for_user(request.user, contract_uuid)
+    found = access_contract_by_uuid(request.user, contract_uuid)
     form = CloseForm(request.POST if request.method == "POST" else None)
 
     def close():
@@ -279,7 +281,7 @@ def contract_close(request, contract_uuid):
 
 @permission_required(MANAGE)
 def contract_amend(request, contract_uuid):
-    found = contract_for_user(request.user, contract_uuid)
+    found = access_contract_by_uuid(request.user, contract_uuid)
     form = AmendmentForm(request.POST if request.method == "POST" else None)
 
     def amend():
@@ -331,7 +333,7 @@ def _target_rows(measures, shown: dict, errors: dict) -> list:
 
 @permission_required(MANAGE)
 def contract_targets(request, contract_uuid, year: int):
-    found = contract_for_user(request.user, contract_uuid)
+    found = access_contract_by_uuid(request.user, contract_uuid)
     years = dict(_contract_years(found))
     if year not in years:
         raise Http404("The contract does not run in that year")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +11,7 @@ from accounts.decorators import rule_required
 from core.errors import ApplicationError
 from core.forms import apply_errors
 from grants import selectors, services
+from grants.access import access_assessment_by_uuid
 from grants.models import Assessment, Criterion
 from grants.review_forms import DeclarationForm, ScoringForm
 
@@ -25,11 +25,7 @@ def queue(request):
 @rule_required("grants.assess")
 @require_http_methods(["GET", "POST"])
 def assessment(request, assessment_uuid):
-    assessment = selectors.assessment_for_assessor(
-        user=request.user, assessment_uuid=assessment_uuid
-    )
-    if assessment is None:
-        raise Http404("No such assessment")
+    assessment = access_assessment_by_uuid(request.user, assessment_uuid)
     if assessment.status == Assessment.Status.ASSIGNED:
         return _declare(request, assessment)
     if assessment.status == Assessment.Status.IN_PROGRESS:

@@ -8,17 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 
 from grants.models import (
     Application,
     Award,
     BankDetails,
-    MonitoringEvidence,
     MonitoringReport,
     PaymentInstalment,
 )
-from grants.permissions import applications_for_user, can
 
 LIVE_AWARD_STATUSES = (
     Application.Status.APPROVED,
@@ -28,7 +25,7 @@ LIVE_AWARD_STATUSES = (
 )
 
 
-def _award_queryset() -> QuerySet[Award]:
+def award_queryset() -> QuerySet[Award]:
     return Award.objects.select_related(
         "application__organisation",
         "application__round__fund",
@@ -46,77 +43,6 @@ def _award_queryset() -> QuerySet[Award]:
         ),
         "reports",
     )
-
-
-def award_for_user(*, user, application_uuid) -> Award:
-    """The award on an application the user may see (its group or officers), else 404."""
-    application = applications_for_user(user).filter(uuid=application_uuid).first()
-    if application is None or not can(user, "grants.view_application", application):
-        raise Http404("No such grant")
-    award = _award_queryset().filter(application=application).first()
-    if award is None:
-        raise Http404("No such grant")
-    return award
-
-
-def award_by_uuid(*, award_uuid) -> Award:
-    award = (
-        _award_queryset()
-        .prefetch_related("award_conditions", "application__budget_lines")
-        .filter(uuid=award_uuid)
-        .first()
-    )
-    if award is None:
-        raise Http404("No such award")
-    return award
-
-
-def bank_evidence_for(*, user, award_uuid, bank_uuid) -> BankDetails:
-    """Bank evidence for the group's members and grants officers; 404 alike otherwise."""
-    details = (
-        BankDetails.objects.select_related("award__application")
-        .filter(uuid=bank_uuid, award__uuid=award_uuid)
-        .first()
-    )
-    if details is None or not can(user, "grants.view_application", details.award.application):
-        raise Http404("No such file")
-    return details
-
-
-def report_for_user(*, user, report_uuid) -> MonitoringReport:
-    """A monitoring report for its group's members and grants officers; 404 otherwise."""
-    report = (
-        MonitoringReport.objects.select_related(
-            "award__application__organisation",
-            "award__application__round__fund",
-            "reviewed_by",
-            "submitted_by",
-        )
-        .prefetch_related(
-            "spend__budget_line",
-            "outcome_progress__outcome",
-            Prefetch("evidence", queryset=MonitoringEvidence.objects.order_by("uploaded_at")),
-            "award__instalments",
-        )
-        .filter(uuid=report_uuid)
-        .first()
-    )
-    if report is None or not can(user, "grants.view_application", report.award.application):
-        raise Http404("No such report")
-    return report
-
-
-def evidence_for(*, user, report_uuid, evidence_uuid) -> MonitoringEvidence:
-    evidence = (
-        MonitoringEvidence.objects.select_related("report__award__application")
-        .filter(uuid=evidence_uuid, report__uuid=report_uuid)
-        .first()
-    )
-    if evidence is None or not can(
-        user, "grants.view_application", evidence.report.award.application
-    ):
-        raise Http404("No such file")
-    return evidence
 
 
 def month_end(day: dt.date) -> dt.date:

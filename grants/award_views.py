@@ -18,6 +18,13 @@ from core.errors import ApplicationError
 from core.forms import apply_errors, run_form, run_service_checks
 from documents.formatting import money
 from grants import award_selectors as selectors
+from grants.access import (
+    access_award_by_uuid,
+    access_bank_details_by_uuid,
+    access_evidence_by_uuid,
+    access_grant_by_application_uuid,
+    access_report_by_uuid,
+)
 from grants.award_forms import (
     AcceptanceForm,
     BankCheckForm,
@@ -36,7 +43,7 @@ from grants.services.awards import AcceptanceInput, BankInput
 
 def _group_award(request, application_uuid):
     """The award for the group's own pages: outsiders get 404, officers 403."""
-    award = selectors.award_for_user(user=request.user, application_uuid=application_uuid)
+    award = access_grant_by_application_uuid(request.user, application_uuid)
     if not can(request.user, "grants.respond_to_award", award.application):
         raise PermissionDenied
     return award
@@ -67,7 +74,7 @@ def _bank_input(data: dict, files) -> BankInput:
 
 @login_required
 def grant(request, application_uuid):
-    award = selectors.award_for_user(user=request.user, application_uuid=application_uuid)
+    award = access_grant_by_application_uuid(request.user, application_uuid)
     application = award.application
     instalments = list(award.instalments.all())
     return render(
@@ -150,7 +157,7 @@ def grant_decline(request, application_uuid):
 @require_http_methods(["GET", "POST"])
 def grant_bank(request, application_uuid):
     """New bank details after a rejection or a change of bank: members or officers."""
-    award = selectors.award_for_user(user=request.user, application_uuid=application_uuid)
+    award = access_grant_by_application_uuid(request.user, application_uuid)
     if not (
         can(request.user, "grants.respond_to_award", award.application) or runs_grants(request.user)
     ):
@@ -175,9 +182,7 @@ def grant_bank(request, application_uuid):
 
 @login_required
 def bank_evidence(request, award_uuid, bank_uuid):
-    details = selectors.bank_evidence_for(
-        user=request.user, award_uuid=award_uuid, bank_uuid=bank_uuid
-    )
+    details = access_bank_details_by_uuid(request.user, award_uuid, bank_uuid)
     return private_file_response(details.evidence, details.evidence_name, details.evidence_type)
 
 
@@ -266,7 +271,7 @@ def _posted_report_values(request, report: MonitoringReport) -> dict[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, report_uuid):
-    report = selectors.report_for_user(user=request.user, report_uuid=report_uuid)
+    report = access_report_by_uuid(request.user, report_uuid)
     if request.method == "GET":
         return _render_report(request, report)
     if not can(request.user, "grants.respond_to_award", report.award.application):
@@ -286,7 +291,7 @@ def report(request, report_uuid):
     if result.submitted:
         messages.success(request, "Report submitted. Your grants officer will review it.")
         return redirect("grants:grant", report.award.application.uuid)
-    report = selectors.report_for_user(user=request.user, report_uuid=report_uuid)
+    report = access_report_by_uuid(request.user, report_uuid)
     if result.errors:
         shown = {**_report_values(report), **_posted_report_values(request, report)}
         return _render_report(request, report, errors=result.errors, values=shown, status=400)
@@ -300,7 +305,7 @@ def report(request, report_uuid):
 @login_required
 @require_POST
 def report_evidence_add(request, report_uuid):
-    report = selectors.report_for_user(user=request.user, report_uuid=report_uuid)
+    report = access_report_by_uuid(request.user, report_uuid)
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
@@ -320,7 +325,7 @@ def report_evidence_add(request, report_uuid):
 @login_required
 @require_POST
 def report_evidence_remove(request, report_uuid, evidence_uuid):
-    report = selectors.report_for_user(user=request.user, report_uuid=report_uuid)
+    report = access_report_by_uuid(request.user, report_uuid)
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
     typed = _posted_report_values(request, report)
@@ -336,16 +341,14 @@ def report_evidence_remove(request, report_uuid, evidence_uuid):
 
 @login_required
 def report_evidence(request, report_uuid, evidence_uuid):
-    evidence = selectors.evidence_for(
-        user=request.user, report_uuid=report_uuid, evidence_uuid=evidence_uuid
-    )
+    evidence = access_evidence_by_uuid(request.user, report_uuid, evidence_uuid)
     return private_file_response(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @permission_required("grants.manage_awards")
 @require_POST
 def report_review(request, report_uuid):
-    report = selectors.report_for_user(user=request.user, report_uuid=report_uuid)
+    report = access_report_by_uuid(request.user, report_uuid)
     form = ReportReviewForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -376,10 +379,8 @@ def report_review(request, report_uuid):
 @permission_required("grants.manage_awards")
 @require_http_methods(["GET", "POST"])
 def bank_check(request, award_uuid, bank_uuid):
-    award = selectors.award_by_uuid(award_uuid=award_uuid)
-    details = next((b for b in award.bank_details.all() if str(b.uuid) == str(bank_uuid)), None)
-    if details is None:
-        raise Http404("No such bank details")
+    details = access_bank_details_by_uuid(request.user, award_uuid, bank_uuid)
+    award = details.award
     form = BankCheckForm(request.POST if request.method == "POST" else None)
 
     def check(data):
@@ -411,7 +412,7 @@ def bank_check(request, award_uuid, bank_uuid):
 @permission_required("grants.manage_awards")
 @require_http_methods(["GET", "POST"])
 def payment_record(request, award_uuid, position):
-    award = selectors.award_by_uuid(award_uuid=award_uuid)
+    award = access_award_by_uuid(request.user, award_uuid)
     instalment = next((i for i in award.instalments.all() if i.position == position), None)
     if instalment is None:
         raise Http404("No such payment")

@@ -15,7 +15,7 @@ from core.errors import ApplicationError
 from core.forms import apply_errors
 from documents.formatting import count_text, money
 from grants import selectors, services
-from grants.models import Award, Round
+from grants.access import access_award_by_uuid, access_panel_by_uuid, access_staff_round_by_uuid
 from grants.permissions import runs_grants
 from grants.review_forms import DecisionForm, InstalmentFormSet
 from grants.services.panel import InstalmentInput
@@ -25,9 +25,7 @@ from grants.services.panel import InstalmentInput
 @require_http_methods(["GET", "POST"])
 def round_freeze(request, round_uuid):
     """Ask before freezing the panel list, warning of bids still on their way."""
-    round = Round.objects.select_related("fund").filter(uuid=round_uuid).first()
-    if round is None:
-        raise Http404("No such round")
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     if request.method == "POST":
         if request.POST.get("confirmed") != "yes":
             return redirect("grants:staff-round-freeze", round.uuid)
@@ -48,13 +46,6 @@ def round_freeze(request, round_uuid):
     )
 
 
-def _panel(panel_uuid):
-    panel = selectors.panel_detail(panel_uuid=panel_uuid)
-    if panel is None:
-        raise Http404("No such panel list")
-    return panel
-
-
 @rule_required("grants.view_panels")
 def panel_list(request):
     return render(request, "grants/panel_list.html", {"panels": selectors.panels_for_decision()})
@@ -62,7 +53,7 @@ def panel_list(request):
 
 @rule_required("grants.view_panels")
 def panel_detail(request, panel_uuid):
-    panel = _panel(panel_uuid)
+    panel = access_panel_by_uuid(request.user, panel_uuid)
     items = list(panel.items.all())
     pending_recommended = [item for item in items if item.awaits_bulk_approval]
     return render(
@@ -81,7 +72,7 @@ def panel_detail(request, panel_uuid):
 @rule_required("grants.decide")
 @require_http_methods(["GET", "POST"])
 def panel_item_decide(request, panel_uuid, item_id):
-    panel = _panel(panel_uuid)
+    panel = access_panel_by_uuid(request.user, panel_uuid)
     item = next((i for i in panel.items.all() if i.pk == item_id), None)
     if item is None:
         raise Http404("No such bid on this list")
@@ -130,7 +121,7 @@ def _decide_page(request, panel, item, form):
 @rule_required("grants.decide")
 @require_POST
 def panel_approve_recommended(request, panel_uuid):
-    panel = _panel(panel_uuid)
+    panel = access_panel_by_uuid(request.user, panel_uuid)
     result = services.panel_approve_recommended(panel=panel, actor=request.user)
     messages.success(
         request,
@@ -141,29 +132,9 @@ def panel_approve_recommended(request, panel_uuid):
     return redirect("grants:panel-detail", panel.uuid)
 
 
-def _award(award_uuid) -> Award:
-    award = (
-        Award.objects.select_related(
-            "application__organisation",
-            "application__round__fund",
-            "plan",
-            "primary_priority",
-            "decided_by",
-        )
-        .prefetch_related("outcomes", "themes", "instalments")
-        .filter(uuid=award_uuid)
-        .first()
-    )
-    if award is None:
-        raise Http404("No such award")
-    return award
-
-
 @rule_required("grants.view_panels")
 def award_detail(request, award_uuid):
-    from grants.award_selectors import award_by_uuid
-
-    award = award_by_uuid(award_uuid=award_uuid)
+    award = access_award_by_uuid(request.user, award_uuid)
     instalments = list(award.instalments.all())
     return render(
         request,
@@ -185,7 +156,7 @@ def award_detail(request, award_uuid):
 @permission_required("grants.run_assessment")
 @require_http_methods(["GET", "POST"])
 def award_schedule(request, award_uuid):
-    award = _award(award_uuid)
+    award = access_award_by_uuid(request.user, award_uuid)
     rows = [{"due_date": i.due_date, "amount": i.amount} for i in award.instalments.all()]
     rows += [{}] * (4 - len(rows)) if len(rows) < 4 else []
     formset = InstalmentFormSet(

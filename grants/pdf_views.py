@@ -8,9 +8,8 @@ from django.http import Http404, HttpResponse
 
 from accounts.decorators import permission_required
 from grants import selectors
+from grants.access import access_application_by_uuid, access_staff_application_by_uuid
 from grants.application_pdf import application_pdf, filename
-from grants.models import Application
-from grants.permissions import access_application_by_uuid
 
 
 def _pdf_response(application_id: int) -> HttpResponse:
@@ -35,11 +34,5 @@ def application_pdf_for_group(request, application_uuid):
 
 @permission_required("grants.run_assessment")
 def application_pdf_for_staff(request, application_uuid):
-    found = (
-        Application.objects.filter(uuid=application_uuid, submitted_at__isnull=False)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such application")
-    return _pdf_response(found)
+    application = access_staff_application_by_uuid(request.user, application_uuid)
+    return _pdf_response(application.pk)

@@ -17,6 +17,7 @@ from core.errors import ApplicationError
 from core.forms import apply_errors, run_form
 from core.govuk import GovukFormMixin
 from grants import scoring, selectors, services
+from grants.access import access_staff_application_by_uuid, access_staff_round_by_uuid
 from grants.forms import posted_id
 from grants.models import Application, Assessment, Round
 from grants.review_forms import (
@@ -32,20 +33,6 @@ from grants.review_forms import (
 from outcomes.models import Priority
 
 RUNS = "grants.run_assessment"
-
-
-def _round(round_uuid) -> Round:
-    round = Round.objects.select_related("fund", "plan").filter(uuid=round_uuid).first()
-    if round is None:
-        raise Http404("No such round")
-    return round
-
-
-def _application(application_uuid) -> Application:
-    application = selectors.application_for_staff(application_uuid=application_uuid)
-    if application is None or application.submitted_at is None:
-        raise Http404("No such application")
-    return application
 
 
 def _review_url(application) -> str:
@@ -71,13 +58,13 @@ def _render_review(request, application, *, assign_form=None, status=200):
 
 @permission_required(RUNS)
 def application_review(request, application_uuid):
-    return _render_review(request, _application(application_uuid))
+    return _render_review(request, access_staff_application_by_uuid(request.user, application_uuid))
 
 
 @permission_required(RUNS)
 @require_http_methods(["GET", "POST"])
 def application_screen(request, application_uuid):
-    application = _application(application_uuid)
+    application = access_staff_application_by_uuid(request.user, application_uuid)
     checks = selectors.screening_checklist(round=application.round)
     form = ScreeningForm(request.POST if request.method == "POST" else None, checks=checks)
     done = run_form(
@@ -101,7 +88,7 @@ def application_screen(request, application_uuid):
 @permission_required(RUNS)
 @require_POST
 def application_assign(request, application_uuid):
-    application = _application(application_uuid)
+    application = access_staff_application_by_uuid(request.user, application_uuid)
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -130,7 +117,7 @@ def _assessment(application, assessment_uuid) -> Assessment:
 @permission_required(RUNS)
 @require_POST
 def assessment_remove(request, application_uuid, assessment_uuid):
-    application = _application(application_uuid)
+    application = access_staff_application_by_uuid(request.user, application_uuid)
     assessment = _assessment(application, assessment_uuid)
     try:
         services.assessment_remove(
@@ -146,7 +133,7 @@ def assessment_remove(request, application_uuid, assessment_uuid):
 @permission_required(RUNS)
 @require_http_methods(["GET", "POST"])
 def assessment_reopen(request, application_uuid, assessment_uuid):
-    application = _application(application_uuid)
+    application = access_staff_application_by_uuid(request.user, application_uuid)
     assessment = _assessment(application, assessment_uuid)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     done = run_form(
@@ -173,7 +160,7 @@ def assessment_reopen(request, application_uuid, assessment_uuid):
 @permission_required(RUNS)
 @require_http_methods(["GET", "POST"])
 def application_moderate(request, application_uuid):
-    application = _application(application_uuid)
+    application = access_staff_application_by_uuid(request.user, application_uuid)
     initial = {"score": application.moderated_score or "", "reason": application.moderation_reason}
     form = ModerationForm(request.POST if request.method == "POST" else None, initial=initial)
     done = run_form(
@@ -199,7 +186,7 @@ def application_moderate(request, application_uuid):
 @permission_required(RUNS)
 @require_http_methods(["GET", "POST"])
 def round_checks(request, round_uuid):
-    round = _round(round_uuid)
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     if request.method == "POST" and "remove" in request.POST:
         services.screening_check_remove(
             round=round, actor=request.user, check_id=posted_id(request, "remove")
@@ -222,7 +209,7 @@ def round_checks(request, round_uuid):
 
 @permission_required(RUNS)
 def round_criteria(request, round_uuid):
-    round = _round(round_uuid)
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     criteria = list(round.criteria.all())
     total = sum(c.weight for c in criteria)
     return render(
@@ -235,7 +222,7 @@ def round_criteria(request, round_uuid):
 @permission_required(RUNS)
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request, round_uuid, criterion_id=None):
-    round = _round(round_uuid)
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     criterion = round.criteria.filter(pk=criterion_id).first() if criterion_id else None
     if criterion_id and criterion is None:
         raise Http404("No such criterion")
@@ -265,7 +252,7 @@ def criterion_edit(request, round_uuid, criterion_id=None):
 @permission_required(RUNS)
 @require_http_methods(["GET", "POST"])
 def round_assign(request, round_uuid):
-    round = _round(round_uuid)
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     form = BulkAssignForm(
         request.POST if request.method == "POST" else None,
         initial={"per_application": round.assessors_per_application},
@@ -308,7 +295,7 @@ class RankingFilterForm(GovukFormMixin, forms.Form):
 @permission_required(RUNS)
 @require_http_methods(["GET", "POST"])
 def round_ranking(request, round_uuid):
-    round = _round(round_uuid)
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     if request.method == "POST":
         return _mark(request, round)
     return _ranking_page(request, round, request.GET)
@@ -399,7 +386,7 @@ def _mark(request, round):
 
 @permission_required(RUNS)
 def round_results(request, round_uuid):
-    round = _round(round_uuid)
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     return render(
         request,
         "grants/staff_round_results.html",
@@ -415,7 +402,7 @@ def round_results(request, round_uuid):
 @require_http_methods(["GET", "POST"])
 def round_letters(request, round_uuid):
     """Decision letters for the round: sent, pending or failed; send all; retry failures."""
-    round = _round(round_uuid)
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     if request.method == "POST":
         if "retry" in request.POST:
             count = services.letters_retry_failed(round=round, actor=request.user)

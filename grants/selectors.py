@@ -511,22 +511,6 @@ def award_for_application(*, application: Application):
     return Award.objects.filter(application=application).first()
 
 
-def document_for_download(*, user, application_uuid, document_uuid):
-    """The document if the user may read the bid: its group, officers, or an assessor who
-    has declared no conflict on it. None alike for missing and not yours."""
-    from grants.models import ApplicationDocument
-    from grants.permissions import can
-
-    document = (
-        ApplicationDocument.objects.select_related("application")
-        .filter(uuid=document_uuid, application__uuid=application_uuid)
-        .first()
-    )
-    if document is None or not can(user, "grants.read_documents", document.application):
-        return None
-    return document
-
-
 def letter_messages_for_round(*, round: Round):
     """The outbox rows of the round's decision letters, each with `state` (sent, pending or
     failed) and `application` set; the first failure counts as failed until it is sent."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,11 @@ from accounts.models import District
 from core.exports import csv_response
 from core.govuk import GovukFormMixin
 from grants import selectors, services
+from grants.access import (
+    access_fund_by_uuid,
+    access_pot_by_id,
+    access_staff_round_by_uuid,
+)
 from grants.models import Application, Pot, Round
 from outcomes.models import Priority
 
@@ -73,9 +77,7 @@ CSV_COLUMNS = [
 
 @permission_required("grants.list_round_applications")
 def round_applications(request, round_uuid):
-    round = Round.objects.select_related("fund", "plan").filter(uuid=round_uuid).first()
-    if round is None:
-        raise Http404("No such round")
+    round = access_staff_round_by_uuid(request.user, round_uuid)
     form = ApplicationFilterForm(request.GET or None, round=round)
     filters = {}
     if form.is_valid():
@@ -122,12 +124,9 @@ def _edit(request, *, form, save, template: str, context: dict, done):
 
 @permission_required("grants.manage_rounds")
 def fund_edit(request, fund_uuid=None):
-    from grants.models import Fund
     from grants.staff_forms import FundForm
 
-    fund = Fund.objects.filter(uuid=fund_uuid).first() if fund_uuid else None
-    if fund_uuid and fund is None:
-        raise Http404("No such fund")
+    fund = access_fund_by_uuid(request.user, fund_uuid) if fund_uuid else None
     form = FundForm(request.POST if request.method == "POST" else None, instance=fund)
     return _edit(
         request,
@@ -143,9 +142,7 @@ def fund_edit(request, fund_uuid=None):
 def round_edit(request, round_uuid=None):
     from grants.staff_forms import RoundForm
 
-    round = Round.objects.filter(uuid=round_uuid).first() if round_uuid else None
-    if round_uuid and round is None:
-        raise Http404("No such round")
+    round = access_staff_round_by_uuid(request.user, round_uuid) if round_uuid else None
     form = RoundForm(request.POST if request.method == "POST" else None, instance=round)
     return _edit(
         request,
@@ -164,10 +161,8 @@ def round_edit(request, round_uuid=None):
 def pot_edit(request, round_uuid, pot_id=None):
     from grants.staff_forms import PotForm
 
-    round = Round.objects.filter(uuid=round_uuid).first()
-    pot = round.pots.filter(pk=pot_id).first() if round and pot_id else None
-    if round is None or (pot_id and pot is None):
-        raise Http404("No such pot")
+    pot = access_pot_by_id(request.user, round_uuid, pot_id) if pot_id else None
+    round = pot.round if pot else access_staff_round_by_uuid(request.user, round_uuid)
     form = PotForm(
         request.POST if request.method == "POST" else None, instance=pot or Pot(round=round)
     )

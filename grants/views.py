@@ -19,6 +19,11 @@ from core.downloads import private_file_response
 from core.errors import ApplicationError
 from documents.formatting import clock_text
 from grants import letters, selectors, services
+from grants.access import (
+    access_application_by_uuid,
+    access_document_by_uuid,
+    access_round_by_uuid,
+)
 from grants.eligibility import QUESTIONS, EligibilityForm
 from grants.errors import IncompleteApplication
 from grants.forms import (
@@ -30,7 +35,7 @@ from grants.forms import (
     posted_id,
 )
 from grants.models import Application
-from grants.permissions import access_application_by_uuid, can, rounds_visible_to
+from grants.permissions import can
 from grants.sections import (
     SECTION_SLUGS,
     SECTION_TITLES,
@@ -47,26 +52,19 @@ def _posted(request, *, files: bool = False) -> tuple:
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
-def _round_or_404(user, round_uuid):
-    round = selectors.round_detail(round_uuid=round_uuid)
-    if round is None or not rounds_visible_to(user).filter(pk=round.pk).exists():
-        raise Http404("No such round")
-    return round
-
-
 def round_list(request):
     return render(request, "grants/round_list.html", {"rounds": selectors.rounds_for_public_list()})
 
 
 def round_detail(request, round_uuid):
-    round = _round_or_404(request.user, round_uuid)
+    round = access_round_by_uuid(request.user, round_uuid)
     apply = selectors.round_apply_state(round=round, user=request.user)
     return render(request, "grants/round_detail.html", {"round": round, "apply": apply})
 
 
 @require_http_methods(["GET", "POST"])
 def eligibility(request, round_uuid):
-    round = _round_or_404(request.user, round_uuid)
+    round = access_round_by_uuid(request.user, round_uuid)
     form = EligibilityForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         failed = form.failed()
@@ -79,7 +77,7 @@ def eligibility(request, round_uuid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_start(request, round_uuid):
-    round = _round_or_404(request.user, round_uuid)
+    round = access_round_by_uuid(request.user, round_uuid)
     organisations = selectors.organisations_for_applicant(request.user)
     if not organisations:
         messages.info(
@@ -414,11 +412,7 @@ def application_documents(request, application_uuid):
 
 @login_required
 def document_download(request, application_uuid, document_uuid):
-    document = selectors.document_for_download(
-        user=request.user, application_uuid=application_uuid, document_uuid=document_uuid
-    )
-    if document is None:
-        raise Http404("No such document")
+    document = access_document_by_uuid(request.user, application_uuid, document_uuid)
     return private_file_response(document.file, document.original_name, document.content_type)
 
 

@@ -30,7 +30,6 @@ from commissioning.selectors.returns import (
     figures_of,
     latest_review,
     measures_of,
-    return_for_user,
 )
 from commissioning.selectors.rollup import (
     REPORTING_CONTRACTS,
@@ -68,7 +67,6 @@ __all__ = [
     "missing_table",
     "newest_versions",
     "previous_returns",
-    "return_for_user",
     "rollup",
     "rollup_table",
     "target_table",

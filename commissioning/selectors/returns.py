@@ -1,33 +1,11 @@
-"""One monitoring return: finding it for a user, its measures, figures and latest review."""
+"""One monitoring return: its measures, figures and latest review."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import Http404
-
 from commissioning.models import Measure, MonitoringReturn, ReturnReview, ReturnValue
-from commissioning.permissions import returns_for_user
 from commissioning.validation import figure_text
-
-
-def return_for_user(user, return_uuid) -> MonitoringReturn:
-    monitoring_return = (
-        returns_for_user(user)
-        .select_related(
-            "contract__provider",
-            "contract__service",
-            "contract__lead_commissioner",
-            "measure_set",
-            "corrects",
-            "reviewed_by",
-        )
-        .filter(uuid=return_uuid)
-        .first()
-    )
-    if monitoring_return is None:
-        raise Http404("No such return")
-    return monitoring_return
 
 
 def measures_of(monitoring_return: MonitoringReturn) -> list[Measure]:
