@@ -21,7 +21,7 @@ WIDGET_CLASSES = {
     forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
     forms.ClearableFileInput: "govuk-file-upload",
     forms.FileInput: "govuk-file-upload",
-    forms.PasswordInput: "govuk-input govuk-password-input__input",
+    forms.PasswordInput: "govuk-input govuk-password-input__input govuk-js-password-input-input",
     forms.widgets.Input: "govuk-input",
 }
 

@@ -106,3 +106,21 @@ def test_the_two_step_sign_in_pages_are_in_plain_words(client, db):
     assert empty.count("Enter the code from your authenticator app") == 2
     wrong = _page(client.post("/accounts/2fa/totp/activate/", {"code": "000000"}))
     assert "The code is not right" in wrong
+
+
+def test_signing_in_says_who_you_are_signed_in_as(client, db):
+    user = UserFactory(email="aisha@example.org")
+    response = client.post(
+        "/accounts/login/", {"login": user.email, "password": PASSWORD}, follow=True
+    )
+    page = html.unescape(response.content.decode())
+    assert "You are signed in as ." not in page
+    assert re.search(r"You are signed in as \S", page)
+
+
+def test_password_boxes_can_be_shown_by_govuk_frontends_toggle(client, db):
+    """GOV.UK Frontend's password input finds its box by this class; without it the
+    component fails to start and "Show" never works."""
+    page = client.get("/accounts/login/").content.decode()
+    box = re.search(r'<input[^>]*type="password"[^>]*>', page).group(0)
+    assert "govuk-js-password-input-input" in box

@@ -34,7 +34,11 @@ class AxeWatch:
         self._seen: set[tuple[str, str, str]] = set()
         self._running = False
         self._again = False
+        # A script error (GOV.UK Frontend failing to start a component, say) breaks the
+        # page for its user as surely as an accessibility fault: keep those too.
+        self.script_errors: list[str] = []
         page.on("load", lambda _page: self.check())
+        page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
 
     def check(self) -> None:
         # Playwright can deliver a load event while a check waits on the browser: run
@@ -114,6 +118,10 @@ def pytest_runtest_call(item):
             # style, which axe would take for a link told apart by colour alone.
             watch.page.evaluate("document.activeElement && document.activeElement.blur()")
             watch.check()
+        if watch.script_errors:
+            raise AssertionError(
+                "the browser reported script errors:\n" + "\n".join(watch.script_errors)
+            )
         if watch.found:
             raise AssertionError(
                 f"axe found {len(watch.found)} accessibility problem"
