@@ -7,6 +7,7 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -34,6 +35,7 @@ from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ServiceInput, target_field
 from commissioning.suppression import privacy_note
+from commissioning.validation import figure_text
 from core import xlsx
 from core.errors import ApplicationError
 from core.exports import SafeWriter
@@ -190,8 +192,6 @@ def contract_edit(request, contract_uuid=None):
 def contract(request, contract_uuid):
     """The contract page: commissioners and the provider's own members."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     found = access_contract_by_uuid(request.user, contract_uuid)
     found = selectors.contract_detail(found)
@@ -303,7 +303,6 @@ def contract_amend(request, contract_uuid):
 
 def _stored_targets(found, year: int, measures) -> dict[str, str]:
     """The saved targets as the text the form shows."""
-    from commissioning.validation import figure_text
 
     stored = selectors.targets_for_year(found, year)
     return {

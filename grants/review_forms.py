@@ -10,6 +10,8 @@ from core.forms import MoneyField
 from core.govuk import GovukDateField, GovukFormMixin, style_widgets
 from grants.models import Application, Assessment, Criterion, Screening
 from grants.services import CriterionDetails
+from grants.services.assessment import ScoreInput
+from grants.services.screening import CheckAnswer
 from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
 
 PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
@@ -53,7 +55,6 @@ class ScreeningForm(PlainLengthsMixin, forms.Form):
         name_lengths(self)
 
     def answers(self):
-        from grants.services.screening import CheckAnswer
 
         data = self.cleaned_data
         return [
@@ -276,7 +277,6 @@ class ScoringForm(PlainLengthsMixin, forms.Form):
         name_lengths(self)
 
     def score_inputs(self):
-        from grants.services.assessment import ScoreInput
 
         data = self.cleaned_data
         inputs = {}

@@ -9,12 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
+from accounts.roles import Role
 from core.models import OutboxMessage, StatusChange
 from grants import scoring
 from grants.models import (
     Application,
     Assessment,
+    Award,
     Criterion,
     PanelItem,
     PanelRecommendation,
@@ -479,8 +481,6 @@ def panel_detail(*, panel_uuid) -> PanelRecommendation | None:
 
 def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
     """Every assessor with their live and submitted assessments in this round."""
-    from accounts.models import User
-    from accounts.roles import Role
 
     return list(
         User.objects.filter(groups__name=Role.ASSESSOR.label)
@@ -506,7 +506,6 @@ def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
 
 
 def award_for_application(*, application: Application):
-    from grants.models import Award
 
     return Award.objects.filter(application=application).first()
 
@@ -514,7 +513,6 @@ def award_for_application(*, application: Application):
 def letter_messages_for_round(*, round: Round):
     """The outbox rows of the round's decision letters, each with `state` (sent, pending or
     failed) and `application` set; the first failure counts as failed until it is sent."""
-    from grants.models import Award
 
     types = ContentType.objects.get_for_models(Application, Award)
     awards = dict(

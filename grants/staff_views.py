@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from grants.access import (
     access_staff_round_by_uuid,
 )
 from grants.models import Application, Pot, Round
+from grants.staff_forms import FundForm, PotForm, RoundForm
 from outcomes.models import Priority
 
 
@@ -109,8 +111,6 @@ def round_applications(request, round_uuid):
 
 def _edit(request, *, form, save, template: str, context: dict, done):
     """Shared GET/POST handling for the officer's create and edit pages."""
-    from django.core.exceptions import ValidationError
-    from django.shortcuts import redirect
 
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,7 +124,6 @@ def _edit(request, *, form, save, template: str, context: dict, done):
 
 @permission_required("grants.manage_rounds")
 def fund_edit(request, fund_uuid=None):
-    from grants.staff_forms import FundForm
 
     fund = access_fund_by_uuid(request.user, fund_uuid) if fund_uuid else None
     form = FundForm(request.POST if request.method == "POST" else None, instance=fund)
@@ -140,7 +139,6 @@ def fund_edit(request, fund_uuid=None):
 
 @permission_required("grants.manage_rounds")
 def round_edit(request, round_uuid=None):
-    from grants.staff_forms import RoundForm
 
     round = access_staff_round_by_uuid(request.user, round_uuid) if round_uuid else None
     form = RoundForm(request.POST if request.method == "POST" else None, instance=round)
@@ -159,7 +157,6 @@ def round_edit(request, round_uuid=None):
 
 @permission_required("grants.manage_rounds")
 def pot_edit(request, round_uuid, pot_id=None):
-    from grants.staff_forms import PotForm
 
     pot = access_pot_by_id(request.user, round_uuid, pot_id) if pot_id else None
     round = pot.round if pot else access_staff_round_by_uuid(request.user, round_uuid)

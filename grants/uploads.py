@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import zipfile
 
+from grants.errors import UploadRefused
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENTS_PER_APPLICATION = 12
 ALLOWED_DESCRIPTION = "a PDF, Word document (.docx), JPEG or PNG"
@@ -19,7 +21,6 @@ EXTENSIONS = {PDF: "pdf", DOCX: "docx", JPEG: "jpg", PNG: "png"}
 
 def checked_content_type(uploaded) -> str:
     """The accepted type of an upload, or UploadRefused saying in plain words what is wrong."""
-    from grants.errors import UploadRefused
 
     if uploaded.size > MAX_UPLOAD_BYTES:
         raise UploadRefused(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
+from grants.budget import budget_shares
 from grants.models.applications import MONEY, Application, Pot, Round
 from outcomes.models import Outcome, Plan, Priority, Theme
 
@@ -159,7 +160,6 @@ class Award(models.Model):
     def budget_rows(self) -> list[tuple[object, Decimal]]:
         """(budget line, its share of the award) for each line the group asked for: scaled
         in proportion when the award is less than the budget. Reads prefetched lines."""
-        from grants.budget import budget_shares
 
         lines = list(self.application.budget_lines.all())
         shares = budget_shares([line.amount for line in lines], self.amount)

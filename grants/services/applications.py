@@ -31,6 +31,7 @@ from grants.models import (
     Round,
 )
 from grants.sections import SECTION_SLUGS, application_problems
+from grants.selectors import application_for_form
 from grants.services.screening import screening_checks_ensure
 from outcomes.models import Plan, Priority
 
@@ -220,7 +221,6 @@ def application_submit(
     and stays a draft. References come from a counter on the locked round row, so they are
     unique and gap-free even when many groups submit at once.
     """
-    from grants.selectors import application_for_form
 
     application = _lock(application)
     _require_draft(application)

@@ -18,6 +18,8 @@ from core.outbox import outbox_enqueue
 from core.workflow import SYSTEM, transition
 from grants import letters
 from grants.models import Application, Award, Letter
+from grants.selectors import letter_messages_for_round
+from grants.services.screening import _require_officer
 
 KIND_FOR_STATUS: dict[str, str] = {
     Application.Status.APPROVED: Letter.Kind.AWARD,
@@ -154,7 +156,6 @@ def _letter_messages(round) -> list[tuple[str, Model]]:
 def letters_send_for_round(*, round, actor) -> int:
     """Queue a letter for every decided bid in the round (once each); return how many
     were newly queued. Letters already queued or sent are left alone."""
-    from grants.services.screening import _require_officer
 
     _require_officer(actor)
     before = OutboxMessage.objects.count()
@@ -166,8 +167,6 @@ def letters_send_for_round(*, round, actor) -> int:
 @transaction.atomic
 def letters_retry_failed(*, round, actor) -> int:
     """Give failed letters in the round a fresh set of attempts; the relay sends them."""
-    from grants.selectors import letter_messages_for_round
-    from grants.services.screening import _require_officer
 
     _require_officer(actor)
     failed = [m.pk for m in letter_messages_for_round(round=round) if m.state == "failed"]

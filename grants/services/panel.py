@@ -29,6 +29,7 @@ from grants.models import (
     PaymentInstalment,
     Round,
 )
+from grants.selectors import ranking_for_round
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -89,7 +90,6 @@ def panel_freeze(*, round: Round, actor: User, note: str = "") -> PanelRecommend
     Each bid keeps its rank, score and budget-line position as the panel saw them, and
     moves to the status of its mark. Refused while an assessed bid has no mark.
     """
-    from grants.selectors import ranking_for_round
 
     _require_officer(actor)
     Round.objects.select_for_update().get(pk=round.pk)
