@@ -17,6 +17,8 @@ from documents.formatting import date_text
 from grants import letters, services
 from grants.models import Award
 from grants.services.panel import InstalmentInput
+from tests.grants.conftest import eligible_application, score_all, submitted_application
+from tests.grants.test_acceptance_and_payments import accepted_award
 
 
 def _pdf_text(content: bytes) -> str:
@@ -57,12 +59,8 @@ def test_a_new_award_is_paid_when_the_project_starts(award):
     assert first_payment_date(dt.date(2026, 11, 1), dt.date(2026, 12, 1)) == dt.date(2026, 12, 1)
 
 
-def test_the_default_schedule_pays_on_the_planned_start(scoring_round, personas, second_assessor):
-    from tests.grants.conftest import (
-        eligible_application,
-        score_all,
-    )
-
+def _approved_award(scoring_round, personas, second_assessor, **decision):
+    """A bid scored by two assessors, recommended, frozen and approved with `decision`."""
     application = eligible_application(
         scoring_round, personas.org_a, personas.applicant_a, officer=personas.officer
     )
@@ -76,9 +74,15 @@ def test_the_default_schedule_pays_on_the_planned_start(scoring_round, personas,
     application.refresh_from_db()
     services.application_mark(application=application, actor=personas.officer, mark="recommended")
     panel = services.panel_freeze(round=application.round, actor=personas.officer)
-    award = services.panel_item_approve(item=panel.items.get(), actor=personas.decision_maker)
+    return services.panel_item_approve(
+        item=panel.items.get(), actor=personas.decision_maker, **decision
+    )
+
+
+def test_the_default_schedule_pays_on_the_planned_start(scoring_round, personas, second_assessor):
+    award = _approved_award(scoring_round, personas, second_assessor)
     [instalment] = award.instalments.all()
-    assert instalment.due_date == application.start_date
+    assert instalment.due_date == award.application.start_date
     assert instalment.due_date > award.decided_at.date()
 
 
@@ -127,7 +131,6 @@ def test_freezing_asks_first_and_warns_while_the_round_is_open_with_bids_unscree
     assessed_application, client_for, personas
 ):
     from grants.models import PanelRecommendation
-    from tests.grants.conftest import submitted_application
 
     round = assessed_application.round
     services.application_mark(
@@ -195,7 +198,6 @@ def test_one_recommended_bid_is_counted_in_the_singular(award, client_for, perso
 def test_the_decision_maker_sees_report_dates_without_links_they_cannot_open(
     award, client_for, personas
 ):
-    from tests.grants.test_acceptance_and_payments import accepted_award
 
     award = accepted_award(award, personas)
     report = award.reports.first()
@@ -217,28 +219,10 @@ def test_the_decision_maker_sees_report_dates_without_links_they_cannot_open(
 
 
 def _award_with_payment_condition(scoring_round, personas, second_assessor):
-    from tests.grants.conftest import (
-        eligible_application,
-        score_all,
-    )
-    from tests.grants.test_acceptance_and_payments import accepted_award
-
-    application = eligible_application(
-        scoring_round, personas.org_a, personas.applicant_a, officer=personas.officer
-    )
-    for assessor in (personas.assessor, second_assessor):
-        score_all(
-            services.assessment_assign(
-                application=application, assessor=assessor, actor=personas.officer
-            ),
-            [3, 3, 3, 3],
-        )
-    application.refresh_from_db()
-    services.application_mark(application=application, actor=personas.officer, mark="recommended")
-    panel = services.panel_freeze(round=application.round, actor=personas.officer)
-    award = services.panel_item_approve(
-        item=panel.items.get(),
-        actor=personas.decision_maker,
+    award = _approved_award(
+        scoring_round,
+        personas,
+        second_assessor,
         conditions="Credit the fund on your website.",
         conditions_before_payment="Send us copies of the DBS checks for the coaches.",
     )
@@ -328,7 +312,6 @@ def test_budget_shares_scale_every_line_and_add_up_to_the_award():
 
 def test_a_reduced_awards_report_approves_each_line_in_proportion(award, personas, client_for):
     from grants.models import BudgetLine
-    from tests.grants.test_acceptance_and_payments import accepted_award
 
     # The group asked for £8,000 over two lines (£6,500 coaches, £1,500 venue) and was
     # awarded £6,000 after the schedule was set.
