@@ -18,6 +18,7 @@ STAFF = [
     ("assessor2@demo.example", "Beth Assessor", [Role.ASSESSOR]),
     ("decision@demo.example", "Dev Decision", [Role.DECISION_MAKER]),
     ("commissioner@demo.example", "Chloe Commissioner", [Role.COMMISSIONER]),
+    ("performance@demo.example", "Priya Performance", [Role.PERFORMANCE_LEAD]),
     ("admin@demo.example", "Adam Administrator", [Role.ADMINISTRATOR]),
 ]
 

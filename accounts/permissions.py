@@ -56,6 +56,11 @@ def is_commissioner(user) -> bool:
 
 
 @rules.predicate
+def is_performance_lead(user) -> bool:
+    return has_role(user, Role.PERFORMANCE_LEAD)
+
+
+@rules.predicate
 def is_administrator(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
 

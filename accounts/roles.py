@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     ASSESSOR = "assessor", "Assessor"
     DECISION_MAKER = "decision_maker", "Decision maker"
     COMMISSIONER = "commissioner", "Commissioner"
+    PERFORMANCE_LEAD = "performance_lead", "Performance lead"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

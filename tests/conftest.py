@@ -191,6 +191,7 @@ class Personas:
     decision_maker: User
     provider: User
     commissioner: User
+    performance_lead: User
     administrator: User
     org_a: Organisation
     org_b: Organisation
@@ -210,6 +211,7 @@ PERSONA_NAMES = [
     "decision_maker",
     "provider",
     "commissioner",
+    "performance_lead",
     "administrator",
 ]
 
@@ -238,6 +240,7 @@ def personas(db) -> Personas:
         decision_maker=UserFactory(email="dee@example.org", roles=[Role.DECISION_MAKER]),
         provider=provider,
         commissioner=UserFactory(email="cam@example.org", roles=[Role.COMMISSIONER]),
+        performance_lead=UserFactory(email="perl@example.org", roles=[Role.PERFORMANCE_LEAD]),
         administrator=UserFactory(
             email="ada@example.org", roles=[Role.ADMINISTRATOR], is_staff=True, is_superuser=True
         ),

@@ -11,7 +11,14 @@ from tests.conftest import PERSONA_NAMES
 from tests.personas import LOGIN, outcome
 
 SIGN_IN = "sign in"
-STAFF = {"officer", "assessor", "decision_maker", "commissioner", "administrator"}
+STAFF = {
+    "officer",
+    "assessor",
+    "decision_maker",
+    "commissioner",
+    "performance_lead",
+    "administrator",
+}
 ORG_READERS = {"officer", "commissioner", "administrator"}
 
 

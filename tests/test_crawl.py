@@ -90,6 +90,7 @@ PERSONAS = [
     "decision_maker",
     "provider",
     "commissioner",
+    "performance_lead",
     "administrator",
 ]
 DEMO_EMAILS = {
@@ -102,6 +103,7 @@ DEMO_EMAILS = {
     "decision_maker": "decision@demo.example",
     "provider": "provider@demo.example",
     "commissioner": "commissioner@demo.example",
+    "performance_lead": "performance@demo.example",
     "administrator": "admin@demo.example",
 }
 TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -48,6 +48,7 @@ ROLE_OF = {
     "decision_maker": "outsider",
     "provider": "provider",
     "commissioner": "commissioner",
+    "performance_lead": "outsider",
     "administrator": "administrator",
 }
 assert set(ROLE_OF) == set(PERSONA_NAMES)

@@ -48,6 +48,7 @@ ROLE_OF = {
     "assessor": "outsider",
     "decision_maker": "outsider",
     "commissioner": "outsider",
+    "performance_lead": "outsider",
     "officer": "officer",
     "administrator": "officer",
 }

@@ -9,7 +9,14 @@ from tests.conftest import PERSONA_NAMES
 from tests.grants.conftest import complete_application
 from tests.personas import Rule, matrix_failures
 
-OUTSIDERS = ["applicant_b", "provider", "assessor", "decision_maker", "commissioner"]
+OUTSIDERS = [
+    "applicant_b",
+    "provider",
+    "assessor",
+    "decision_maker",
+    "commissioner",
+    "performance_lead",
+]
 INSIDERS = ["applicant_a", "colleague_a"]
 OFFICERS = ["officer", "administrator"]
 
