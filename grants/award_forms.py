@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from core.govuk import GovukDateField, GovukFormMixin
+from grants.publication_forms import PublicationFields
 from grants.staff_forms import PlainLengthsMixin
 from grants.uploads import ALLOWED_DESCRIPTION
 
@@ -61,7 +62,7 @@ class BankForm(ServiceChecksForm):
             attrs.update({"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
 
 
-class AcceptanceForm(BankForm):
+class AcceptanceForm(PublicationFields, BankForm):
     signatory_name = forms.CharField(label="Full name", max_length=150)
     signatory_position = forms.CharField(
         label="Position in the group", max_length=150, help_text="For example, Chair or Treasurer"
@@ -84,6 +85,9 @@ class AcceptanceForm(BankForm):
     )
 
     field_order = [
+        "public_title",
+        "public_summary",
+        "withhold_location",
         "signatory_name",
         "signatory_position",
         "supplier_name",

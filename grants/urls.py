@@ -5,6 +5,7 @@ from grants import (
     award_views,
     panel_views,
     pdf_views,
+    publication_views,
     review_views,
     staff_views,
     views,
@@ -228,6 +229,20 @@ urlpatterns = [
     ),
     path("awards/<uuid:award_uuid>/", panel_views.award_detail, name="award-detail"),
     path("awards/<uuid:award_uuid>/payments/", panel_views.award_schedule, name="award-schedule"),
+    path(
+        "awards/<uuid:award_uuid>/publication/",
+        publication_views.award_publication,
+        name="award-publication",
+    ),
+    *(
+        path(
+            f"awards/<uuid:award_uuid>/publication/{change}/",
+            publication_views.award_publication_change,
+            {"change": change},
+            name=f"award-publication-{change}",
+        )
+        for change in publication_views.CHANGES
+    ),
     path(
         "awards/<uuid:award_uuid>/payments/<int:position>/",
         award_views.payment_record,
