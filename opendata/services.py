@@ -10,10 +10,12 @@ can run any number of times (and at once).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from celery import current_app, signature
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -29,6 +31,10 @@ from opendata.models import PackageVersion, PublishedGrant
 from opendata.package import Licence, build, fingerprint, json_bytes, newest_change, totals
 from opendata.schema import schema_errors
 
+logger = logging.getLogger(__name__)
+
+PUBLISH_TASK = "opendata.publish"  # opendata.tasks; sent by name
+QUEUED = "queued"
 PUBLISHED = "published"
 REFUSED = "refused"
 UNCHANGED = "unchanged"
@@ -51,6 +57,8 @@ class PublishResult:
             return "The file was not published: it has errors. The version before it stays up."
         if self.outcome == UNCHANGED:
             return "Nothing has changed since the last run, so no new version was made."
+        if self.outcome == QUEUED:
+            return "Publishing has started. Refresh this page in a minute to see the result."
         return "There are no grants to publish yet."
 
 
@@ -209,3 +217,17 @@ def _publish(actor, now, publisher, published, grants, digest) -> PublishResult:
     )
     PublishedGrant.objects.exclude(version=version).delete()
     return PublishResult(PUBLISHED, version)
+
+
+def package_publish_soon(*, actor: User) -> PublishResult:
+    """An officer's "publish now": handed to a worker (a file of thousands of grants takes
+    longer than a page should wait), or made here when tasks run in-process or the broker
+    is down."""
+    if not current_app.conf.task_always_eager:
+        try:
+            signature(PUBLISH_TASK, kwargs={"actor_id": actor.pk}).apply_async(retry=False)
+        except Exception:  # kombu raises several kinds of connection error
+            logger.warning("Broker unavailable; publishing in the web process")
+        else:
+            return PublishResult(QUEUED, None)
+    return package_publish(actor=actor)

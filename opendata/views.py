@@ -71,7 +71,7 @@ def staff(request):
 @permission_required("grants.manage_awards")
 @require_POST
 def staff_publish(request):
-    result = services.package_publish(actor=request.user)
+    result = services.package_publish_soon(actor=request.user)
     if result.outcome == services.REFUSED:
         messages.error(request, result.message)
     else:

@@ -262,3 +262,54 @@ def test_welsh_and_urdu_survive_every_format(plan, districts):
     text = files_text(publish().version)
     for name in ("json", "csv", "xlsx"):
         assert "Cymuned Ddiogel ŵ" in text[name] and "محفوظ برادری" in text[name], name
+
+
+# Publish now ----------------------------------------------------------------------------
+
+
+def test_publish_now_is_handed_to_a_worker_when_there_is_one(
+    plan, districts, personas, monkeypatch
+):
+    from config.celery import app
+
+    accepted_award()
+    sent = []
+
+    class Signature:
+        def __init__(self, name, kwargs):
+            self.name, self.kwargs = name, kwargs
+
+        def apply_async(self, retry):
+            sent.append((self.name, self.kwargs, retry))
+
+    app.conf.task_always_eager = False  # the autouse fixture restores it
+    monkeypatch.setattr(services, "signature", Signature)
+    result = services.package_publish_soon(actor=personas.officer)
+    assert result.outcome == services.QUEUED
+    assert sent == [("opendata.publish", {"actor_id": personas.officer.pk}, False)]
+    assert PackageVersion.objects.count() == 0
+
+
+def test_publish_now_runs_here_when_the_broker_is_down(plan, districts, personas, monkeypatch):
+    from config.celery import app
+
+    accepted_award()
+
+    class Down:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def apply_async(self, retry):
+            raise ConnectionError("no broker")
+
+    app.conf.task_always_eager = False  # the autouse fixture restores it
+    monkeypatch.setattr(services, "signature", Down)
+    assert services.package_publish_soon(actor=personas.officer).outcome == services.PUBLISHED
+
+
+def test_the_worker_task_publishes_as_the_officer(plan, districts, personas):
+    from opendata.tasks import publish as publish_task
+
+    accepted_award()
+    assert publish_task(actor_id=personas.officer.pk) == services.PUBLISHED
+    assert PackageVersion.objects.get().created_by == personas.officer

@@ -172,3 +172,39 @@ def test_any_grant_makes_a_valid_package(
     assert errors == []
     assert grant["amountAwarded"] == float(amount) or grant["amountAwarded"] == int(amount)
     assert Decimal(str(grant["amountDisbursed"])) == sum(paid, Decimal(0))
+
+
+def test_validating_grant_by_grant_finds_what_validating_the_whole_package_finds():
+    good = {
+        "id": "360G-wypcc-1",
+        "title": "T",
+        "description": "D",
+        "currency": "GBP",
+        "amountAwarded": 100,
+        "awardDate": "2024-03-01",
+        "recipientOrganization": [{"id": "GB-CHC-1012345", "name": "A"}],
+        "fundingOrganization": [{"id": "360G-wypcc", "name": "F"}],
+    }
+    bad = dict(good, id="360G-wypcc-2", amountAwarded="100", currency="QQQ")
+    bad.pop("title")
+    package = {"grants": [good, bad, good], "issued": "not a date", "license": "x y"}
+    whole = {
+        "/".join(str(p) for p in e.absolute_path) for e in package_validator().iter_errors(package)
+    }
+    assert whole == {
+        "grants",
+        "issued",
+        "license",
+        "grants/1/amountAwarded",
+        "grants/1/currency",
+        "grants/1",
+    }
+    ours = {(e.grant, e.path) for e in schema_errors(package)}
+    assert ("", "issued") in ours and ("", "license") in ours
+    assert ("360G-wypcc-2", "amountAwarded") in ours and ("360G-wypcc-2", "currency") in ours
+    assert ("360G-wypcc-2", "") in ours  # the missing title (a oneOf of required fields)
+    assert ("360G-wypcc-1", "") in ours  # the third grant repeats the first (uniqueItems)
+    assert not package_validator().is_valid(package)
+    assert schema_errors({"grants": [good]}) == [] and package_validator().is_valid(
+        {"grants": [good]}
+    )
