@@ -1,36 +1,42 @@
-"""Grants officer pages for a submitted bid and a round: screening to the panel list."""
+"""Assessment: the officer's page for a submitted bid (assessors, moderation, history), the
+round's criteria and assignment; the assessor's queue, conflict declaration and scores."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import permission_required
-from accounts.models import District
+from accounts.decorators import permission_required, rule_required
 from core.errors import ApplicationError
 from core.forms import apply_errors, run_form
-from core.govuk import GovukFormMixin
-from grants import scoring, selectors, services
-from grants.access import access_staff_application_by_uuid, access_staff_round_by_uuid
-from grants.forms import posted_id
-from grants.models import Application, Assessment, Round
-from grants.review_forms import (
+from grants import services
+from grants.access import (
+    access_assessment_by_uuid,
+    access_staff_application_by_uuid,
+    access_staff_round_by_uuid,
+)
+from grants.forms.assessment import (
     AssignForm,
     BulkAssignForm,
     CriterionForm,
-    MarkForm,
+    DeclarationForm,
     ModerationForm,
     ReasonForm,
-    ScreeningCheckForm,
-    ScreeningForm,
+    ScoringForm,
 )
-from outcomes.models import Priority
+from grants.models import Assessment, Criterion
+from grants.selectors.applications import application_for_form, timeline_for_application
+from grants.selectors.assessment import (
+    assessments_for_assessor,
+    assessor_workload,
+    criteria_with_scores,
+    other_assessments,
+    submitted_only,
+)
 
 RUNS = "grants.run_assessment"
 
@@ -47,10 +53,10 @@ def _render_review(request, application, *, assign_form=None, status=200):
         {
             "application": application,
             "assessments": assessments,
-            "submitted_assessments": selectors.submitted_only(assessments),
+            "submitted_assessments": submitted_only(assessments),
             "criteria": list(application.round.criteria.all()),
             "assign_form": assign_form or AssignForm(),
-            "timeline": selectors.timeline_for_application(application=application),
+            "timeline": timeline_for_application(application=application),
         },
         status=status,
     )
@@ -59,30 +65,6 @@ def _render_review(request, application, *, assign_form=None, status=200):
 @permission_required(RUNS)
 def application_review(request, application_uuid):
     return _render_review(request, access_staff_application_by_uuid(request.user, application_uuid))
-
-
-@permission_required(RUNS)
-@require_http_methods(["GET", "POST"])
-def application_screen(request, application_uuid):
-    application = access_staff_application_by_uuid(request.user, application_uuid)
-    checks = selectors.screening_checklist(round=application.round)
-    form = ScreeningForm(request.POST if request.method == "POST" else None, checks=checks)
-    done = run_form(
-        request,
-        form,
-        lambda data: services.application_screen(
-            application=application,
-            actor=request.user,
-            answers=form.answers(),
-            outcome=data["outcome"],
-            reason=data["reason"],
-        ),
-        _review_url(application),
-        "Screening recorded.",
-    )
-    return done or render(
-        request, "grants/staff_screen.html", {"application": application, "form": form}
-    )
 
 
 @permission_required(RUNS)
@@ -184,30 +166,6 @@ def application_moderate(request, application_uuid):
 
 
 @permission_required(RUNS)
-@require_http_methods(["GET", "POST"])
-def round_checks(request, round_uuid):
-    round = access_staff_round_by_uuid(request.user, round_uuid)
-    if request.method == "POST" and "remove" in request.POST:
-        services.screening_check_remove(
-            round=round, actor=request.user, check_id=posted_id(request, "remove")
-        )
-        messages.success(request, "Check removed.")
-        return redirect("grants:staff-round-checks", round.uuid)
-    form = ScreeningCheckForm(request.POST if request.method == "POST" else None)
-    done = run_form(
-        request,
-        form,
-        lambda data: services.screening_check_add(round=round, actor=request.user, **data),
-        reverse("grants:staff-round-checks", args=[round.uuid]),
-        "Check added.",
-    )
-    checks = selectors.screening_checklist(round=round)
-    return done or render(
-        request, "grants/staff_round_checks.html", {"round": round, "form": form, "checks": checks}
-    )
-
-
-@permission_required(RUNS)
 def round_criteria(request, round_uuid):
     round = access_staff_round_by_uuid(request.user, round_uuid)
     criteria = list(round.criteria.all())
@@ -270,7 +228,7 @@ def round_assign(request, round_uuid):
             apply_errors(form, error)
         except ApplicationError as refusal:
             form.add_error(None, refusal.message)
-    workload = selectors.assessor_workload(round=round)
+    workload = assessor_workload(round=round)
     return render(
         request,
         "grants/staff_round_assign.html",
@@ -278,143 +236,121 @@ def round_assign(request, round_uuid):
     )
 
 
-class RankingFilterForm(GovukFormMixin, forms.Form):
-    pot = forms.ModelChoiceField(required=False, queryset=None, empty_label="Every pot")
-    district = forms.ModelChoiceField(
-        required=False, queryset=District.objects.all(), empty_label="Any district"
-    )
-    priority = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any priority")
-
-    def __init__(self, *args, round: Round, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["pot"].queryset = round.pots.all()
-        self.fields["priority"].queryset = Priority.objects.filter(plan=round.plan_id)
-        self.fields["priority"].label_from_instance = lambda p: f"{p.code} {p.title}"
+@rule_required("grants.assess")
+def queue(request):
+    assessments = assessments_for_assessor(user=request.user)
+    return render(request, "grants/assess_queue.html", {"assessments": assessments})
 
 
-@permission_required(RUNS)
+@rule_required("grants.assess")
 @require_http_methods(["GET", "POST"])
-def round_ranking(request, round_uuid):
-    round = access_staff_round_by_uuid(request.user, round_uuid)
-    if request.method == "POST":
-        return _mark(request, round)
-    return _ranking_page(request, round, request.GET)
+def assessment(request, assessment_uuid):
+    assessment = access_assessment_by_uuid(request.user, assessment_uuid)
+    if assessment.status == Assessment.Status.ASSIGNED:
+        return _declare(request, assessment)
+    if assessment.status == Assessment.Status.IN_PROGRESS:
+        return _score(request, assessment)
+    return _submitted(request, assessment)
 
 
-def _ranking_page(request, round, query: QueryDict, *, unsaved: dict | None = None):
-    filters = RankingFilterForm(query or None, round=round)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
-    rankings = selectors.ranking_for_round(
-        round=round,
-        pot_id=chosen["pot"].pk if chosen.get("pot") else None,
-        district_id=chosen["district"].pk if chosen.get("district") else None,
-        priority_id=chosen["priority"].pk if chosen.get("priority") else None,
-    )
-    # Freezing takes every assessed bid in the round, whatever the filters show.
-    waiting = selectors.assessed_waiting_count(round=round)
-    return render(
-        request,
-        "grants/staff_round_ranking.html",
-        {
-            "round": round,
-            "filters": filters,
-            "rankings": rankings,
-            "marks": Application.Mark.choices,
-            "tie_break_rule": scoring.TIE_BREAK_RULE,
-            "waiting": waiting,
-            "query": query.urlencode(),
-            "unsaved": unsaved,
-        },
-        status=400 if unsaved else 200,
-    )
-
-
-def _mark_errors(application: Application, problem: Exception) -> list[dict]:
-    """A refused mark as error-summary rows, each linked to the row's select or amount box."""
-    field_ids = {"recommended_amount": "amount", "mark": "mark"}
-    if isinstance(problem, ApplicationError):
-        pairs = [("mark", problem.message)]
-    elif hasattr(problem, "error_dict"):
-        pairs = [(name, m) for name, errors in problem.message_dict.items() for m in errors]
-    else:
-        pairs = [("mark", m) for m in problem.messages]
-    return [
-        {
-            "field": field_ids.get(name, "mark"),
-            "anchor": f"{field_ids.get(name, 'mark')}-{application.reference}",
-            "message": f"{application.reference}: {message}",
-        }
-        for name, message in pairs
-    ]
-
-
-def _mark(request, round):
-    application = Application.objects.filter(
-        round=round, uuid=request.POST.get("application")
-    ).first()
-    if application is None:
-        raise Http404("No such application")
-    form = MarkForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_data())
-        data = form.cleaned_data
-        services.application_mark(
-            application=application,
-            actor=request.user,
-            mark=data["mark"],
-            recommended_amount=data["recommended_amount"],
-            note=data["note"],
-        )
-    except (ValidationError, ApplicationError) as problem:
-        # Keep what was typed: the row shows it again, next to the error.
-        unsaved = {
-            "application": str(application.uuid),
-            "mark": request.POST.get("mark", ""),
-            "recommended_amount": request.POST.get("recommended_amount", "")[:20],
-            "errors": _mark_errors(application, problem),
-        }
-        return _ranking_page(
-            request, round, QueryDict(request.POST.get("query", "")), unsaved=unsaved
-        )
-    messages.success(request, f"{application.reference} marked.")
-    query = request.POST.get("query", "")
-    return redirect(
-        f"{reverse('grants:staff-round-ranking', args=[round.uuid])}?{query}#{application.reference}"
-    )
-
-
-@permission_required(RUNS)
-def round_results(request, round_uuid):
-    round = access_staff_round_by_uuid(request.user, round_uuid)
-    return render(
-        request,
-        "grants/staff_round_results.html",
-        {
-            "round": round,
-            "results": selectors.round_results(round=round),
-            "panels": selectors.panels_for_round(round=round),
-        },
-    )
-
-
-@permission_required(RUNS)
-@require_http_methods(["GET", "POST"])
-def round_letters(request, round_uuid):
-    """Decision letters for the round: sent, pending or failed; send all; retry failures."""
-    round = access_staff_round_by_uuid(request.user, round_uuid)
-    if request.method == "POST":
-        if "retry" in request.POST:
-            count = services.letters_retry_failed(round=round, actor=request.user)
-            messages.success(request, f"{count} failed letter{pluralize(count)} sent again.")
+def _declare(request, assessment):
+    form = DeclarationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        conflict = form.cleaned_data["conflict"] == "yes"
+        try:
+            services.assessment_declare(
+                assessment=assessment,
+                actor=request.user,
+                conflict=conflict,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ApplicationError as refusal:
+            form.add_error(None, refusal.message)
         else:
-            count = services.letters_send_for_round(round=round, actor=request.user)
-            messages.success(request, f"{count} letter{pluralize(count)} queued to send.")
-        return redirect("grants:staff-round-letters", round.uuid)
-    letters = selectors.letter_messages_for_round(round=round)
-    counts = selectors.letter_counts(letters)
+            if conflict:
+                messages.success(
+                    request,
+                    "Thank you. Your conflict is recorded and the bid has been taken off your list; "
+                    "a grants officer will reassign it.",
+                )
+                return redirect("grants:assess-queue")
+            return redirect("grants:assess", assessment.uuid)
+    # Only what is needed to judge a conflict: no answers, scores or documents yet.
+    return render(request, "grants/assess_declare.html", {"assessment": assessment, "form": form})
+
+
+def _saved_scores(assessment, pairs) -> dict[str, str]:
+    """The draft as the scoring form's initial values."""
+    initial = {
+        "overall_comment": assessment.overall_comment,
+        "recommendation": assessment.recommendation,
+    }
+    for criterion, score in pairs:
+        if score is not None:
+            initial[f"score_{criterion.pk}"] = (
+                "na"
+                if score.not_applicable
+                else (str(score.value) if score.value is not None else "")
+            )
+            initial[f"comment_{criterion.pk}"] = score.comment
+    return initial
+
+
+def _score(request, assessment):
+    application = application_for_form(assessment.application_id)
+    pairs = criteria_with_scores(assessment=assessment)
+    criteria = [criterion for criterion, _ in pairs]
+    form = ScoringForm(
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        initial=_saved_scores(assessment, pairs),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.assessment_save(
+                assessment=assessment,
+                actor=request.user,
+                scores=form.score_inputs(),
+                overall_comment=form.cleaned_data["overall_comment"],
+                recommendation=form.cleaned_data["recommendation"],
+                submit="submit" in request.POST,
+            )
+            if result.errors:
+                raise ValidationError(result.errors)
+        except ValidationError as error:
+            apply_errors(form, error)
+        except ApplicationError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            if result.submitted:
+                messages.success(request, f"Your scores for {application.reference} are submitted.")
+                return redirect("grants:assess-queue")
+            messages.success(request, "Your scores are saved as a draft.")
+            return redirect("grants:assess", assessment.uuid)
     return render(
         request,
-        "grants/staff_round_letters.html",
-        {"round": round, "letters": letters, "counts": counts},
+        "grants/assess_score.html",
+        {
+            "assessment": assessment,
+            "application": application,
+            "form": form,
+            "criteria": criteria,
+        },
+    )
+
+
+def _submitted(request, assessment):
+    application = application_for_form(assessment.application_id)
+    return render(
+        request,
+        "grants/assess_submitted.html",
+        {
+            "assessment": assessment,
+            "application": application,
+            "pairs": criteria_with_scores(assessment=assessment),
+            "others": other_assessments(assessment=assessment),
+            "criteria": list(Criterion.objects.filter(round_id=application.round_id)),
+        },
     )

@@ -1,11 +1,12 @@
-"""The frozen panel list, the decision maker's decisions, and the awards they make."""
+"""The panel: the officer's ranking, marks and freeze of the panel list; the frozen lists and
+the decision maker's decisions on them."""
 
 from __future__ import annotations
 
 import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,11 +15,112 @@ from accounts.decorators import permission_required, rule_required
 from core.errors import ApplicationError
 from core.forms import apply_errors
 from documents.formatting import count_text, money
-from grants import selectors, services
-from grants.access import access_award_by_uuid, access_panel_by_uuid, access_staff_round_by_uuid
-from grants.permissions import runs_grants
-from grants.review_forms import DecisionForm, InstalmentFormSet
-from grants.services.panel import InstalmentInput
+from grants import scoring, services
+from grants.access import access_panel_by_uuid, access_staff_round_by_uuid
+from grants.forms.panel import DecisionForm, MarkForm, RankingFilterForm
+from grants.models import Application
+from grants.selectors.applications import application_for_staff
+from grants.selectors.assessment import submitted_only
+from grants.selectors.panel import (
+    assessed_waiting_count,
+    panel_freeze_check,
+    panels_for_decision,
+    ranking_for_round,
+)
+
+RUNS = "grants.run_assessment"
+
+
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def round_ranking(request, round_uuid):
+    round = access_staff_round_by_uuid(request.user, round_uuid)
+    if request.method == "POST":
+        return _mark(request, round)
+    return _ranking_page(request, round, request.GET)
+
+
+def _ranking_page(request, round, query: QueryDict, *, unsaved: dict | None = None):
+    filters = RankingFilterForm(query or None, round=round)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    rankings = ranking_for_round(
+        round=round,
+        pot_id=chosen["pot"].pk if chosen.get("pot") else None,
+        district_id=chosen["district"].pk if chosen.get("district") else None,
+        priority_id=chosen["priority"].pk if chosen.get("priority") else None,
+    )
+    # Freezing takes every assessed bid in the round, whatever the filters show.
+    waiting = assessed_waiting_count(round=round)
+    return render(
+        request,
+        "grants/staff_round_ranking.html",
+        {
+            "round": round,
+            "filters": filters,
+            "rankings": rankings,
+            "marks": Application.Mark.choices,
+            "tie_break_rule": scoring.TIE_BREAK_RULE,
+            "waiting": waiting,
+            "query": query.urlencode(),
+            "unsaved": unsaved,
+        },
+        status=400 if unsaved else 200,
+    )
+
+
+def _mark_errors(application: Application, problem: Exception) -> list[dict]:
+    """A refused mark as error-summary rows, each linked to the row's select or amount box."""
+    field_ids = {"recommended_amount": "amount", "mark": "mark"}
+    if isinstance(problem, ApplicationError):
+        pairs = [("mark", problem.message)]
+    elif hasattr(problem, "error_dict"):
+        pairs = [(name, m) for name, errors in problem.message_dict.items() for m in errors]
+    else:
+        pairs = [("mark", m) for m in problem.messages]
+    return [
+        {
+            "field": field_ids.get(name, "mark"),
+            "anchor": f"{field_ids.get(name, 'mark')}-{application.reference}",
+            "message": f"{application.reference}: {message}",
+        }
+        for name, message in pairs
+    ]
+
+
+def _mark(request, round):
+    application = Application.objects.filter(
+        round=round, uuid=request.POST.get("application")
+    ).first()
+    if application is None:
+        raise Http404("No such application")
+    form = MarkForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        data = form.cleaned_data
+        services.application_mark(
+            application=application,
+            actor=request.user,
+            mark=data["mark"],
+            recommended_amount=data["recommended_amount"],
+            note=data["note"],
+        )
+    except (ValidationError, ApplicationError) as problem:
+        # Keep what was typed: the row shows it again, next to the error.
+        unsaved = {
+            "application": str(application.uuid),
+            "mark": request.POST.get("mark", ""),
+            "recommended_amount": request.POST.get("recommended_amount", "")[:20],
+            "errors": _mark_errors(application, problem),
+        }
+        return _ranking_page(
+            request, round, QueryDict(request.POST.get("query", "")), unsaved=unsaved
+        )
+    messages.success(request, f"{application.reference} marked.")
+    query = request.POST.get("query", "")
+    return redirect(
+        f"{reverse('grants:staff-round-ranking', args=[round.uuid])}?{query}#{application.reference}"
+    )
 
 
 @permission_required("grants.run_assessment")
@@ -42,13 +144,13 @@ def round_freeze(request, round_uuid):
     return render(
         request,
         "grants/panel_freeze_confirm.html",
-        {"round": round, "check": selectors.panel_freeze_check(round=round)},
+        {"round": round, "check": panel_freeze_check(round=round)},
     )
 
 
 @rule_required("grants.view_panels")
 def panel_list(request):
-    return render(request, "grants/panel_list.html", {"panels": selectors.panels_for_decision()})
+    return render(request, "grants/panel_list.html", {"panels": panels_for_decision()})
 
 
 @rule_required("grants.view_panels")
@@ -102,7 +204,7 @@ def _decided(item, award) -> str:
 
 
 def _decide_page(request, panel, item, form):
-    application = selectors.application_for_staff(application_uuid=item.application.uuid)
+    application = application_for_staff(application_uuid=item.application.uuid)
     assessments = list(application.assessments.all())
     return render(
         request,
@@ -112,7 +214,7 @@ def _decide_page(request, panel, item, form):
             "item": item,
             "form": form,
             "application": application,
-            "submitted_assessments": selectors.submitted_only(assessments),
+            "submitted_assessments": submitted_only(assessments),
             "criteria": list(application.round.criteria.all()),
         },
     )
@@ -130,56 +232,3 @@ def panel_approve_recommended(request, panel_uuid):
     for reference, why in result.skipped:
         messages.error(request, f"{reference} was not approved: {why}")
     return redirect("grants:panel-detail", panel.uuid)
-
-
-@rule_required("grants.view_panels")
-def award_detail(request, award_uuid):
-    award = access_award_by_uuid(request.user, award_uuid)
-    instalments = list(award.instalments.all())
-    return render(
-        request,
-        "grants/award_detail.html",
-        {
-            "award": award,
-            "can_change": request.user.has_perm("grants.run_assessment"),
-            "can_manage": request.user.has_perm("grants.manage_awards"),
-            "instalments": instalments,
-            "any_paid": any(i.is_paid for i in instalments),
-            "bank_details": list(award.bank_details.all()),
-            "reports": list(award.reports.all()),
-            # Decision makers see the award but not the group's reports: no dead links.
-            "can_open_reports": runs_grants(request.user),
-        },
-    )
-
-
-@permission_required("grants.run_assessment")
-@require_http_methods(["GET", "POST"])
-def award_schedule(request, award_uuid):
-    award = access_award_by_uuid(request.user, award_uuid)
-    rows = [{"due_date": i.due_date, "amount": i.amount} for i in award.instalments.all()]
-    rows += [{}] * (4 - len(rows)) if len(rows) < 4 else []
-    formset = InstalmentFormSet(
-        request.POST if request.method == "POST" else None, initial=rows, prefix="payment"
-    )
-    problem = None
-    if request.method == "POST" and formset.is_valid():
-        instalments = [
-            InstalmentInput(due_date=f.cleaned_data["due_date"], amount=f.cleaned_data["amount"])
-            for f in formset.forms
-            if f.cleaned_data.get("due_date") or f.cleaned_data.get("amount")
-        ]
-        try:
-            services.award_schedule_set(award=award, actor=request.user, instalments=instalments)
-        except ValidationError as error:
-            problem = " ".join(error.messages)
-        except ApplicationError as refusal:
-            problem = refusal.message
-        else:
-            messages.success(request, "Payment schedule saved.")
-            return redirect("grants:award-detail", award.uuid)
-    return render(
-        request,
-        "grants/award_schedule.html",
-        {"award": award, "formset": formset, "problem": problem},
-    )

@@ -1,8 +1,8 @@
-"""Applicant pages: rounds, the eligibility checker, the application form and dashboard."""
+"""The application form's sections, one page each (the budget and the documents included),
+and the autosave the section pages call as the group types."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,143 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import OrganisationForm
-from accounts.permissions import memberships_of
 from accounts.services import organisation_update
-from core.downloads import private_file_response
 from core.errors import ApplicationError
 from documents.formatting import clock_text
-from grants import letters, selectors, services
-from grants.access import (
-    access_application_by_uuid,
-    access_document_by_uuid,
-    access_round_by_uuid,
-)
-from grants.eligibility import QUESTIONS, EligibilityForm
-from grants.errors import IncompleteApplication
-from grants.forms import (
-    SECTION_FORMS,
-    BudgetLineForm,
-    CopyForm,
-    DocumentForm,
-    WithdrawForm,
-    posted_id,
-)
-from grants.models import Application
-from grants.permissions import can
-from grants.sections import (
-    SECTION_SLUGS,
-    SECTION_TITLES,
-    SECTIONS,
-    application_problems,
-    section_states,
-)
-
-
-def _posted(request, *, files: bool = False) -> tuple:
-    """A form's data: bound on every POST, even an empty one, so an empty POST shows errors."""
-    if request.method != "POST":
-        return (None, None) if files else (None,)
-    return (request.POST, request.FILES) if files else (request.POST,)
-
-
-def round_list(request):
-    return render(request, "grants/round_list.html", {"rounds": selectors.rounds_for_public_list()})
-
-
-def round_detail(request, round_uuid):
-    round = access_round_by_uuid(request.user, round_uuid)
-    apply = selectors.round_apply_state(round=round, user=request.user)
-    return render(request, "grants/round_detail.html", {"round": round, "apply": apply})
-
-
-@require_http_methods(["GET", "POST"])
-def eligibility(request, round_uuid):
-    round = access_round_by_uuid(request.user, round_uuid)
-    form = EligibilityForm(*_posted(request))
-    if request.method == "POST" and form.is_valid():
-        failed = form.failed()
-        return render(request, "grants/eligibility_result.html", {"round": round, "failed": failed})
-    return render(
-        request, "grants/eligibility.html", {"round": round, "form": form, "questions": QUESTIONS}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def application_start(request, round_uuid):
-    round = access_round_by_uuid(request.user, round_uuid)
-    organisations = selectors.organisations_for_applicant(request.user)
-    if not organisations:
-        messages.info(
-            request, "Tell us about your organisation first. Then you can start your application."
-        )
-        return redirect(f"{reverse('accounts:organisation-create')}?next={request.path}")
-    chosen = organisations[0] if len(organisations) == 1 else None
-    if request.method == "POST" and len(organisations) > 1:
-        chosen = next(
-            (o for o in organisations if str(o.uuid) == request.POST.get("organisation")), None
-        )
-    if request.method == "POST" and chosen is not None:
-        try:
-            application = services.application_start(
-                round=round, organisation=chosen, actor=request.user
-            )
-        except ApplicationError as refused:
-            messages.error(request, refused.message)
-            return redirect("grants:round-detail", round.uuid)
-        return redirect("grants:application-detail", application.uuid)
-    return render(
-        request,
-        "grants/application_start.html",
-        {
-            "round": round,
-            "organisations": organisations,
-            "chosen": chosen,
-            "choice_missing": request.method == "POST",
-        },
-    )
-
-
-@login_required
-def dashboard(request):
-    applications = list(
-        selectors.applications_for_dashboard(organisation_ids=list(memberships_of(request.user)))
-    )
-    return render(
-        request,
-        "grants/dashboard.html",
-        {
-            "drafts": [a for a in applications if a.status == Application.Status.DRAFT],
-            "others": [a for a in applications if a.status != Application.Status.DRAFT],
-            "open_rounds": list(selectors.rounds_open_for_copy()),
-        },
-    )
-
-
-def _loaded_application(request, application_uuid, rule: str) -> Application:
-    """The application if the user passes `rule`, with everything the pages read."""
-    application = access_application_by_uuid(request.user, application_uuid, rule)
-    return selectors.application_for_form(application.pk)
-
-
-@login_required
-def application_detail(request, application_uuid):
-    application = _loaded_application(request, application_uuid, "grants.view_application")
-    problems = application_problems(application)
-    states = section_states(application, problems)
-    return render(
-        request,
-        "grants/application_detail.html",
-        {
-            "application": application,
-            "sections": [(s, states[s.slug]) for s in SECTIONS],
-            "completed": sum(1 for state in states.values() if state == "completed"),
-            "can_edit": can(request.user, "grants.change_application", application),
-            "can_withdraw": can(request.user, "grants.withdraw_application", application),
-            "award": selectors.award_for_application(application=application),
-        },
-    )
-
+from grants import services
+from grants.access import access_application_by_uuid
+from grants.forms.applications import BudgetLineForm, DocumentForm
+from grants.forms.common import form_data, posted_id
+from grants.forms.sections import SECTION_FORMS
+from grants.sections import SECTION_SLUGS, SECTION_TITLES, application_problems
+from grants.selectors.applications import application_for_form
 
 RETURN_TO_CHECK = "return=check"
 
@@ -215,7 +88,7 @@ def application_section(request, application_uuid, section):
         return redirect(f"{page}?{RETURN_TO_CHECK}" if _returning(request) else page)
     if section not in SECTION_FORMS:
         raise Http404("No such section")
-    application = selectors.application_for_form(application.pk)
+    application = application_for_form(application.pk)
     form_class = SECTION_FORMS[section]
     if request.method == "POST":
         form = form_class(request.POST, application=application)
@@ -229,7 +102,7 @@ def application_section(request, application_uuid, section):
         )
         if not form.errors:
             return redirect(_after_save(request, application, section))
-        application = selectors.application_for_form(application.pk)
+        application = application_for_form(application.pk)
     else:
         form = form_class(application=application)
         for name, text in _kept_text(application, section).items():
@@ -247,7 +120,7 @@ def _kept_text(application, section):
 
 def _organisation_section(request, application):
     organisation = application.organisation
-    form = OrganisationForm(*_posted(request), instance=organisation)
+    form = OrganisationForm(*form_data(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             organisation_update(
@@ -272,7 +145,7 @@ def application_autosave(request, application_uuid, section):
     )
     if section not in SECTION_FORMS:
         raise Http404("No such section")
-    application = selectors.application_for_form(application.pk)
+    application = application_for_form(application.pk)
     form = SECTION_FORMS[section](request.POST, application=application)
     form.is_valid()
     services.application_save_section(
@@ -296,7 +169,7 @@ def application_budget(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.change_application"
     )
-    form = BudgetLineForm(*_posted(request))
+    form = BudgetLineForm(*form_data(request))
     if request.method == "POST":
         if "remove" in request.POST:
             services.budget_line_remove(
@@ -312,7 +185,7 @@ def application_budget(request, application_uuid):
                 form.add_error(None, error)
             else:
                 return redirect(request.get_full_path())
-    application = selectors.application_for_form(application.pk)
+    application = application_for_form(application.pk)
     lines = list(application.budget_lines.all())
     total = sum((line.amount for line in lines), 0)
     problems = [p for p in application_problems(application) if p.section == "budget"]
@@ -344,7 +217,7 @@ def budget_line_edit(request, application_uuid, line_id):
     if line is None:
         raise Http404("No such budget line")
     form = BudgetLineForm(
-        *_posted(request),
+        *form_data(request),
         initial={"description": line.description, "category": line.category, "amount": line.amount},
     )
     budget_page = reverse("grants:application-budget", args=[application.uuid])
@@ -372,7 +245,7 @@ def application_documents(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.change_application"
     )
-    form = DocumentForm(*_posted(request, files=True))
+    form = DocumentForm(*form_data(request, files=True))
     if request.method == "POST":
         if "remove" in request.POST:
             services.document_remove(
@@ -392,7 +265,7 @@ def application_documents(request, application_uuid):
             else:
                 messages.success(request, f"“{form.cleaned_data['file'].name}” has been uploaded.")
                 return redirect(request.get_full_path())
-    application = selectors.application_for_form(application.pk)
+    application = application_for_form(application.pk)
     problems = [p for p in application_problems(application) if p.section == "documents"]
     return render(
         request,
@@ -408,151 +281,3 @@ def application_documents(request, application_uuid):
             "returning": _returning(request),
         },
     )
-
-
-@login_required
-def document_download(request, application_uuid, document_uuid):
-    document = access_document_by_uuid(request.user, application_uuid, document_uuid)
-    return private_file_response(document.file, document.original_name, document.content_type)
-
-
-@login_required
-def application_check(request, application_uuid):
-    application = _loaded_application(request, application_uuid, "grants.view_application")
-    problems = application_problems(application)
-    return render(
-        request,
-        "grants/application_check.html",
-        {
-            "application": application,
-            "problems": problems,
-            "can_submit": can(request.user, "grants.submit_application", application),
-            "can_change_answers": can(request.user, "grants.change_application", application),
-        },
-    )
-
-
-@login_required
-@require_POST
-def application_submit(request, application_uuid):
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.submit_application"
-    )
-    try:
-        services.application_submit(application=application, actor=request.user)
-    except IncompleteApplication:
-        messages.error(request, "Your application is not finished yet: see what is missing below.")
-        return redirect("grants:application-check", application.uuid)
-    except ApplicationError as refused:
-        application = selectors.application_for_form(application.pk)
-        return render(
-            request,
-            "grants/application_check.html",
-            {
-                "application": application,
-                "problems": application_problems(application),
-                "refusal": refused.message,
-                "can_submit": False,
-            },
-            status=409,
-        )
-    return redirect("grants:application-submitted", application.uuid)
-
-
-@login_required
-def application_submitted(request, application_uuid):
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.view_application"
-    )
-    if application.reference is None:
-        return redirect("grants:application-detail", application.uuid)
-    return render(request, "grants/application_submitted.html", {"application": application})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def application_withdraw(request, application_uuid):
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.withdraw_application"
-    )
-    form = WithdrawForm(*_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_withdraw(
-                application=application, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, "Your application has been withdrawn.")
-            return redirect("grants:dashboard")
-    return render(
-        request, "grants/application_withdraw.html", {"application": application, "form": form}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def application_copy(request, application_uuid):
-    source = access_application_by_uuid(request.user, application_uuid, "grants.view_application")
-    if not can(request.user, "grants.copy_application", source):
-        raise Http404("No such application")  # the copy page is the group's own
-    rounds = selectors.rounds_open_for_copy().exclude(pk=source.round_id)
-    form = CopyForm(*_posted(request), rounds=rounds)
-    if request.method == "POST" and form.is_valid():
-        try:
-            draft = services.application_copy(
-                source=source, round=form.cleaned_data["round"], actor=request.user
-            )
-        except ApplicationError as refused:
-            form.add_error("round", refused.message)
-        else:
-            messages.success(
-                request,
-                "We have copied your answers and documents into a new application. Check each section before you submit.",
-            )
-            return redirect("grants:application-detail", draft.uuid)
-    return render(
-        request,
-        "grants/application_copy.html",
-        {"application": source, "form": form, "has_rounds": rounds.exists()},
-    )
-
-
-def _decided_letter(request, application_uuid):
-    """The bid (if the user may see it) and its decision letter; 404 before a decision."""
-    application = access_application_by_uuid(
-        request.user, application_uuid, "grants.view_application"
-    )
-    kind = services.letter_kind_for(application)
-    if kind is None:
-        raise Http404("No letter yet")
-    return application, *services.letter_for_reading(application=application, kind=kind)
-
-
-@login_required
-def letter(request, application_uuid):
-    """The decision letter as an accessible page, with a link to the PDF."""
-    application, letter, _ = _decided_letter(request, application_uuid)
-    award = selectors.award_for_application(application=application)
-    return render(
-        request,
-        "grants/letter.html",
-        {
-            "application": application,
-            "letter": letter,
-            "award": award,
-            "decided_on": award.decided_at if award else letter.created_at,
-            "accept_by": letters.accept_by(award) if award else None,
-            "standard_conditions": letters.STANDARD_CONDITIONS,
-            "contact": settings.LETTER_CONTACT,
-            "signatory": settings.LETTER_SIGNATORY,
-            "signatory_role": settings.LETTER_SIGNATORY_ROLE,
-        },
-    )
-
-
-@login_required
-def letter_pdf(request, application_uuid):
-    _, letter, content = _decided_letter(request, application_uuid)
-    return private_file_response(content, letter.filename, "application/pdf")
