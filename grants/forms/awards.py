@@ -16,7 +16,7 @@ class ServiceChecksForm(GovukFormMixin, forms.Form):
 
     The form checks only what it must to read a value (a real date, a length limit); the
     view still calls the service with a blank for such a field, so the service's problems
-    with the other fields are listed alongside (see award_views.run_service_checks)."""
+    with the other fields are listed alongside (see core.forms.run_service_checks)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from accounts.decorators import permission_required
 from accounts.permissions import memberships_of
 from core.downloads import private_file_response
 from core.errors import ApplicationError
+from core.forms import run_form
 from grants import services
 from grants.access import (
     access_application_by_uuid,
@@ -53,6 +54,7 @@ def application_start(request, round_uuid):
             (o for o in organisations if str(o.uuid) == request.POST.get("organisation")), None
         )
     if request.method == "POST" and chosen is not None:
+        # No form to show a refusal on: it goes back to the round's page as a message.
         try:
             application = services.application_start(
                 round=round, organisation=chosen, actor=request.user
@@ -142,6 +144,8 @@ def application_submit(request, application_uuid):
     application = access_application_by_uuid(
         request.user, application_uuid, "grants.submit_application"
     )
+    # Two kinds of refusal, two answers: unfinished goes back to the check page with what is
+    # missing; any other (the deadline passed) shows that page again with the reason, as 409.
     try:
         services.application_submit(application=application, actor=request.user)
     except IncompleteApplication:
@@ -180,17 +184,16 @@ def application_withdraw(request, application_uuid):
         request.user, application_uuid, "grants.withdraw_application"
     )
     form = WithdrawForm(*form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_withdraw(
-                application=application, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, "Your application has been withdrawn.")
-            return redirect("grants:dashboard")
-    return render(
+    done = run_form(
+        request,
+        form,
+        lambda data: services.application_withdraw(
+            application=application, actor=request.user, reason=data["reason"]
+        ),
+        "grants:dashboard",
+        "Your application has been withdrawn.",
+    )
+    return done or render(
         request, "grants/application_withdraw.html", {"application": application, "form": form}
     )
 
@@ -203,20 +206,17 @@ def application_copy(request, application_uuid):
         raise Http404("No such application")  # the copy page is the group's own
     rounds = rounds_open_for_copy().exclude(pk=source.round_id)
     form = CopyForm(*form_data(request), rounds=rounds)
-    if request.method == "POST" and form.is_valid():
-        try:
-            draft = services.application_copy(
-                source=source, round=form.cleaned_data["round"], actor=request.user
-            )
-        except ApplicationError as refused:
-            form.add_error("round", refused.message)
-        else:
-            messages.success(
-                request,
-                "We have copied your answers and documents into a new application. Check each section before you submit.",
-            )
-            return redirect("grants:application-detail", draft.uuid)
-    return render(
+    done = run_form(
+        request,
+        form,
+        lambda data: services.application_copy(
+            source=source, round=data["round"], actor=request.user
+        ),
+        lambda draft: ("grants:application-detail", draft.uuid),
+        "We have copied your answers and documents into a new application. Check each section before you submit.",
+        field="round",
+    )
+    return done or render(
         request,
         "grants/application_copy.html",
         {"application": source, "form": form, "has_rounds": rounds.exists()},

@@ -41,6 +41,9 @@ from grants.selectors.assessment import (
 RUNS = "grants.run_assessment"
 
 
+# Officers ---------------------------------------------------------------------------------
+
+
 def _review_url(application) -> str:
     return reverse("grants:staff-application", args=[application.uuid])
 
@@ -72,19 +75,19 @@ def application_review(request, application_uuid):
 def application_assign(request, application_uuid):
     application = access_staff_application_by_uuid(request.user, application_uuid)
     form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assessment_assign(
-                application=application, assessor=form.cleaned_data["assessor"], actor=request.user
-            )
-        except ApplicationError as refusal:
-            # The form is only offered while the bid takes assessors, so a refusal is
-            # about the person chosen: show it on that field.
-            form.add_error("assessor", refusal.message)
-        else:
-            messages.success(request, "Assessor assigned.")
-            return redirect(_review_url(application))
-    return _render_review(request, application, assign_form=form, status=400)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.assessment_assign(
+            application=application, assessor=data["assessor"], actor=request.user
+        ),
+        _review_url(application),
+        "Assessor assigned.",
+        # The form is only offered while the bid takes assessors, so a refusal is about the
+        # person chosen: show it on that field.
+        field="assessor",
+    )
+    return done or _render_review(request, application, assign_form=form, status=400)
 
 
 def _assessment(application, assessment_uuid) -> Assessment:
@@ -101,6 +104,7 @@ def _assessment(application, assessment_uuid) -> Assessment:
 def assessment_remove(request, application_uuid, assessment_uuid):
     application = access_staff_application_by_uuid(request.user, application_uuid)
     assessment = _assessment(application, assessment_uuid)
+    # A button on the bid's page, with no form of its own: the answer goes back as a message.
     try:
         services.assessment_remove(
             assessment=assessment, actor=request.user, reason="Removed by an officer"
@@ -185,6 +189,7 @@ def criterion_edit(request, round_uuid, criterion_id=None):
     if criterion_id and criterion is None:
         raise Http404("No such criterion")
     if request.method == "POST" and "remove" in request.POST and criterion is not None:
+        # The remove button has no form of its own: a refusal goes back to the list as a message.
         try:
             services.criterion_remove(round=round, actor=request.user, criterion_id=criterion.pk)
         except ApplicationError as refusal:
@@ -216,6 +221,7 @@ def round_assign(request, round_uuid):
         initial={"per_application": round.assessors_per_application},
     )
     result = None
+    # Not call_service: the page shows what the service returns (who got which bids) in place.
     if request.method == "POST" and form.is_valid():
         try:
             result = services.assessors_assign_balanced(
@@ -234,6 +240,9 @@ def round_assign(request, round_uuid):
         "grants/staff_round_assign.html",
         {"round": round, "form": form, "result": result, "workload": workload},
     )
+
+
+# The assessor's pages ----------------------------------------------------------------------
 
 
 @rule_required("grants.assess")
@@ -255,30 +264,31 @@ def assessment(request, assessment_uuid):
 
 def _declare(request, assessment):
     form = DeclarationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        conflict = form.cleaned_data["conflict"] == "yes"
-        try:
-            services.assessment_declare(
-                assessment=assessment,
-                actor=request.user,
-                conflict=conflict,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            if conflict:
-                messages.success(
-                    request,
-                    "Thank you. Your conflict is recorded and the bid has been taken off your list; "
-                    "a grants officer will reassign it.",
-                )
-                return redirect("grants:assess-queue")
-            return redirect("grants:assess", assessment.uuid)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.assessment_declare(
+            assessment=assessment,
+            actor=request.user,
+            conflict=data["conflict"] == "yes",
+            reason=data["reason"],
+        ),
+        lambda declared: (
+            "grants:assess-queue"
+            if declared.status == Assessment.Status.RECUSED
+            else ("grants:assess", assessment.uuid)
+        ),
+        lambda declared: (
+            "Thank you. Your conflict is recorded and the bid has been taken off your list; "
+            "a grants officer will reassign it."
+            if declared.status == Assessment.Status.RECUSED
+            else ""
+        ),
+    )
     # Only what is needed to judge a conflict: no answers, scores or documents yet.
-    return render(request, "grants/assess_declare.html", {"assessment": assessment, "form": form})
+    return done or render(
+        request, "grants/assess_declare.html", {"assessment": assessment, "form": form}
+    )
 
 
 def _saved_scores(assessment, pairs) -> dict[str, str]:
@@ -298,6 +308,22 @@ def _saved_scores(assessment, pairs) -> dict[str, str]:
     return initial
 
 
+def _scores_save(assessment, actor, form, *, submit: bool):
+    """Save (or submit) the scores; problems with them come back as a ValidationError, so
+    they land on the form beside the form's own."""
+    result = services.assessment_save(
+        assessment=assessment,
+        actor=actor,
+        scores=form.score_inputs(),
+        overall_comment=form.cleaned_data["overall_comment"],
+        recommendation=form.cleaned_data["recommendation"],
+        submit=submit,
+    )
+    if result.errors:
+        raise ValidationError(result.errors)
+    return result
+
+
 def _score(request, assessment):
     application = application_for_form(assessment.application_id)
     pairs = criteria_with_scores(assessment=assessment)
@@ -307,29 +333,20 @@ def _score(request, assessment):
         criteria=criteria,
         initial=_saved_scores(assessment, pairs),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.assessment_save(
-                assessment=assessment,
-                actor=request.user,
-                scores=form.score_inputs(),
-                overall_comment=form.cleaned_data["overall_comment"],
-                recommendation=form.cleaned_data["recommendation"],
-                submit="submit" in request.POST,
-            )
-            if result.errors:
-                raise ValidationError(result.errors)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            if result.submitted:
-                messages.success(request, f"Your scores for {application.reference} are submitted.")
-                return redirect("grants:assess-queue")
-            messages.success(request, "Your scores are saved as a draft.")
-            return redirect("grants:assess", assessment.uuid)
-    return render(
+    done = run_form(
+        request,
+        form,
+        lambda data: _scores_save(assessment, request.user, form, submit="submit" in request.POST),
+        lambda result: (
+            "grants:assess-queue" if result.submitted else ("grants:assess", assessment.uuid)
+        ),
+        lambda result: (
+            f"Your scores for {application.reference} are submitted."
+            if result.submitted
+            else "Your scores are saved as a draft."
+        ),
+    )
+    return done or render(
         request,
         "grants/assess_score.html",
         {

@@ -224,6 +224,8 @@ def award_schedule(request, award_uuid):
             for f in formset.forms
             if f.cleaned_data.get("due_date") or f.cleaned_data.get("amount")
         ]
+        # A formset, not a form: the helpers cannot hold its problems, which the page shows as
+        # one line above the rows.
         try:
             services.award_schedule_set(award=award, actor=request.user, instalments=instalments)
         except ValidationError as error:

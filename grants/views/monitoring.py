@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import permission_required
 from core.downloads import private_file_response
 from core.errors import ApplicationError
-from core.forms import apply_errors
+from core.forms import run_form
 from grants.access import access_evidence_by_uuid, access_report_by_uuid
 from grants.forms.monitoring import EvidenceForm, ReportReviewForm
 from grants.models import BENEFICIARY_GROUPS, MonitoringReport
@@ -111,6 +111,8 @@ def report(request, report_uuid):
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
     uploaded = request.FILES.get("file")
+    # The report's own problems come back in result.errors; a refusal (the report is no
+    # longer the group's to change) has no form to sit on and goes back as a message.
     try:
         result = report_services.report_save(
             report=report,
@@ -143,17 +145,19 @@ def report_evidence_add(request, report_uuid):
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            report_services.report_evidence_add(
-                report=report, actor=request.user, uploaded=form.cleaned_data["file"]
-            )
-        except ApplicationError as refusal:
-            form.add_error("file", refusal.message)
-        else:
-            messages.success(request, f"“{form.cleaned_data['file'].name}” uploaded.")
-            return redirect(reverse("grants:report", args=[report.uuid]) + "#evidence")
-    return _render_report(request, report, errors={"file": form.errors["file"][0]}, status=400)
+    done = run_form(
+        request,
+        form,
+        lambda data: report_services.report_evidence_add(
+            report=report, actor=request.user, uploaded=data["file"]
+        ),
+        reverse("grants:report", args=[report.uuid]) + "#evidence",
+        lambda _evidence: f"“{form.cleaned_data['file'].name}” uploaded.",
+        field="file",
+    )
+    return done or _render_report(
+        request, report, errors={"file": form.errors["file"][0]}, status=400
+    )
 
 
 @login_required
@@ -163,6 +167,7 @@ def report_evidence_remove(request, report_uuid, evidence_uuid):
     if not can(request.user, "grants.respond_to_award", report.award.application):
         raise PermissionDenied
     typed = _posted_report_values(request, report)
+    # A button on the report page, with no form of its own: a refusal goes back as a message.
     try:
         # Removed from the report form: what was typed is kept (errors kept too).
         report_services.report_evidence_remove(
@@ -184,27 +189,18 @@ def report_evidence(request, report_uuid, evidence_uuid):
 def report_review(request, report_uuid):
     report = access_report_by_uuid(request.user, report_uuid)
     form = ReportReviewForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "accept":
-                report_services.report_accept(
-                    report=report, actor=request.user, note=data["note"], clawback=data["clawback"]
-                )
-                done = "Report accepted."
-            else:
-                report_services.report_request_changes(
-                    report=report, actor=request.user, note=data["note"]
-                )
-                done = "Changes requested. The group has been emailed."
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, done)
-            return redirect("grants:report", report.uuid)
-    return _render_report(request, report, review_form=form, status=400)
+
+    def review(data) -> str:
+        if data["decision"] == "accept":
+            report_services.report_accept(
+                report=report, actor=request.user, note=data["note"], clawback=data["clawback"]
+            )
+            return "Report accepted."
+        report_services.report_request_changes(report=report, actor=request.user, note=data["note"])
+        return "Changes requested. The group has been emailed."
+
+    done = run_form(request, form, review, ("grants:report", report.uuid), lambda said: said)
+    return done or _render_report(request, report, review_form=form, status=400)
 
 
 @permission_required("grants.manage_awards")

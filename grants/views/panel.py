@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required, rule_required
 from core.errors import ApplicationError
-from core.forms import apply_errors
+from core.forms import run_form
 from documents.formatting import count_text, money
 from grants import scoring, services
 from grants.access import access_panel_by_uuid, access_staff_round_by_uuid
@@ -94,6 +94,8 @@ def _mark(request, round):
     if application is None:
         raise Http404("No such application")
     form = MarkForm(request.POST)
+    # Not run_form: the ranking page has no form to hold the errors. They go to the bid's row
+    # (each linked from the summary), beside what was typed.
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
@@ -131,6 +133,8 @@ def round_freeze(request, round_uuid):
     if request.method == "POST":
         if request.POST.get("confirmed") != "yes":
             return redirect("grants:staff-round-freeze", round.uuid)
+        # A confirmation page with no form to show a refusal on (nothing to mark yet, say):
+        # it goes back to the ranking, where the officer can act on it, as a message.
         try:
             panel = services.panel_freeze(
                 round=round, actor=request.user, note=request.POST.get("note", "")
@@ -182,19 +186,14 @@ def panel_item_decide(request, panel_uuid, item_id):
         request.POST if request.method == "POST" else None,
         initial={"amount": item.recommended_amount},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            award = services.panel_item_decide(item=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _decided(item, award))
-            return redirect(
-                f"{reverse('grants:panel-detail', args=[panel.uuid])}#{item.application.reference}"
-            )
-    return _decide_page(request, panel, item, form)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.panel_item_decide(item=item, actor=request.user, **data),
+        f"{reverse('grants:panel-detail', args=[panel.uuid])}#{item.application.reference}",
+        lambda award: _decided(item, award),
+    )
+    return done or _decide_page(request, panel, item, form)
 
 
 def _decided(item, award) -> str:

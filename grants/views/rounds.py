@@ -32,7 +32,6 @@ from grants.selectors.rounds import (
     rounds_for_staff_list,
 )
 
-
 # The public pages -------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import OrganisationForm
 from accounts.services import organisation_update
-from core.errors import ApplicationError
+from core.forms import call_service
 from documents.formatting import clock_text
 from grants import services
 from grants.access import access_application_by_uuid
@@ -252,19 +252,19 @@ def application_documents(request, application_uuid):
                 application=application, actor=request.user, document_uuid=request.POST["remove"]
             )
             return redirect(request.get_full_path())
-        if form.is_valid():
-            try:
-                services.document_upload(
-                    application=application,
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    uploaded=form.cleaned_data["file"],
-                )
-            except ApplicationError as refused:
-                form.add_error("file", refused.message)
-            else:
-                messages.success(request, f"“{form.cleaned_data['file'].name}” has been uploaded.")
-                return redirect(request.get_full_path())
+        if form.is_valid() and call_service(
+            form,
+            lambda data: services.document_upload(
+                application=application,
+                actor=request.user,
+                kind=data["kind"],
+                uploaded=data["file"],
+            ),
+            form.cleaned_data,
+            field="file",
+        ):
+            messages.success(request, f"“{form.cleaned_data['file'].name}” has been uploaded.")
+            return redirect(request.get_full_path())
     application = application_for_form(application.pk)
     problems = [p for p in application_problems(application) if p.section == "documents"]
     return render(
