@@ -74,10 +74,9 @@ def round_letters(request, round_uuid):
             count = services.letters_send_for_round(round=round, actor=request.user)
             messages.success(request, f"{count} letter{pluralize(count)} queued to send.")
         return redirect("grants:staff-round-letters", round.uuid)
-    letters = letter_messages_for_round(round=round)
-    counts = letter_counts(letters)
+    outbox_rows = letter_messages_for_round(round=round)
     return render(
         request,
         "grants/staff_round_letters.html",
-        {"round": round, "letters": letters, "counts": counts},
+        {"round": round, "letters": outbox_rows, "counts": letter_counts(outbox_rows)},
     )
