@@ -10,7 +10,8 @@ if ! [[ $at =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]]; then
   echo "{\"level\": \"ERROR\", \"logger\": \"backup\", \"message\": \"BACKUP_AT is '$at': give a time like 02:30.\"}"
   exit 1
 fi
-trap 'exit 0' TERM INT
+sleeper=""
+trap '[[ -z $sleeper ]] || kill "$sleeper" 2>/dev/null; exit 0' TERM INT
 
 while true; do
   bash "$here/backup.sh" ||
@@ -19,5 +20,6 @@ while true; do
   next=$(date -d "today $at" +%s)
   ((next > now)) || next=$(date -d "tomorrow $at" +%s)
   sleep $((next - now)) &
-  wait $!
+  sleeper=$!
+  wait "$sleeper"
 done

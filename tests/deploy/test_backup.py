@@ -214,3 +214,9 @@ def test_backup_refuses_a_bad_number_of_days(tmp_path, uploads):
     assert _log_messages(result) == [
         "BACKUP_KEEP_DAYS is '0': give a whole number of days, 1 or more."
     ]
+
+
+def test_the_nightly_loop_refuses_a_time_it_cannot_read():
+    result = _run("backup-nightly.sh", env={"BACKUP_AT": "2.30am"})
+    assert result.returncode == 1
+    assert _log_messages(result) == ["BACKUP_AT is '2.30am': give a time like 02:30."]
