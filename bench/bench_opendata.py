@@ -22,7 +22,7 @@ from accounts.models import District, Organisation
 from bench.bench_assessment import PLAN_FILE
 from grants.models import Application, Award, Fund, PaymentInstalment, Round
 from grants.publication import Publisher
-from grants.publication_selectors import records_to_publish
+from grants.selectors.publication import records_to_publish
 from opendata import flat, quality, services
 from opendata.package import build, json_bytes
 from opendata.schema import schema_errors

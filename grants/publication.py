@@ -3,7 +3,7 @@
 grants publishes its own grants: the group sees this very record at acceptance (the
 preview), officers see it on the grant's publication page, and open data packages the
 records of every grant that may be published. Nothing here queries: the selectors in
-grants.publication_selectors load the award with everything it reads.
+grants.selectors.publication load the award with everything it reads.
 
 What is never published: people's names, emails, phone numbers or addresses (the group's
 own address included: a refuge's would give it away), bank or supplier details, and a
@@ -28,7 +28,7 @@ from accounts.models import Organisation
 from core.orgids import org_id_problem
 from grants.models import Award
 from grants.models.awards import PUBLIC_SUMMARY_MAX, PUBLIC_TITLE_MAX
-from grants.selectors import AREA_ORDER
+from grants.selectors.rounds import AREA_ORDER
 
 ACROSS_THE_AREA = AREA_ORDER[-1]  # "Across West Yorkshire"
 MULTI_DISTRICT = AREA_ORDER[-2]  # "Multi-District"

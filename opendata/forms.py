@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from grants.staff_forms import PlainLengthsMixin
+from grants.forms.common import PlainLengthsMixin
 from opendata.selectors import FundedFilters
 
 

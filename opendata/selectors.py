@@ -17,13 +17,13 @@ from django.db.models import Case, CharField, Count, F, QuerySet, Sum, Value, Wh
 
 from accounts.models import District
 from grants.publication import LOCATION_NOT_PUBLISHED
-from grants.publication_selectors import (
+from grants.selectors.publication import (
     PublicationOverview,
     WithheldAwards,
     publication_overview,
     withheld_awards,
 )
-from grants.selectors import AREA_ORDER
+from grants.selectors.rounds import AREA_ORDER
 from opendata.models import PackageVersion, PublishedGrant
 
 PUBLIC_VERSIONS_SHOWN = 20

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from grants.publication import ACROSS_THE_AREA, LOCATION_NOT_PUBLISHED, Publisher, area_label
-from grants.publication_selectors import PublishedRecord, records_to_publish
+from grants.selectors.publication import PublishedRecord, records_to_publish
 from opendata import flat, quality
 from opendata.models import PackageVersion, PublishedGrant
 from opendata.package import Licence, build, fingerprint, json_bytes, newest_change, totals

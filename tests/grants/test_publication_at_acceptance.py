@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from grants.models import Award, PublicationChange
 from grants.publication import Publisher
-from grants.publication_selectors import publication_preview
+from grants.selectors.publication import publication_preview
 from grants.services import publication as publication_services
 from grants.services.publication import PublicationInput
 from tests.grants.test_acceptance_and_payments import accept_form, acceptance, nothing_accepted

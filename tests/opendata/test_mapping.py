@@ -18,7 +18,7 @@ from grants.publication import (
     months_between,
     public_text_errors,
 )
-from grants.publication_selectors import award_for_publication
+from grants.selectors.publication import award_for_publication
 from tests.factories import OrganisationFactory
 from tests.opendata.conftest import accepted_award
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Organisation
 from grants.publication import personal_data_problem
-from grants.publication_selectors import records_to_publish
+from grants.selectors.publication import records_to_publish
 from opendata import quality
 from opendata.models import PackageVersion
 from opendata.package import Licence, build

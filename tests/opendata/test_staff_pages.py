@@ -75,7 +75,7 @@ def test_the_page_lists_withheld_grants_and_those_waiting_for_a_summary(
     assert waiting.reference in body.split('id="waiting"')[1]
 
 
-# The grant's publication page (grants.publication_views) ----------------------------------
+# The grant's publication page (grants.views.publication) ----------------------------------
 
 
 def test_the_grants_publication_page_is_for_officers_only(award, client_for, personas):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django import forms
 
+from grants.forms.common import PlainLengthsMixin
 from grants.models.awards import PUBLIC_SUMMARY_MAX, PUBLIC_TITLE_MAX
 from grants.publication import PublicText, Publisher
-from grants.publication_selectors import publication_preview
+from grants.selectors.publication import publication_preview
 from grants.services.publication import PublicationInput
-from grants.staff_forms import PlainLengthsMixin
 
 
 class PublicationFields(forms.Form):

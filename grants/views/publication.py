@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import permission_required
 from core.forms import run_form
 from grants.access import access_award_by_uuid
+from grants.forms.publication import PublicTextForm, WithholdForm, acceptance_initial
 from grants.publication import Publisher
-from grants.publication_forms import PublicTextForm, WithholdForm, acceptance_initial
-from grants.publication_selectors import publication_history, publication_preview
+from grants.selectors.publication import publication_history, publication_preview
 from grants.services import publication as services
 
 # The four changes an officer can make: the service, and what the page says after it.
