@@ -30,7 +30,7 @@ app.conf.beat_schedule = {
     # A new version of the 360Giving file when the grants changed (none when they did not).
     "opendata-nightly": {
         "task": "opendata.publish_nightly",
-        "schedule": crontab(hour=2, minute=30),
+        "schedule": crontab(hour=3, minute=15),
     },
     # Picks up anything a crashed worker or a down broker left unsent.
     "outbox-relay": {

@@ -313,3 +313,13 @@ def test_the_worker_task_publishes_as_the_officer(plan, districts, personas):
     accepted_award()
     assert publish_task(actor_id=personas.officer.pk) == services.PUBLISHED
     assert PackageVersion.objects.get().created_by == personas.officer
+
+
+def test_beat_runs_the_publisher_each_night():
+    from celery.schedules import crontab
+
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["opendata-nightly"]
+    assert entry["task"] == "opendata.publish_nightly" in app.tasks
+    assert entry["schedule"] == crontab(hour=3, minute=15)
