@@ -11,6 +11,11 @@ from django.utils import timezone
 
 MONEY_TOTAL = {"max_digits": 14, "decimal_places": 2}
 FORMATS = ("json", "csv", "xlsx")
+FORMAT_NAMES = {
+    "json": "JSON (the 360Giving data package)",
+    "csv": "CSV (a spreadsheet, 360Giving's column titles)",
+    "xlsx": "Excel (XLSX, 360Giving's column titles)",
+}
 
 
 def _file_path(instance: PackageVersion, filename: str) -> str:
@@ -74,6 +79,14 @@ class PackageVersion(models.Model):
 
     def file_for(self, extension: str) -> tuple[models.fields.files.FieldFile, int]:
         return getattr(self, f"{extension}_file"), getattr(self, f"{extension}_size")
+
+    @property
+    def files(self) -> list[tuple[str, str, int]]:
+        """(extension, what it is, size) of each file, for the public page."""
+        return [
+            (extension, FORMAT_NAMES[extension], getattr(self, f"{extension}_size"))
+            for extension in FORMATS
+        ]
 
 
 class PublishedGrant(models.Model):

@@ -105,22 +105,22 @@ def _org_ids(grant: Grant, today: dt.date):
             yield f"{where}/id", problem
 
 
+def _register_numbers(grant: Grant, key: str, problem_of: Callable[[str], str | None]):
+    for index, organisation in enumerate(grant.get("recipientOrganization") or []):
+        if key in organisation:
+            problem = problem_of(str(organisation[key]))
+            if problem:
+                yield f"recipientOrganization/{index}/{key}", problem
+
+
 @check("charity-number")
 def _charity_numbers(grant: Grant, today: dt.date):
-    for index, organisation in enumerate(grant.get("recipientOrganization") or []):
-        if "charityNumber" in organisation:
-            problem = charity_number_problem(str(organisation["charityNumber"]))
-            if problem:
-                yield f"recipientOrganization/{index}/charityNumber", problem
+    yield from _register_numbers(grant, "charityNumber", charity_number_problem)
 
 
 @check("company-number")
 def _company_numbers(grant: Grant, today: dt.date):
-    for index, organisation in enumerate(grant.get("recipientOrganization") or []):
-        if "companyNumber" in organisation:
-            problem = company_number_problem(str(organisation["companyNumber"]))
-            if problem:
-                yield f"recipientOrganization/{index}/companyNumber", problem
+    yield from _register_numbers(grant, "companyNumber", company_number_problem)
 
 
 @check("personal-data")

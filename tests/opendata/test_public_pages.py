@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -24,11 +25,11 @@ def text(response) -> str:
 
 def table(body: str, table_id: str) -> list[list[str]]:
     """The rows of a table as cell texts (header cells included)."""
-    html = body.split(f'id="{table_id}"')[1].split("</table>")[0]
+    markup = body.split(f'id="{table_id}"')[1].split("</table>")[0]
     rows = []
-    for row in re.findall(r"<tr.*?</tr>", html, re.S):
+    for row in re.findall(r"<tr.*?</tr>", markup, re.S):
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        rows.append([re.sub(r"<[^>]+>", "", cell).strip() for cell in cells])
+        rows.append([html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells])
     return rows
 
 
