@@ -309,7 +309,16 @@ EXCEPTIONS = {
 
 
 def _modules(pattern: str) -> list[Path]:
-    apps = ("accounts", "commissioning", "config", "core", "documents", "grants", "outcomes")
+    apps = (
+        "accounts",
+        "commissioning",
+        "config",
+        "core",
+        "documents",
+        "grants",
+        "opendata",
+        "outcomes",
+    )
     return sorted(
         path
         for app in apps
