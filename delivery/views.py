@@ -23,6 +23,11 @@ def _form(request, form_class):
     return form_class(request.GET, options=options)
 
 
+def _status(form) -> int:
+    """400 for filters that name nothing; with no plan loaded there is nothing to filter."""
+    return 400 if form.options.plan and form.errors else 200
+
+
 def _described(form) -> str:
     scope = form.scope()
     return ", ".join([f"{scope.plan.title}, {scope.period_label}", *form.described()])
@@ -46,7 +51,7 @@ def dashboard(request):
             "described": _described(form) if data else "",
             "cope_measures": COPE_MEASURES,
         },
-        status=400 if form.errors else 200,
+        status=_status(form),
     )
 
 
@@ -74,11 +79,11 @@ def _drilldown(request, kind: str):
             "drill_query": request.GET.urlencode(),
             "described": _described(form) if drill else "",
             "opens_awards": rules.test_rule("grants.view_panels", request.user),
-            "opens_bids": request.user.has_perm("grants.run_assessment"),
-            "opens_contracts": request.user.has_perm("commissioning.manage"),
+            "opens_bids": rules.has_perm("grants.run_assessment", request.user),
+            "opens_contracts": rules.has_perm("commissioning.manage", request.user),
             "cope_measures": COPE_MEASURES,
         },
-        status=400 if form.errors else 200,
+        status=_status(form),
     )
 
 
@@ -118,6 +123,6 @@ def contract(request, contract_uuid):
         "delivery/contract.html",
         {
             "s": selectors.contract_summary(found),
-            "opens_contract": request.user.has_perm("commissioning.manage"),
+            "opens_contract": rules.has_perm("commissioning.manage", request.user),
         },
     )

@@ -65,3 +65,11 @@ def contract_cope(contract, code: str) -> str:
     from delivery.selectors import Figures
 
     return cope_of(Figures(cope=contract.cope), code)
+
+
+@register.filter
+def counted(value, nouns: str) -> str:
+    """{{ n|counted:"grant" }} -> '1 grant', '5,000 grants' (thousands separated)."""
+    singular, _, plural = nouns.partition(",")
+    number = int(value or 0)
+    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
