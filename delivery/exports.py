@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 
+from commissioning.models import FundingStream
 from core import xlsx
 from core.exports import CSV_CONTENT_TYPE, csv_text
 from core.xlsx import Money, Percent
@@ -20,6 +21,7 @@ FIGURE_HEADERS = [
     "Amount paid",
     "Contracts",
     "Contract value",
+    *(f"Contract value: {label}" for _, label in FundingStream.choices),
     "Bids received",
     "Amount requested",
     "People reached (grant reports)",
@@ -44,6 +46,7 @@ def figure_cells(figures: Figures) -> list[object]:
         _money(figures.paid),
         figures.contracts,
         _money(figures.contract_value),
+        *(_money(figures.stream(stream)) for stream in FundingStream.values),
         figures.bids,
         _money(figures.requested),
         figures.people_reached,

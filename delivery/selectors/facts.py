@@ -102,6 +102,7 @@ class ContractFact:
     status: str
     value: Decimal  # funding for the period (and the chosen stream)
     streams: tuple[tuple[str, Decimal], ...]  # (stream label, amount), largest first
+    by_stream: dict[str, Decimal]  # {FundingStream value: amount}
     returns: int  # accepted, current returns in the period
     victims_supported: int
     cases_closed: int
@@ -169,10 +170,11 @@ def _round_label(number: int, title: str) -> str:
     return f"Round {number}: {title}"
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date:
-    """The London date of an instant (the queries only read rows where it is set)."""
+def _local_date(moment: dt.datetime | None, zone: dt.tzinfo) -> dt.date:
+    """The local (London) date of an instant; the queries only read rows where it is set.
+    The zone is looked up once per query: timezone.localtime() per row is slow."""
     assert moment is not None
-    return timezone.localtime(moment).date()
+    return moment.astimezone(zone).date()
 
 
 def _awards_in_scope(scope: Scope) -> QuerySet[Award]:
@@ -229,6 +231,7 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
     )
     reached = _people_reached(awards)
     statuses = dict(Application.Status.choices)
+    zone = timezone.get_current_timezone()
     facts = []
     for (
         pk,
@@ -269,7 +272,7 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
                 organisation=organisation,
                 title=title or "Untitled project",
                 round_label=_round_label(round_number, round_title),
-                decided_on=_local_date(decided_at),
+                decided_on=_local_date(decided_at, zone),
                 status=statuses.get(status, status),
                 amount=amount,
                 paid=paid.get(pk) or ZERO,
@@ -315,6 +318,7 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
         )
     )
     statuses = dict(Application.Status.choices)
+    zone = timezone.get_current_timezone()
     facts = []
     for (
         pk,
@@ -353,7 +357,7 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
                 organisation=organisation,
                 title=title or "Untitled project",
                 round_label=_round_label(round_number, round_title),
-                submitted_on=_local_date(submitted_at),
+                submitted_on=_local_date(submitted_at, zone),
                 status=statuses.get(status, status),
                 requested=requested or ZERO,
                 alignment=plan.alignment(
@@ -489,9 +493,11 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
                 "priority_id": priority_id,
                 "status": status,
                 "streams": defaultdict(lambda: ZERO),
+                "by_stream": defaultdict(lambda: ZERO),
             },
         )
         row["streams"][streams.get(stream, stream)] += amount
+        row["by_stream"][stream] += amount
     facts = []
     for contract_id, row in rows.items():
         covered = areas.get(row["service_id"], set())
@@ -510,6 +516,7 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
                 status=statuses.get(row["status"], row["status"]),
                 value=sum((amount for _, amount in by_stream), ZERO),
                 streams=tuple(by_stream),
+                by_stream=dict(row["by_stream"]),
                 returns=n,
                 victims_supported=supported,
                 cases_closed=closed,

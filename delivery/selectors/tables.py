@@ -68,6 +68,8 @@ class Figures:
     people_reached: int = 0
     contracts: int = 0
     contract_value: Decimal = ZERO
+    # Contract value by funding stream: {FundingStream value: amount}.
+    streams: dict[str, Decimal] = field(default_factory=dict)
     returns: int = 0
     victims_supported: int = 0
     cases_closed: int = 0
@@ -79,6 +81,9 @@ class Figures:
     def funded(self) -> bool:
         """Any funded activity: an award or a contract."""
         return bool(self.awards or self.contracts)
+
+    def stream(self, stream: str) -> Decimal:
+        return self.streams.get(stream, ZERO)
 
     def cope_percent(self, code: str) -> Decimal | None:
         """The share of people leaving support who said so, to one decimal place."""
@@ -111,6 +116,8 @@ def figures_of(
         requested=sum((b.requested for b in bids), ZERO),
     )
     for contract in contracts:
+        for stream, amount in contract.by_stream.items():
+            figures.streams[stream] = figures.streams.get(stream, ZERO) + amount
         for code, (people, base) in contract.cope.items():
             had_people, had_base = figures.cope.get(code, (ZERO, 0))
             figures.cope[code] = (had_people + people, had_base + base)
@@ -266,12 +273,13 @@ def dashboard(scope: Scope) -> Dashboard:
     """Every table of the plan-delivery dashboard for one scope: the facts are read once
     (see load_facts for the queries) and grouped in memory."""
     facts = load_facts(scope)
+    priorities = table(facts, PRIORITY)
     outcomes = table(facts, OUTCOME)
     themes = table(facts, THEME)
     return Dashboard(
         scope=scope,
-        totals=grouped(facts, PRIORITY)[TOTAL].figures,
-        priorities=table(facts, PRIORITY),
+        totals=priorities[-1].figures,  # the TOTAL row: every fact once
+        priorities=priorities,
         outcomes=outcomes,
         themes=themes,
         areas=table(facts, AREA),

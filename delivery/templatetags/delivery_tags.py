@@ -73,3 +73,24 @@ def counted(value, nouns: str) -> str:
     singular, _, plural = nouns.partition(",")
     number = int(value or 0)
     return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
+
+
+@register.simple_tag(takes_context=True)
+def stream_figure(context, row, stream: str, label: str):
+    """A row's contract value from one funding stream, linked to those contracts: the list
+    behind it is the row's contracts with the dashboard filtered to that stream."""
+    from django.http import QueryDict
+
+    value = row.figures.stream(stream)
+    if not value:
+        return money(value)
+    query = QueryDict(context.get("query", ""), mutable=True)
+    query["source"] = f"stream:{stream}"
+    return format_html(
+        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> from {}, {}'
+        "</span></a>",
+        drilldown_url(query.urlencode(), "contracts", row.dimension, row.key),
+        money(value),
+        label,
+        row.label,
+    )

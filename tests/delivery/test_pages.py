@@ -306,3 +306,22 @@ def test_a_fund_filter_names_funds_and_rounds_under_the_plan(lead, plan):
     grants = dict(options[1][1])
     assert "fund:vrp" in grants
     assert any(label == "Violence Reduction Fund: round 3, Summer" for label in grants.values())
+
+
+def test_a_streams_figure_links_to_the_contracts_funded_from_it(lead, personas, plan):
+    make_contract(
+        provider=personas.provider_org,
+        commissioner=personas.commissioner,
+        plan=plan,
+        start=dt.date(THIS_YEAR, 4, 1),
+        end=dt.date(THIS_YEAR + 1, 3, 31),
+        amount=Decimal("70000"),
+    )
+    page = lead.get(reverse("delivery:dashboard")).content.decode()
+    row = page[page.index('id="priority-streams-P1"') :]
+    cell = row[row.index('data-figure="moj_victims"') : row.index("</td>")]
+    href = re.search(r'href="([^"]+)"', cell).group(1).replace("&amp;", "&")
+    assert "source=stream%3Amoj_victims" in href
+    assert "£70,000" in cell
+    listed = lead.get(href).content.decode()
+    assert re.search(r'id="total-value">£70,000<', listed)

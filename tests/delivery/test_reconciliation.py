@@ -40,7 +40,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from accounts.models import User
-from commissioning.models import MonitoringReturn, ReturnValue
+from commissioning.models import FundingStream, MonitoringReturn, ReturnValue
 from delivery import selectors
 from delivery.selectors import DIMENSIONS, KINDS, TOTAL, Scope
 from outcomes.models import Plan
@@ -271,3 +271,21 @@ def test_the_pages_figures_link_to_lists_whose_totals_are_the_figures(plan, clie
         assert total is not None and total.group(1) == shown, href
         followed += 1
     assert followed == 9  # spend: 4 areas and the TOTAL; requested: 3 districts and the TOTAL
+
+
+@pytest.mark.parametrize("year", [2026, 2025])
+def test_each_funding_streams_value_is_the_total_of_the_contracts_listed_for_it(plan, year):
+    rows = selectors.dashboard(Scope(plan=plan, year=year)).priorities
+    assert rows[-1].figures.streams == {
+        "moj_victims": D("1010000"),  # ISVA 420,000, IDVA 380,000, Rape Crisis 210,000
+        "match": D("35000"),
+        "community_safety": D("40000"),
+        "home_office": D("95000"),
+        "vrp": D("20000"),
+    }
+    for row in rows:
+        for stream in FundingStream.values:
+            scope = Scope(plan=plan, year=year, stream=stream)
+            listed = selectors.drilldown(scope, dimension="priority", key=row.key, kind="contracts")
+            assert listed is not None
+            assert listed.figures.contract_value == row.figures.stream(stream), (row.key, stream)
