@@ -14,6 +14,7 @@ from core.govuk import GovukFormMixin
 from delivery.selectors import DIMENSIONS, TOTAL, Options, Scope, slug
 
 ALL_YEARS = "all"
+NO_SUCH_ROW = "Choose a figure from the dashboard: this link names no row"
 FILTERS = ("plan", "year", "source", "district", "theme")
 
 
@@ -146,7 +147,7 @@ class DrilldownForm(DashboardForm):
     key = forms.CharField(
         label="Row",
         max_length=60,
-        error_messages={"max_length": "Choose a figure from the dashboard: this link names no row"},
+        error_messages={"max_length": NO_SUCH_ROW},
     )
 
     @classmethod
@@ -156,3 +157,14 @@ class DrilldownForm(DashboardForm):
     @classmethod
     def defaults(cls, options: Options) -> dict[str, str]:
         return {**super().defaults(options), "by": "priority", "key": TOTAL}
+
+    def full_clean(self) -> None:
+        """The figure a link names is not a field on the page: its problems are the
+        page's, not a field's, so the error summary does not link to a missing field."""
+        super().full_clean()
+        for name in ("by", "key"):
+            for message in self._errors.pop(name, []):
+                self.add_error(None, message)
+
+    def figure_missing(self) -> None:
+        self.add_error(None, NO_SUCH_ROW)

@@ -62,7 +62,7 @@ def _drilldown(request, kind: str):
         data = form.cleaned_data
         drill = selectors.drilldown(form.scope(), dimension=data["by"], key=data["key"], kind=kind)
         if drill is None:
-            form.add_error("key", "Choose a figure from the dashboard: this link names no row")
+            form.figure_missing()
     export = request.GET.get("export")
     if drill is not None and export in FORMATS:
         return exports.drilldown_download(drill, fmt=export, described=_described(form))

@@ -26,11 +26,16 @@ from delivery.selectors.tables import (
     Gaps,
     Row,
     dashboard,
+    district_table,
     drilldown,
     figures_of,
+    gaps_of,
     grouped,
     keys,
+    outcome_table,
+    priority_table,
     table,
+    theme_table,
 )
 
 __all__ = [
@@ -59,11 +64,16 @@ __all__ = [
     "contract_summary",
     "dashboard",
     "dashboard_options",
+    "district_table",
     "drilldown",
     "figures_of",
+    "gaps_of",
     "grouped",
     "keys",
     "load_facts",
+    "outcome_table",
+    "priority_table",
     "slug",
     "table",
+    "theme_table",
 ]

@@ -287,6 +287,36 @@ def dashboard(scope: Scope) -> Dashboard:
     )
 
 
+# One call per table, for a report that needs only some of them (each reads the facts).
+
+
+def priority_table(scope: Scope) -> list[Row]:
+    """Per priority, ending with the TOTAL row."""
+    return table(load_facts(scope), PRIORITY)
+
+
+def outcome_table(scope: Scope) -> list[Row]:
+    """Per outcome, in the plan's order; the rows do not add up."""
+    return table(load_facts(scope), OUTCOME)
+
+
+def theme_table(scope: Scope) -> list[Row]:
+    """Per cross-cutting theme; the rows do not add up."""
+    return table(load_facts(scope), THEME)
+
+
+def district_table(scope: Scope) -> list[Row]:
+    """The Safer Communities Fund's district table: the districts, Multi-District, Across
+    West Yorkshire, TOTAL (figures.awards is "No of Projects", figures.awarded "Total
+    Spend")."""
+    return table(load_facts(scope), AREA)
+
+
+def gaps_of(scope: Scope) -> Gaps:
+    facts = load_facts(scope)
+    return gaps(table(facts, OUTCOME), table(facts, THEME), table(facts, DISTRICT))
+
+
 # The tables a dashboard exports, by the name used in links and file names.
 TABLES = {
     "priorities": "By priority",

@@ -325,3 +325,17 @@ def test_a_streams_figure_links_to_the_contracts_funded_from_it(lead, personas, 
     assert "£70,000" in cell
     listed = lead.get(href).content.decode()
     assert re.search(r'id="total-value">£70,000<', listed)
+
+
+def test_a_lists_errors_link_only_to_fields_on_its_page(lead, plan):
+    response = lead.get(reverse("delivery:bids"), {"by": "nonsense", "key": "x", "year": "1066"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page[
+        page.index("govuk-error-summary") : page.index("</ul>", page.index("govuk-error-summary"))
+    ]
+    assert "Choose a figure from the dashboard: this link names no table" in summary
+    assert 'href="#id_year"' in summary
+    assert "#id_by" not in summary and "#id_key" not in summary
+    assert '<details class="govuk-details" id="change-filters" open>' in page
+    assert 'id="id_year"' in page

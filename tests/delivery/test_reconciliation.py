@@ -289,3 +289,13 @@ def test_each_funding_streams_value_is_the_total_of_the_contracts_listed_for_it(
             listed = selectors.drilldown(scope, dimension="priority", key=row.key, kind="contracts")
             assert listed is not None
             assert listed.figures.contract_value == row.figures.stream(stream), (row.key, stream)
+
+
+def test_each_table_can_be_had_on_its_own_for_a_report(plan):
+    scope = Scope(plan=plan, year=2025)
+    whole = selectors.dashboard(scope)
+    assert selectors.priority_table(scope) == whole.priorities
+    assert selectors.outcome_table(scope) == whole.outcomes
+    assert selectors.theme_table(scope) == whole.themes
+    assert selectors.district_table(scope) == whole.areas
+    assert selectors.gaps_of(scope) == whole.gaps
