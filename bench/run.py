@@ -60,7 +60,10 @@ def main(names: list[str]) -> None:
         rows = module.run()
         table = "\n".join(f"| {name} | {value} |" for name, value in rows)
         doc = (module.__doc__ or "").strip().splitlines()[0]
-        when = f"{ran} (on its own).\n\n" if names else ""
+        # A shared machine's load explains slow figures: say what it was.
+        load = os.getloadavg()[0]
+        when = f"{ran} (on its own; load average {load:.1f} on {os.cpu_count()} cores).\n\n"
+        when = when if names else ""
         sections[path.stem] = (
             f"## {path.stem}\n\n{when}{doc}\n\n| measure | value |\n|---|---|\n{table}\n"
         )
