@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "outcomes",
     "grants",
     "commissioning",
+    "delivery",
     "opendata",
     "documents",
     "config",  # management commands that span apps (seed_demo)

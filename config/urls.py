@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("grants.urls")),
     path("", include("commissioning.urls")),
+    path("delivery/", include("delivery.urls")),
     path("", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]
