@@ -33,7 +33,7 @@ from outcomes.readings_csv import MAX_NOTE, MAX_SOURCE, ReadingRow
 
 # What people type for the whole force area in an upload's "area" column.
 WHOLE_AREA_NAMES = {"", "west yorkshire", "w yorks", "w yorkshire", "wy", "all"}
-MEASURED = {
+MEASURED: dict[str, str] = {
     Unit.COUNT: "as a count",
     Unit.PERCENTAGE: "as a percentage",
     Unit.RATE: "as a rate",
@@ -98,7 +98,7 @@ def reading_save(
         errors["source"] = f"The source must be {MAX_SOURCE} characters or fewer"
     if measure is not None and "district" not in errors:
         errors.update(_clashes(measure, district, data, reading))
-    if errors:
+    if errors or measure is None:
         raise ValidationError(errors)
     now = timezone.now()
     if reading is None:
