@@ -90,7 +90,8 @@ class IndicatorRow:
     current: Cell | None
     change: str  # "-5.1 percentage points"; "" with nothing to compare
     trend: Trend
-    trend_sentence: str
+    trend_sentence: str  # "Worsening: down 5.1 percentage points on 2020/21."
+    movement: str  # "down 5.1 percentage points on 2020/21": the arrow and word, in words
     comment: str  # the current reading's note
     measure_id: int = 0
 
@@ -122,6 +123,7 @@ class DistrictRow:
     previous: Cell | None
     change: str
     trend: Trend
+    movement: str = ""
     is_whole_area: bool = False
 
 
@@ -214,6 +216,7 @@ def _row(measure: IndicatorMeasure, series: Series, area: str = WEST_YORKSHIRE) 
         change=series.change_text,
         trend=series.trend,
         trend_sentence=series.trend_sentence,
+        movement=series.movement_sentence,
         comment=series.current.note if series.current else "",
         measure_id=measure.pk,
     )
@@ -314,6 +317,7 @@ def _district_table(
                 previous=_cell(series.previous[0], measure.unit),
                 change=series.change_text,
                 trend=trend,
+                movement=series.movement_sentence,
                 is_whole_area=district_id is None,
             )
         )

@@ -24,12 +24,13 @@ from outcomes.figures import ONE_PLACE_UNITS, change_text, places_of
 from outcomes.periods import Period
 
 UP, DOWN, FLAT = "up", "down", "flat"
-IMPROVING, WORSENING, STABLE, MONITORED, NO_COMPARISON = (
+IMPROVING, WORSENING, STABLE, MONITORED, NO_COMPARISON, NO_READING = (
     "improving",
     "worsening",
     "stable",
     "monitored",
     "no comparison",
+    "no reading",
 )
 ARROWS = {UP: "↑", DOWN: "↓", FLAT: "↔"}
 DIRECTION_UP, DIRECTION_DOWN, DIRECTION_MONITOR = "up", "down", "monitor"
@@ -37,7 +38,7 @@ DIRECTION_UP, DIRECTION_DOWN, DIRECTION_MONITOR = "up", "down", "monitor"
 
 @dataclass(frozen=True)
 class Trend:
-    judgement: str  # improving, worsening, stable, monitored or "no comparison"
+    judgement: str  # improving, worsening, stable, monitored, "no comparison", "no reading"
     movement: str  # up, down, flat; "" with nothing to compare
     change: Decimal | None
 
@@ -52,6 +53,8 @@ class Trend:
             return {UP: "Up", DOWN: "Down", FLAT: "No clear change"}[self.movement]
         if self.judgement == NO_COMPARISON:
             return "No earlier figure"
+        if self.judgement == NO_READING:
+            return "No reading yet"
         return self.judgement.capitalize()
 
     @property
@@ -125,10 +128,10 @@ class Series:
         return change_text(self.trend.change, self.unit, self._places)
 
     @property
-    def trend_sentence(self) -> str:
-        """'Worsening: down 5.1 percentage points on 2020/21.' for the arrow's reader."""
+    def movement_sentence(self) -> str:
+        """'down 5.1 percentage points on 2020/21': what the arrow and the word stand for."""
         if self.compared_with is None or self.trend.change is None:
-            return "No earlier figure to compare with."
+            return ""
         size = change_text(abs(self.trend.change), self.unit, self._places).lstrip("+")
         if self.trend.change == 0:
             moved = "no change"
@@ -137,8 +140,17 @@ class Series:
         what = self.compared_with.period.label
         if self.compared_with.is_baseline and self.compared_with not in self.previous:
             what = f"the baseline ({what})"
+        return f"{moved} on {what}"
+
+    @property
+    def trend_sentence(self) -> str:
+        """'Worsening: down 5.1 percentage points on 2020/21.'"""
+        if self.current is None:
+            return "No reading yet."
+        if not self.movement_sentence:
+            return "No earlier figure to compare with."
         judged = self.trend.word if self.trend.judgement != MONITORED else "Monitored, not judged"
-        return f"{judged}: {moved} on {what}."
+        return f"{judged}: {self.movement_sentence}."
 
     @property
     def _places(self) -> int:
@@ -172,7 +184,7 @@ def summarise(
     regular = [p for p in candidates if not p.is_baseline]
     current = regular[-1] if regular else None
     if current is None:
-        empty = Trend(judgement=NO_COMPARISON, movement="", change=None)
+        empty = Trend(judgement=NO_READING, movement="", change=None)
         return Series(None, (None,) * previous, baseline, None, empty, unit)
     by_period = {p.period: p for p in every}
     earlier = tuple(by_period.get(current.period.years_earlier(n)) for n in range(1, previous + 1))

@@ -100,6 +100,8 @@ def test_victim_satisfaction_reads_as_the_report_does(demo_readings, plan):
 
 
 def test_the_district_table_is_the_reports(demo_readings, plan):
+    """Its figures, and its arrows: with victim satisfaction's tolerance of 2.5 points,
+    Wakefield's fall of 2.4 is level and every other district's is down, as printed."""
     (table,) = district_tables(plan=plan, period=Period.financial_year(2021))
     assert (table.indicator_code, table.period_label, table.previous_label) == (
         "P1-I2",
@@ -115,6 +117,7 @@ def test_the_district_table_is_the_reports(demo_readings, plan):
         ("Wakefield", "75.9%", "78.3%", "-2.4 percentage points"),
         ("West Yorkshire", "72.6%", "77.7%", "-5.1 percentage points"),
     ]
+    assert [r.trend.arrow for r in table.rows] == ["↓", "↓", "↓", "↓", "↔", "↓"]
 
 
 def test_loading_the_demo_again_changes_nothing(demo_readings, plan):

@@ -142,7 +142,9 @@ def test_the_list_shows_each_measure_with_its_latest_figure_and_trend(
     assert "72.6%" in html and "-5.1 percentage points" in html
     assert 'data-trend="worsening">Worsening</strong>' in html
     assert '<span class="app-trend__arrow" aria-hidden="true">↓</span>' in html
-    assert "Worsening: down 5.1 percentage points on 2020/21." in html
+    assert (
+        '<span class="govuk-visually-hidden">: down 5.1 percentage points on 2020/21</span>' in html
+    )
     assert "Upload readings" not in html  # an officer reads, and cannot change
 
 
@@ -167,7 +169,8 @@ def test_the_indicator_page_shows_every_reading_with_who_entered_it(
         reverse("outcomes:indicator", args=[plan.code, "P1-I2"])
     )
     html = response.content.decode()
-    assert "A change of up to 1 percentage point either way counts as stable." in html
+    assert "A change of up to 2.5 percentage points either way counts as stable." in html
+    assert "Latest: <strong>72.6%</strong> for 2021/22. Worsening: down 5.1 percentage" in html
     assert 'data-testid="district-table"' in html
     table = response.context["measures"][0].district_table
     assert [(r.area, r.change) for r in table.rows if r.current] == [

@@ -138,6 +138,7 @@ def test_the_latest_year_is_compared_with_the_year_before():
     assert series.compared_with.period.label == "2020/21"
     assert series.change_text == "-5.1 percentage points"
     assert series.trend_sentence == "Worsening: down 5.1 percentage points on 2020/21."
+    assert series.movement_sentence == "down 5.1 percentage points on 2020/21"
 
 
 def test_until_gives_the_table_as_it_stood_at_the_end_of_a_period():
@@ -181,4 +182,5 @@ def test_a_baseline_alone_is_not_a_current_reading():
     baseline = Point(Period.financial_year(2019), D("5"), is_baseline=True)
     series = summarise([baseline], direction="up", tolerance=D(0), unit="count")
     assert series.current is None and series.baseline == baseline
-    assert series.trend.judgement == "no comparison"
+    assert (series.trend.judgement, series.trend.word) == ("no reading", "No reading yet")
+    assert series.trend_sentence == "No reading yet."
