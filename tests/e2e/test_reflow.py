@@ -223,4 +223,15 @@ def test_staff_pages_reflow_at_320_pixels(browser, live_server, settings):
         problems += _problems(page, base, path, staff=True)
     page.context.close()
 
+    page = _signed_in(browser, live_server, "performance@demo.example")
+    for path in [
+        "/indicators/",
+        "/plan/WY-PCP-2021-24/indicators/?period=2021/22",
+        "/plan/WY-PCP-2021-24/indicators/P1-I2/",
+        "/plan/WY-PCP-2021-24/indicators/P1-I2/readings/add/",
+        "/plan/WY-PCP-2021-24/readings/upload/",
+    ]:
+        problems += _problems(page, base, path, staff=True)
+    page.context.close()
+
     assert not problems, "\n".join(problems)
