@@ -221,7 +221,8 @@ class IndicatorReading(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["measure", "district__position", "period_end"]
+        # No ordering through the district: a nullable join would stop select_for_update.
+        ordering = ["measure", "period_end"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "period_start", "period_end"],

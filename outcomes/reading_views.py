@@ -132,9 +132,10 @@ def reading_edit(request, code, reading_uuid):
 def readings_upload(request, code):
     """Upload a CSV of readings: every problem listed with its line, or all of it saved."""
     plan = access_plan_by_code(request.user, code)
-    form = ReadingsUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ReadingsUploadForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         uploaded = form.cleaned_data["file"]
         parsed = parse_readings_csv(uploaded.read(1_000_001))
         errors = parsed.file_errors

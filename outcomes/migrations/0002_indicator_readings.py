@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('changed_at', models.DateTimeField()),
             ],
             options={
-                'ordering': ['measure', 'district__position', 'period_end'],
+                'ordering': ['measure', 'period_end'],
             },
         ),
         migrations.CreateModel(

@@ -337,7 +337,11 @@ def readings_import(
 def _existing(resolved: list[_Resolved]) -> dict[tuple, IndicatorReading]:
     """The saved readings of every measure and area in the file, locked until saved."""
     measure_ids = {item.measure.pk for item in resolved}
-    readings = IndicatorReading.objects.select_for_update().filter(measure_id__in=measure_ids)
+    readings = (
+        IndicatorReading.objects.select_for_update(of=("self",))
+        .filter(measure_id__in=measure_ids)
+        .order_by()
+    )
     return {(r.measure_id, r.district_id, r.period_start, r.period_end): r for r in readings}
 
 
