@@ -1,3 +1,4 @@
+import rules
 from django.apps import AppConfig
 
 
@@ -6,8 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self) -> None:
-        import rules
-
         from accounts import areas, permissions, tasks
         from core import outbox
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import rules
 from django.urls import reverse
 
 
@@ -18,8 +19,6 @@ class Area:
     rule: bool = False
 
     def allows(self, user) -> bool:
-        import rules
-
         return (
             rules.test_rule(self.permission, user) if self.rule else user.has_perm(self.permission)
         )

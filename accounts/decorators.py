@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
@@ -25,7 +26,6 @@ def permission_required(perm: str):
 
 def rule_required(rule: str):
     """Like permission_required, but tests a `rules` rule: a superuser gets no free pass."""
-    import rules
 
     def decorator(view):
         @wraps(view)

@@ -133,6 +133,7 @@ def invitation_accept(request, token):
     invitation = access_invitation_by_token(request.user, token)
     error = None
     if request.method == "POST":
+        # No form here, only a button: the page shows the refusal in place of it.
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
         except ApplicationError as refused:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from commissioning.models import (
     Measure,
     MeasureSet,
     MonitoringReturn,
+    ReturnReview,
     Service,
 )
 from commissioning.quarters import Quarter, financial_year_of
@@ -353,16 +355,11 @@ def seed_commissioning(plan: Plan) -> list[str]:
 
 def _backdate(contracts: list[Contract]) -> None:
     """Submissions and reviews happened after each quarter, not all today."""
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
-    from commissioning.models import ReturnReview
-
     now = timezone.now()
     for r in MonitoringReturn.objects.filter(contract__in=contracts, submitted_at__isnull=False):
-        submitted = datetime.combine(
+        submitted = dt.datetime.combine(
             r.period.end + dt.timedelta(days=12 + r.contract_id % 5),
-            time(10, 30),
+            dt.time(10, 30),
             ZoneInfo("Europe/London"),
         )
         submitted = min(submitted, now - dt.timedelta(hours=2))

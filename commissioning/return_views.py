@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from commissioning.services import returns as return_services
 from commissioning.validation import Key, field_name
 from core.errors import ApplicationError
 from core.exports import CSV_CONTENT_TYPE, csv_text
-from core.forms import apply_errors
+from core.forms import run_form
 
 
 @rule_required("commissioning.view_own_contracts")
@@ -125,6 +125,8 @@ def monitoring_return(request, return_uuid):
     measures = selectors.measures_of(found)
     typed = _typed(request, measures)
     submit = "submit" in request.POST
+    # The figures' own problems come back in result.errors; a refusal (the return is no
+    # longer the provider's to change) has no form to sit on and goes back as a message.
     try:
         result = return_services.return_save(
             monitoring_return=found, actor=request.user, typed=typed, submit=submit
@@ -155,6 +157,8 @@ def return_upload(request, return_uuid):
             request, found, upload_errors=["Choose a CSV file to upload."], status=400
         )
     uploaded = form.cleaned_data["file"]
+    # As for the return page: the file's problems come back in result.errors, a refusal as
+    # a message.
     try:
         result = return_services.return_upload_csv(
             monitoring_return=found, actor=request.user, content=uploaded.read(1_000_001)
@@ -192,23 +196,19 @@ def return_correct(request, return_uuid):
     if not can(request.user, "commissioning.write_return", found.contract):
         raise PermissionDenied
     form = CorrectionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            correction = return_services.return_correct(
-                monitoring_return=found, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                f"Version {correction.version} started with the accepted figures. Correct "
-                "them and submit; the accepted version stands until this one is accepted.",
-            )
-            return redirect("commissioning:return", correction.uuid)
-    return render(
+    done = run_form(
+        request,
+        form,
+        lambda data: return_services.return_correct(
+            monitoring_return=found, actor=request.user, reason=data["reason"]
+        ),
+        lambda correction: ("commissioning:return", correction.uuid),
+        lambda correction: (
+            f"Version {correction.version} started with the accepted figures. Correct "
+            "them and submit; the accepted version stands until this one is accepted."
+        ),
+    )
+    return done or render(
         request,
         "commissioning/return_correct.html",
         {
@@ -235,23 +235,20 @@ def return_review(request, return_uuid):
         if request.method == "POST"
         else {}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = return_services.return_review_decide(
-                monitoring_return=found,
-                actor=request.user,
-                action=request.POST.get("action", ""),
-                measure_comments=notes,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _reviewed(action, form.cleaned_data["rating"]))
-            return redirect("commissioning:return-review", found.uuid)
-    return _review_page(request, found, form, measures, notes)
+    done = run_form(
+        request,
+        form,
+        lambda data: return_services.return_review_decide(
+            monitoring_return=found,
+            actor=request.user,
+            action=request.POST.get("action", ""),
+            measure_comments=notes,
+            **data,
+        ),
+        ("commissioning:return-review", found.uuid),
+        lambda action: _reviewed(action, form.cleaned_data["rating"]),
+    )
+    return done or _review_page(request, found, form, measures, notes)
 
 
 def _reviewed(action: str, rating: str) -> str:

@@ -221,6 +221,7 @@ def _contract_years(contract: Contract) -> list[tuple[int, str]]:
 @require_POST
 def contract_activate(request, contract_uuid):
     found = access_contract_by_uuid(request.user, contract_uuid)
+    # A button on the contract page, with no form of its own: the answer goes back as a message.
     try:
         contract_services.contract_activate(contract=found, actor=request.user)
     except ApplicationError as refusal:
@@ -340,6 +341,7 @@ def contract_targets(request, contract_uuid, year: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         typed = {k: v for k, v in request.POST.items() if k.startswith("t-")}
+        # A refusal here is about who may set targets, not what was typed: answer 403.
         try:
             errors = contract_services.targets_save(
                 contract=found, actor=request.user, financial_year=year, values=typed

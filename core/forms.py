@@ -34,19 +34,30 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _attempt(form: forms.BaseForm, action: Callable[[dict], Any], data: dict) -> tuple[bool, Any]:
+def _attempt(
+    form: forms.BaseForm, action: Callable[[dict], Any], data: dict, field: str | None
+) -> tuple[bool, Any]:
     try:
         return True, action(data)
     except ValidationError as error:
         apply_errors(form, error)
     except ApplicationError as refusal:
-        form.add_error(None, refusal.message)
+        form.add_error(field, refusal.message)
     return False, None
 
 
-def call_service(form: forms.BaseForm, action: Callable[[dict], Any], data: dict) -> bool:
-    """Call the service with the form's values; its refusals land on the form. True: done."""
-    return _attempt(form, action, data)[0]
+def call_service(
+    form: forms.BaseForm,
+    action: Callable[[dict], Any],
+    data: dict,
+    *,
+    field: str | None = None,
+) -> bool:
+    """Call the service with the form's values; its refusals land on the form. True: done.
+
+    A refusal (ApplicationError) goes above the fields, or on `field` when it is about that
+    one answer (the file, the round chosen)."""
+    return _attempt(form, action, data, field)[0]
 
 
 Done = str | tuple[Any, ...]
@@ -57,19 +68,24 @@ def run_form(
     form: forms.BaseForm,
     action: Callable[[dict], Any],
     done: Done | Callable[[Any], Done],
-    message: str,
+    message: str | Callable[[Any], str],
+    *,
+    field: str | None = None,
 ) -> HttpResponse | None:
     """On a valid POST call the service; its refusals land on the form. None: render the form.
 
     `done` is where to go next: a URL or URL name, a (URL name, *args) tuple, or a function
-    of what the service returned that gives one of those."""
+    of what the service returned that gives one of those. `message` (shown on success, none
+    when empty) may likewise be a function of what the service returned. `field`: as for
+    call_service."""
     if request.method != "POST" or not form.is_valid():
         return None
-    succeeded, result = _attempt(form, action, form.cleaned_data)
+    succeeded, result = _attempt(form, action, form.cleaned_data, field)
     if not succeeded:
         return None
-    if message:
-        messages.success(request, message)
+    text = message(result) if callable(message) else message
+    if text:
+        messages.success(request, text)
     target = done(result) if callable(done) else done
     return redirect(*target) if isinstance(target, tuple) else redirect(target)
 

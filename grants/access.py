@@ -7,11 +7,10 @@ stay in the view decorators, which run first; these helpers are about the object
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from grants import award_selectors, selectors
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -32,6 +31,10 @@ from grants.permissions import (
     rounds_visible_to,
     runs_grants,
 )
+from grants.selectors.applications import application_for_staff
+from grants.selectors.assessment import assessment_for_assessor
+from grants.selectors.panel import panel_detail
+from grants.selectors.rounds import round_detail
 
 __all__ = [
     "access_application_by_uuid",
@@ -48,6 +51,8 @@ __all__ = [
     "access_round_by_uuid",
     "access_staff_application_by_uuid",
     "access_staff_round_by_uuid",
+    "award_for_application",
+    "award_queryset",
 ]
 
 
@@ -71,7 +76,7 @@ def _sees_panels(user: User) -> bool:
 
 def access_round_by_uuid(user: User, round_uuid) -> Round:
     """A round the user may see: published ones for everyone, drafts for officers."""
-    round = selectors.round_detail(round_uuid=round_uuid)
+    round = round_detail(round_uuid=round_uuid)
     visible = round is not None and rounds_visible_to(user).filter(pk=round.pk).exists()
     return _found(round, visible, "No such round")
 
@@ -98,7 +103,7 @@ def access_pot_by_id(user: User, round_uuid, pot_id) -> Pot:
 
 def access_staff_application_by_uuid(user: User, application_uuid) -> Application:
     """A submitted application for the officers' pages; a draft is not one yet."""
-    application = selectors.application_for_staff(application_uuid=application_uuid)
+    application = application_for_staff(application_uuid=application_uuid)
     allowed = (
         application is not None and application.submitted_at is not None and _runs_grants(user)
     )
@@ -119,7 +124,7 @@ def access_document_by_uuid(user: User, application_uuid, document_uuid) -> Appl
 
 def access_assessment_by_uuid(user: User, assessment_uuid) -> Assessment:
     """The assessor's own live assignment; anyone else's, recused or removed, is a 404."""
-    assessment = selectors.assessment_for_assessor(user=user, assessment_uuid=assessment_uuid)
+    assessment = assessment_for_assessor(user=user, assessment_uuid=assessment_uuid)
     return _found(assessment, True, "No such assessment")
 
 
@@ -127,15 +132,37 @@ def access_assessment_by_uuid(user: User, assessment_uuid) -> Assessment:
 
 
 def access_panel_by_uuid(user: User, panel_uuid) -> PanelRecommendation:
-    panel = selectors.panel_detail(panel_uuid=panel_uuid)
+    panel = panel_detail(panel_uuid=panel_uuid)
     allowed = panel is not None and _sees_panels(user)
     return _found(panel, allowed, "No such panel list")
+
+
+def award_queryset() -> QuerySet[Award]:
+    """The one award loader: every award page reads its award through this, with the
+    relations those pages show (the access helpers below add only what one page needs)."""
+    return Award.objects.select_related(
+        "application__organisation",
+        "application__round__fund",
+        "plan",
+        "primary_priority",
+        "decided_by",
+        "accepted_by",
+    ).prefetch_related(
+        "outcomes",
+        "themes",
+        "instalments__recorded_by",
+        Prefetch(
+            "bank_details",
+            queryset=BankDetails.objects.select_related("entered_by", "checked_by"),
+        ),
+        "reports",
+    )
 
 
 def access_award_by_uuid(user: User, award_uuid) -> Award:
     """An award for the staff who run the panel and the awards."""
     award = (
-        award_selectors.award_queryset()
+        award_queryset()
         .prefetch_related("award_conditions", "application__budget_lines")
         .filter(uuid=award_uuid)
         .first()
@@ -148,12 +175,14 @@ def access_grant_by_application_uuid(user: User, application_uuid) -> Award:
     """The award on an application the user may see (its group or officers)."""
     application = applications_for_user(user).filter(uuid=application_uuid).first()
     allowed = application is not None and can(user, "grants.view_application", application)
-    award = (
-        award_selectors.award_queryset().filter(application=application).first()
-        if allowed
-        else None
-    )
+    award = award_for_application(application) if allowed else None
     return _found(award, allowed, "No such grant")
+
+
+def award_for_application(application: Application) -> Award | None:
+    """The award on a bid the caller has already fetched with permission (its page, its
+    decision letter); None before the bid is approved."""
+    return award_queryset().filter(application=application).first()
 
 
 def access_bank_details_by_uuid(user: User, award_uuid, bank_uuid) -> BankDetails:

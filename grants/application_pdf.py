@@ -21,7 +21,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from documents import pdf
 from documents.formatting import date_text, deadline_text, money
-from grants.forms import DeclarationsForm
+from grants.forms.sections import DeclarationsForm
 from grants.models import Application
 from grants.sections import SECTION_TITLES
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from core.mail import send_tracked
 from grants import services
 from grants.models import Application
+from grants.selectors.applications import application_for_form
+from grants.services.reminders import reminders_queue_due
 
 
 def _recipients(application: Application) -> list[str]:
@@ -35,8 +37,6 @@ def email_members(
 
 def send_receipt(application: Application, period: str = "") -> str:
     """Outbox sender: a receipt with a copy of the answers to every member of the group."""
-    from grants.selectors import application_for_form
-
     application = application_for_form(application.pk)
     return email_members(
         application,
@@ -64,8 +64,6 @@ def send_draft_reminder(application: Application, period: str = "") -> str:
 @shared_task
 def reminders_daily() -> dict:
     """Draft deadline reminders, then monitoring and assessor reminders (via the outbox)."""
-    from grants.services.reminders import reminders_queue_due
-
     drafts = services.reminders_send_due()
     due = reminders_queue_due()
     return {

@@ -31,7 +31,7 @@ from grants.models import (
     Round,
 )
 from grants.sections import SECTION_SLUGS, application_problems
-from grants.selectors import application_for_form
+from grants.selectors.applications import application_for_form
 from grants.services.screening import screening_checks_ensure
 from outcomes.models import Plan, Priority
 

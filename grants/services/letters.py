@@ -18,7 +18,7 @@ from core.outbox import outbox_enqueue
 from core.workflow import SYSTEM, transition
 from grants import letters
 from grants.models import Application, Award, Letter
-from grants.selectors import letter_messages_for_round
+from grants.selectors.letters import letter_messages_for_round
 from grants.services.screening import _require_officer
 
 KIND_FOR_STATUS: dict[str, str] = {

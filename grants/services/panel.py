@@ -29,7 +29,7 @@ from grants.models import (
     PaymentInstalment,
     Round,
 )
-from grants.selectors import ranking_for_round
+from grants.selectors.panel import ranking_for_round
 from grants.services.screening import _require_officer
 
 S = Application.Status

@@ -31,7 +31,7 @@ from grants.models import (
     MonitoringReport,
     Pot,
 )
-from grants.selectors import ranking_for_round
+from grants.selectors.panel import ranking_for_round
 from grants.services import awards as award_services
 from grants.services.awards import AcceptanceInput, BankInput
 from grants.services.panel import InstalmentInput

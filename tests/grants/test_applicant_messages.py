@@ -17,13 +17,8 @@ from django.urls import reverse
 
 from grants import services
 from grants.eligibility import QUESTIONS, EligibilityForm
-from grants.forms import (
-    SECTION_FORMS,
-    BudgetLineForm,
-    CopyForm,
-    DocumentForm,
-    WithdrawForm,
-)
+from grants.forms.applications import BudgetLineForm, CopyForm, DocumentForm, WithdrawForm
+from grants.forms.sections import SECTION_FORMS
 from grants.models import Round
 
 

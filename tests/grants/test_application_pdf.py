@@ -12,9 +12,10 @@ import time_machine
 from django.urls import reverse
 
 from core.models import OutboxMessage, StatusChange
-from grants import selectors, services
+from grants import services
 from grants.application_pdf import application_pdf
 from grants.models import Application, Letter
+from grants.selectors.applications import application_for_form
 from tests.grants.conftest import complete_application, make_round
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def _staff_url(application) -> str:
 
 
 def test_the_pdf_has_the_reference_submission_time_and_every_answer(application):
-    text = _text(application_pdf(selectors.application_for_form(application.pk)))
+    text = _text(application_pdf(application_for_form(application.pk)))
     for expected in (
         f"Application {application.reference}",
         "2:05pm on Wednesday 15 July 2026",
@@ -92,7 +93,7 @@ def test_the_pdf_has_the_reference_submission_time_and_every_answer(application)
 
 
 def test_the_pdf_is_a4_with_every_font_embedded(application):
-    content = application_pdf(selectors.application_for_form(application.pk))
+    content = application_pdf(application_for_form(application.pk))
     reader = pypdf.PdfReader(io.BytesIO(content))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
@@ -114,7 +115,7 @@ def test_a_long_answer_runs_over_pages(application):
         f"Week {n}: a session of boxing, then mentoring and a meal." for n in range(90)
     )
     Application.objects.filter(pk=application.pk).update(activities=long)
-    content = application_pdf(selectors.application_for_form(application.pk))
+    content = application_pdf(application_for_form(application.pk))
     reader = pypdf.PdfReader(io.BytesIO(content))
     assert len(reader.pages) >= 3
     text = _text(content)

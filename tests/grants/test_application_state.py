@@ -66,7 +66,7 @@ def test_all_of_west_yorkshire_and_a_district_together_are_refused(
 
 def test_contradictory_stored_answers_stop_submission(personas, open_round):
     from grants.sections import application_problems
-    from grants.selectors import application_for_form
+    from grants.selectors.applications import application_for_form
 
     draft = services.application_start(
         round=open_round, organisation=personas.org_a, actor=personas.applicant_a

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from grants import selectors
 from grants.models import Round
+from grants.selectors.rounds import round_results
 
 # Demo round 7 (grants/demo.py ROUND_7_BIDS), worked out by hand:
 #   MSCF-R7-0001 Manningham, Bradford only, asked 7,500, awarded 7,000 (officers cut it)
@@ -62,7 +62,7 @@ def _expected(table):
 
 
 def test_the_demo_round_summary_matches_the_hand_computed_table(demo_round):
-    results = selectors.round_results(round=demo_round)
+    results = round_results(round=demo_round)
     assert (results.received, results.eligible, results.recommended, results.awarded) == (
         5,
         5,

@@ -1,8 +1,8 @@
-"""Officer forms for funds, rounds and pots. Deadlines are typed as a London date and time."""
+"""Officer forms for funds, rounds and pots, and the filters of a round's list of bids.
+Deadlines are typed as a London date and time."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import District
 from core.govuk import GovukDateField, GovukFormMixin
-from grants.models import Fund, Pot, Round
+from grants.forms.common import PlainWordsMixin, details_from
+from grants.models import Application, Fund, Pot, Round
 from grants.services import FundDetails, PotDetails, RoundDetails
 from outcomes.models import Plan, Priority
 
@@ -27,73 +28,6 @@ def _time_field(label: str, message: str) -> forms.TimeField:
         error_messages={"required": message, "invalid": message},
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
     )
-
-
-def name_lengths(form: forms.BaseForm) -> None:
-    """Over-long answers get GOV.UK wording, not Django's "Ensure this value has at most"."""
-    for name, field in form.fields.items():
-        if isinstance(field, forms.CharField) and field.max_length:
-            field.error_messages.setdefault(
-                "max_length",
-                f"{field.label or name} must be {field.max_length:,} characters or fewer",
-            )
-
-
-class PlainLengthsMixin(GovukFormMixin):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        name_lengths(self)
-
-
-def details_from(form: forms.ModelForm, details_class):
-    """The service's plain values from a valid model form: its cleaned data, else what clean()
-    worked out on the instance (a deadline combined from a date and a time)."""
-    values = {}
-    for item in dataclasses.fields(details_class):
-        if item.name in form.cleaned_data:
-            values[item.name] = form.cleaned_data[item.name]
-        else:
-            values[item.name] = getattr(form.instance, item.name)
-    return details_class(**values)
-
-
-class PlainWordsMixin(GovukFormMixin):
-    """Every error names its field in plain words, never Django's "This field is required."
-
-    `required_messages` overrides the wording for a missing answer; `field_words` says how
-    to name a field in a sentence ("the round number"); `examples` gives a sample value.
-    """
-
-    required_messages: dict[str, str] = {}
-    field_words: dict[str, str] = {}
-    examples: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            label = str(field.label or name).replace(" (£)", "").replace(" (optional)", "")
-            words = self.field_words.get(name, f"the {label[0].lower()}{label[1:]}")
-            sentence = words[0].upper() + words[1:]
-            messages = field.error_messages
-            if isinstance(field, forms.IntegerField):  # DecimalField included
-                money = isinstance(field, forms.DecimalField)
-                example = self.examples.get(name, "5000" if money else "1")
-                how = "in pounds" if money else "as a whole number"
-                pound = "£" if money else ""
-                messages["required"] = messages["invalid"] = f"Enter {words} {how}, like {example}"
-                messages["min_value"] = f"{sentence} must be {pound}%(limit_value)s or more"
-                messages["max_value"] = f"{sentence} must be {pound}%(limit_value)s or less"
-            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
-                messages["required"] = f"Choose {words}"
-                messages["invalid_choice"] = f"Choose {words} from the list"
-            elif isinstance(field, forms.CharField):
-                messages["required"] = f"Enter {words}"
-                if field.max_length:
-                    messages["max_length"] = (
-                        f"{label} must be {field.max_length:,} characters or fewer"
-                    )
-            if name in self.required_messages:
-                messages["required"] = self.required_messages[name]
 
 
 class FundForm(PlainWordsMixin, forms.ModelForm):
@@ -283,3 +217,27 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
 
     def details(self) -> PotDetails:
         return details_from(self, PotDetails)
+
+
+class ApplicationFilterForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Reference, organisation or project title",
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *list(Application.Status.choices)]
+    )
+    district = forms.ModelChoiceField(
+        required=False, queryset=District.objects.all(), empty_label="Any district"
+    )
+    pot = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any pot")
+    priority = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any priority")
+
+    def __init__(self, *args, round: Round, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pot"].queryset = round.pots.all()
+        self.fields["priority"].queryset = Priority.objects.filter(plan=round.plan_id)
+        self.fields["priority"].label_from_instance = lambda p: f"{p.code} {p.title}"

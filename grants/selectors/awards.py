@@ -1,4 +1,5 @@
-"""Reads for the pages after the award: the group's grant, payments due, reports to review."""
+"""Reads for the pages after the award: payments due. The award itself is loaded by
+grants.access (one loader for every award page)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
-from grants.models import (
-    Application,
-    Award,
-    BankDetails,
-    MonitoringReport,
-    PaymentInstalment,
-)
+from grants.models import Application, BankDetails, PaymentInstalment
 
 LIVE_AWARD_STATUSES = (
     Application.Status.APPROVED,
@@ -23,26 +18,6 @@ LIVE_AWARD_STATUSES = (
     Application.Status.ACCEPTED,
     Application.Status.ACTIVE,
 )
-
-
-def award_queryset() -> QuerySet[Award]:
-    return Award.objects.select_related(
-        "application__organisation",
-        "application__round__fund",
-        "plan",
-        "primary_priority",
-        "decided_by",
-        "accepted_by",
-    ).prefetch_related(
-        "outcomes",
-        "themes",
-        "instalments__recorded_by",
-        Prefetch(
-            "bank_details",
-            queryset=BankDetails.objects.select_related("entered_by", "checked_by"),
-        ),
-        "reports",
-    )
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -93,42 +68,3 @@ def payments_due(*, today: dt.date) -> PaymentsDue:
     for instalment in instalments:
         (overdue if instalment.due_date < today else this_month).append(instalment)
     return PaymentsDue(overdue=overdue, this_month=this_month)
-
-
-@dataclass
-class ReportsToWatch:
-    to_review: list[MonitoringReport]
-    overdue: list[MonitoringReport]
-    due_soon: list[MonitoringReport]
-
-
-def reports_to_watch(*, today: dt.date, ahead_days: int = 30) -> ReportsToWatch:
-    """Reports waiting for an officer (whenever due), reports overdue, and reports due in
-    the next month."""
-    reports = (
-        MonitoringReport.objects.filter(
-            award__application__status__in=(
-                Application.Status.ACCEPTED,
-                Application.Status.ACTIVE,
-                Application.Status.COMPLETED,
-            )
-        )
-        .filter(
-            Q(status=MonitoringReport.Status.SUBMITTED)
-            | Q(
-                status__in=MonitoringReport.EDITABLE,
-                due_date__lte=today + dt.timedelta(days=ahead_days),
-            )
-        )
-        .select_related("award__application__organisation", "award__application__round")
-        .order_by("due_date", "award__reference")
-    )
-    watch = ReportsToWatch([], [], [])
-    for report in reports:
-        if report.status == MonitoringReport.Status.SUBMITTED:
-            watch.to_review.append(report)
-        elif report.due_date < today:
-            watch.overdue.append(report)
-        else:
-            watch.due_soon.append(report)
-    return watch

@@ -1,4 +1,5 @@
-"""Forms for screening, assessing, moderating, ranking and deciding."""
+"""Forms for assessing: the round's criteria, assigning assessors, moderating, and the
+assessor's declaration and scores."""
 
 from __future__ import annotations
 
@@ -6,71 +7,11 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import Role
-from core.forms import MoneyField
-from core.govuk import GovukDateField, GovukFormMixin, style_widgets
-from grants.models import Application, Assessment, Criterion, Screening
+from core.govuk import GovukFormMixin, style_widgets
+from grants.forms.common import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
+from grants.models import Assessment, Criterion
 from grants.services import CriterionDetails
 from grants.services.assessment import ScoreInput
-from grants.services.screening import CheckAnswer
-from grants.staff_forms import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
-
-PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
-
-
-class ScreeningForm(PlainLengthsMixin, forms.Form):
-    """Answers are optional here: the service checks the checklist, the outcome and the
-    reason together, so every problem is listed at once."""
-
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Screening.Outcome.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    reason = forms.CharField(
-        label="If ineligible: the reason",
-        help_text="Plain words: the applicant is emailed exactly this.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(self, *args, checks, **kwargs) -> None:
-        self.checks = list(checks)
-        super().__init__(*args, **kwargs)
-        fields = {}
-        for check in self.checks:
-            fields[f"check_{check.pk}"] = forms.ChoiceField(
-                label=check.question,
-                help_text=check.guidance,
-                choices=PASS_FAIL,
-                widget=forms.RadioSelect,
-                required=False,
-            )
-            fields[f"note_{check.pk}"] = forms.CharField(
-                label=f"Note on “{check.question}” (optional)", required=False, max_length=500
-            )
-        self.fields = {**fields, **self.fields}
-
-        style_widgets(self)
-        name_lengths(self)
-
-    def answers(self):
-
-        data = self.cleaned_data
-        return [
-            CheckAnswer(
-                question=check.question,
-                passed={"pass": True, "fail": False}.get(data.get(f"check_{check.pk}")),
-                note=data.get(f"note_{check.pk}", ""),
-                key=f"check_{check.pk}",
-            )
-            for check in self.checks
-        ]
-
-
-class ScreeningCheckForm(PlainWordsMixin, forms.Form):
-    question = forms.CharField(label="New check", max_length=200)
-    guidance = forms.CharField(label="Guidance for officers (optional)", required=False)
 
 
 class CriterionForm(PlainWordsMixin, forms.ModelForm):
@@ -192,19 +133,6 @@ class ModerationForm(PlainLengthsMixin, forms.Form):
     )
 
 
-class MarkForm(PlainLengthsMixin, forms.Form):
-    mark = forms.ChoiceField(
-        label="Recommendation",
-        choices=[("", "Not marked"), *Application.Mark.choices],
-        required=False,
-        error_messages={"invalid_choice": "Choose recommended, reserve or not recommended."},
-    )
-    recommended_amount = forms.CharField(
-        label="Recommended amount (if less than requested)", required=False, max_length=20
-    )
-    note = forms.CharField(label="Note", required=False, max_length=1000)
-
-
 class DeclarationForm(PlainLengthsMixin, forms.Form):
     conflict = forms.ChoiceField(
         label="Do you have a conflict of interest with this bid?",
@@ -291,51 +219,3 @@ class ScoringForm(PlainLengthsMixin, forms.Form):
                 comment=comment,
             )
         return inputs
-
-
-class DecisionForm(PlainLengthsMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("approve", "Approve"), ("decline", "Decline")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose approve or decline."},
-    )
-    amount = forms.CharField(label="Amount to award", required=False, max_length=20)
-    conditions = forms.CharField(
-        label="Conditions of the grant (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    conditions_before_payment = forms.CharField(
-        label="Conditions to meet before the first payment (optional)",
-        help_text="One a line. An officer must confirm each is met before paying anything.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    feedback = forms.CharField(
-        label="Feedback for the applicant if declined",
-        help_text="Plain words: the applicant is emailed exactly this.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class InstalmentForm(GovukFormMixin, forms.Form):
-    due_date = GovukDateField(label="Due", required=False)
-    amount = MoneyField(
-        label="Amount",
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        error_messages={
-            "invalid": "Enter the payment's amount in pounds, like 4500 or 4500.50",
-            "min_value": "The payment's amount cannot be negative",
-            "max_digits": "The payment's amount must be less than £10,000,000,000",
-            "max_whole_digits": "The payment's amount must be less than £10,000,000,000",
-            "max_decimal_places": "Enter the payment's amount in pounds and pence, like 4500.50",
-        },
-    )
-
-
-InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=0, max_num=12, absolute_max=12)

@@ -1,37 +1,16 @@
-"""Application sections as forms. They check the format of each answer; whether every
-answer is there is checked when the applicant submits (grants.sections)."""
+"""The application form's sections as forms. They check the format of each answer; whether
+every answer is there is checked when the applicant submits (grants.sections)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
-from django.http import Http404
 
 from accounts.models import District
-from core.forms import MoneyField as CoreMoneyField
 from core.govuk import GovukDateField, GovukFormMixin
-from grants.models import Application, ApplicationDocument, BudgetLine
+from grants.forms.common import MoneyField, choice_errors, length_errors
+from grants.models import Application
 from grants.sections import amount_problem, project_date_problems, where_problem
 from outcomes.models import Outcome, Priority, Theme
-
-
-def length_errors(name: str, max_length: int, required: str) -> dict[str, str]:
-    """GOV.UK messages for a text answer: `name` starts the too-long message."""
-    return {
-        "required": required,
-        "max_length": f"{name} must be {max_length:,} characters or fewer",
-    }
-
-
-def choice_errors(required: str, listed: str) -> dict[str, str]:
-    """Messages for a choice field; `listed` is said when a posted value is not on the list."""
-    return {
-        "required": required,
-        "invalid_choice": listed,
-        "invalid_list": listed,
-        "invalid_pk_value": listed,
-    }
 
 
 def _text(
@@ -46,28 +25,6 @@ def _text(
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages=length_errors(name, max_length, required),
     )
-
-
-class MoneyField(CoreMoneyField):
-    """An amount in pounds; `name` starts its messages ("Amount must be £0.01 or more")."""
-
-    prefix = "£"
-
-    def __init__(self, *, name: str = "Amount", required_message: str = "", **kwargs) -> None:
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0.01"))
-        kwargs["error_messages"] = {
-            "required": required_message or f"Enter the {name.lower()}",
-            "invalid": f"{name} must be in pounds, like 6000 or 5999.50",
-            "min_value": f"{name} must be £0.01 or more",
-            "max_digits": f"{name} must be less than £10,000,000,000",
-            "max_whole_digits": f"{name} must be less than £10,000,000,000",
-            "max_decimal_places": f"{name} must have no more than 2 digits for pence, like 5999.50",
-            **kwargs.get("error_messages", {}),
-        }
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
 
 
 class SectionForm(GovukFormMixin, forms.Form):
@@ -414,85 +371,3 @@ SECTION_FORMS = {
     "alignment": AlignmentForm,
     "declarations": DeclarationsForm,
 }
-
-
-class BudgetLineForm(GovukFormMixin, forms.Form):
-    description = forms.CharField(
-        label="What is it for?",
-        max_length=200,
-        error_messages=length_errors(
-            "What the cost is for", 200, "Enter what the cost is for, like “Room hire”"
-        ),
-    )
-    category = forms.ChoiceField(
-        label="Type of cost",
-        choices=[("", "Choose a type"), *list(BudgetLine.Category.choices)],
-        error_messages=choice_errors(
-            "Select the type of cost", "Select one of the types of cost listed"
-        ),
-    )
-    amount = MoneyField(label="Amount", name="Amount", required_message="Enter the amount")
-
-    def clean_category(self) -> str:
-        category = self.cleaned_data["category"]
-        if category in BudgetLine.EXCLUDED:
-            raise forms.ValidationError(BudgetLine.EXCLUDED[category])
-        return category
-
-
-class DocumentForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="What is this document?",
-        choices=ApplicationDocument.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages=choice_errors(
-            "Select what the document is", "Select one of the kinds of document listed"
-        ),
-    )
-    file = forms.FileField(
-        label="Upload a file",
-        help_text="PDF, Word (.docx), JPEG or PNG, up to 10 MB",
-        error_messages={
-            "required": "Choose a file to upload",
-            "missing": "Choose a file to upload",
-            "invalid": "The file did not upload: choose it again",
-            "empty": "The file you chose is empty",
-            "contradiction": "Choose a file to upload",
-            "max_length": "The file's name must be 200 characters or fewer: rename it and upload it again",
-        },
-    )
-
-
-class WithdrawForm(GovukFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing this application?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages=length_errors(
-            "Your reason for withdrawing", 1000, "Tell us why you are withdrawing"
-        ),
-    )
-
-
-class CopyForm(GovukFormMixin, forms.Form):
-    round = forms.ModelChoiceField(
-        label="Which round are you applying to?",
-        queryset=None,
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages=choice_errors(
-            "Select the round you are applying to", "Select one of the rounds listed"
-        ),
-    )
-
-    def __init__(self, *args, rounds, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-
-
-def posted_id(request, name: str) -> int:
-    """An integer id from a POSTed button value; anything else is a missing row (404)."""
-    value = request.POST.get(name, "")
-    if not value.isdigit():
-        raise Http404("No such row")
-    return int(value)

@@ -1,57 +1,69 @@
-"""Grants officer pages: rounds and the applications to each."""
+"""Rounds: the public list, a round's page and its eligibility checker; for officers, funds,
+rounds and pots, the bids to a round, and the round's summary."""
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import permission_required
-from accounts.models import District
 from core.exports import csv_response
-from core.govuk import GovukFormMixin
-from grants import selectors, services
+from grants import services
 from grants.access import (
     access_fund_by_uuid,
     access_pot_by_id,
+    access_round_by_uuid,
     access_staff_round_by_uuid,
 )
-from grants.models import Application, Pot, Round
-from grants.staff_forms import FundForm, PotForm, RoundForm
-from outcomes.models import Priority
+from grants.eligibility import QUESTIONS, EligibilityForm
+from grants.forms.common import form_data
+from grants.forms.rounds import ApplicationFilterForm, FundForm, PotForm, RoundForm
+from grants.models import Pot
+from grants.selectors.panel import panels_for_round
+from grants.selectors.rounds import (
+    applications_for_round,
+    round_apply_state,
+    round_results,
+    rounds_for_public_list,
+    rounds_for_staff_list,
+)
+
+# The public pages -------------------------------------------------------------------------
+
+
+def round_list(request):
+    return render(request, "grants/round_list.html", {"rounds": rounds_for_public_list()})
+
+
+def round_detail(request, round_uuid):
+    round = access_round_by_uuid(request.user, round_uuid)
+    apply = round_apply_state(round=round, user=request.user)
+    return render(request, "grants/round_detail.html", {"round": round, "apply": apply})
+
+
+@require_http_methods(["GET", "POST"])
+def eligibility(request, round_uuid):
+    round = access_round_by_uuid(request.user, round_uuid)
+    form = EligibilityForm(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        failed = form.failed()
+        return render(request, "grants/eligibility_result.html", {"round": round, "failed": failed})
+    return render(
+        request, "grants/eligibility.html", {"round": round, "form": form, "questions": QUESTIONS}
+    )
+
+
+# Officers ---------------------------------------------------------------------------------
 
 
 @permission_required("grants.manage_rounds")
-def round_list(request):
-    rounds = selectors.rounds_for_staff_list()
+def staff_round_list(request):
+    rounds = rounds_for_staff_list()
     return render(request, "grants/staff_round_list.html", {"rounds": rounds})
-
-
-class ApplicationFilterForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=200,
-        help_text="Reference, organisation or project title",
-        error_messages={"max_length": "Search must be 200 characters or fewer"},
-    )
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *list(Application.Status.choices)]
-    )
-    district = forms.ModelChoiceField(
-        required=False, queryset=District.objects.all(), empty_label="Any district"
-    )
-    pot = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any pot")
-    priority = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any priority")
-
-    def __init__(self, *args, round: Round, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["pot"].queryset = round.pots.all()
-        self.fields["priority"].queryset = Priority.objects.filter(plan=round.plan_id)
-        self.fields["priority"].label_from_instance = lambda p: f"{p.code} {p.title}"
 
 
 CSV_COLUMNS = [
@@ -91,7 +103,7 @@ def round_applications(request, round_uuid):
             "pot_id": data["pot"].pk if data["pot"] else None,
             "priority_id": data["priority"].pk if data["priority"] else None,
         }
-    applications = selectors.applications_for_round(round=round, **filters)
+    applications = applications_for_round(round=round, **filters)
     if request.GET.get("format") == "csv":
         response, writer = csv_response(f"{round.reference_prefix}-applications.csv")
         writer.writerow([title for title, _ in CSV_COLUMNS])
@@ -175,4 +187,18 @@ def pot_edit(request, round_uuid, pot_id=None):
             "round": round,
         },
         done=lambda saved: reverse("grants:staff-round-applications", args=[round.uuid]),
+    )
+
+
+@permission_required("grants.run_assessment")
+def round_summary(request, round_uuid):
+    round = access_staff_round_by_uuid(request.user, round_uuid)
+    return render(
+        request,
+        "grants/staff_round_results.html",
+        {
+            "round": round,
+            "results": round_results(round=round),
+            "panels": panels_for_round(round=round),
+        },
     )

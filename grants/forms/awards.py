@@ -1,11 +1,13 @@
-"""Forms after the award: accepting or declining it, bank details, payments, report review."""
+"""Forms after the award: accepting or declining it, bank details, the payment schedule and
+payments."""
 
 from __future__ import annotations
 
 from django import forms
 
+from core.forms import MoneyField
 from core.govuk import GovukDateField, GovukFormMixin
-from grants.staff_forms import PlainLengthsMixin
+from grants.forms.common import PlainLengthsMixin
 from grants.uploads import ALLOWED_DESCRIPTION
 
 
@@ -14,7 +16,7 @@ class ServiceChecksForm(GovukFormMixin, forms.Form):
 
     The form checks only what it must to read a value (a real date, a length limit); the
     view still calls the service with a blank for such a field, so the service's problems
-    with the other fields are listed alongside (see award_views.run_service_checks)."""
+    with the other fields are listed alongside (see core.forms.run_service_checks)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,32 +149,22 @@ class PaymentForm(ServiceChecksForm):
             del self.fields["conditions_met"]
 
 
-class ReportReviewForm(PlainLengthsMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("accept", "Accept the report"), ("changes", "Ask the group for changes")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to accept the report or ask for changes."},
-    )
-    note = forms.CharField(
-        label="Note to the group",
+class InstalmentForm(GovukFormMixin, forms.Form):
+    due_date = GovukDateField(label="Due", required=False)
+    amount = MoneyField(
+        label="Amount",
         required=False,
-        max_length=2000,
-        widget=forms.Textarea({"rows": 4}),
-        help_text="Required when asking for changes: say what to change or add.",
-    )
-    clawback = forms.CharField(
-        label="Amount to claw back, in pounds",
-        required=False,
-        max_length=20,
-        help_text="Only when accepting a report that shows money unspent. Leave blank for none.",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={
+            "invalid": "Enter the payment's amount in pounds, like 4500 or 4500.50",
+            "min_value": "The payment's amount cannot be negative",
+            "max_digits": "The payment's amount must be less than £10,000,000,000",
+            "max_whole_digits": "The payment's amount must be less than £10,000,000,000",
+            "max_decimal_places": "Enter the payment's amount in pounds and pence, like 4500.50",
+        },
     )
 
 
-class EvidenceForm(GovukFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Upload a photo or document",
-        help_text=f"{ALLOWED_DESCRIPTION.capitalize()}, 10 MB or smaller; up to 10 files "
-        "with a report.",
-        error_messages={"required": "Choose a file to upload."},
-    )
+InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=0, max_num=12, absolute_max=12)

@@ -1,5 +1,5 @@
-"""Pages after the award: the group's grant (accept, decline, bank details, reports) and the
-officers' bank checks, payments and report reviews."""
+"""Pages after the award: the group's grant (accept, decline, bank details) and the officers'
+award page, payment schedule, bank checks and payments."""
 
 from __future__ import annotations
 
@@ -10,35 +10,33 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import permission_required
+from accounts.decorators import permission_required, rule_required
 from core.downloads import private_file_response
 from core.errors import ApplicationError
-from core.forms import apply_errors, run_form, run_service_checks
+from core.forms import run_form, run_service_checks
 from documents.formatting import money
-from grants import award_selectors as selectors
+from grants import services
 from grants.access import (
     access_award_by_uuid,
     access_bank_details_by_uuid,
-    access_evidence_by_uuid,
     access_grant_by_application_uuid,
-    access_report_by_uuid,
 )
-from grants.award_forms import (
+from grants.forms.awards import (
     AcceptanceForm,
     BankCheckForm,
     BankForm,
     DeclineOfferForm,
-    EvidenceForm,
+    InstalmentFormSet,
     PaymentForm,
-    ReportReviewForm,
 )
-from grants.models import BENEFICIARY_GROUPS, BankDetails, MonitoringReport
+from grants.models import BankDetails
 from grants.permissions import can, runs_grants
+from grants.selectors.awards import month_end, payments_due
 from grants.services import awards as award_services
-from grants.services import monitoring as report_services
 from grants.services.awards import AcceptanceInput, BankInput
+from grants.services.panel import InstalmentInput
 
 
 def _group_award(request, application_uuid):
@@ -186,194 +184,62 @@ def bank_evidence(request, award_uuid, bank_uuid):
     return private_file_response(details.evidence, details.evidence_name, details.evidence_type)
 
 
-# Monitoring reports ------------------------------------------------------------------------
+# Officers ---------------------------------------------------------------------------------
 
 
-def _report_values(report: MonitoringReport) -> dict[str, str]:
-    """The report's saved answers as form values, overlaid with text that failed to save."""
-    values: dict[str, str] = {}
-    for line in report.spend.all():
-        values[f"spent-{line.pk}"] = "" if line.spent is None else f"{line.spent}"
-        values[f"explanation-{line.pk}"] = line.explanation
-    for key, _ in BENEFICIARY_GROUPS:
-        count = report.beneficiaries.get(key)
-        values[f"beneficiaries-{key}"] = "" if count is None else str(count)
-    for progress in report.outcome_progress.all():
-        values[f"progress-{progress.pk}"] = progress.progress
-    for name in ("case_study", "successes", "challenges"):
-        values[name] = getattr(report, name)
-    values.update(report.unsaved_input)
-    return values
-
-
-def _report_rows(report: MonitoringReport, values: dict, errors: dict) -> dict:
-    """The report's fields as rows the template renders: name, value and error for each."""
-
-    def field(key: str) -> dict:
-        return {"name": key, "value": values.get(key, ""), "error": errors.get(key)}
-
-    spend = [
-        {
-            "line": line,
-            "spent": field(f"spent-{line.pk}"),
-            "explanation": field(f"explanation-{line.pk}"),
-            "flag": line.explanation_required,
-        }
-        for line in report.spend.all()
-    ]
-    return {
-        "spend": spend,
-        "spent_total": sum((line.spent or 0 for line in report.spend.all()), 0),
-        "approved_total": sum((line.approved for line in report.spend.all()), 0),
-        "requested_total": sum((line.budget_line.amount for line in report.spend.all()), 0),
-        "beneficiaries": [
-            {"label": label, **field(f"beneficiaries-{key}")} for key, label in BENEFICIARY_GROUPS
-        ],
-        "outcomes": [
-            {"outcome": p.outcome, **field(f"progress-{p.pk}")}
-            for p in report.outcome_progress.all()
-        ],
-        "case_study": field("case_study"),
-        "successes": field("successes"),
-        "challenges": field("challenges"),
-    }
-
-
-def _render_report(request, report, *, errors=None, values=None, review_form=None, status=200):
-    is_member = can(request.user, "grants.respond_to_award", report.award.application)
-    officer = runs_grants(request.user)
-    errors = errors or {}
-    values = values if values is not None else _report_values(report)
+@rule_required("grants.view_panels")
+def award_detail(request, award_uuid):
+    award = access_award_by_uuid(request.user, award_uuid)
+    instalments = list(award.instalments.all())
     return render(
         request,
-        "grants/report.html",
+        "grants/award_detail.html",
         {
-            "report": report,
-            "award": report.award,
-            "rows": _report_rows(report, values, errors),
-            "errors": errors,
-            "can_edit": is_member and report.is_editable,
-            "can_review": officer and report.status == MonitoringReport.Status.SUBMITTED,
-            "officer": officer,
-            "review_form": review_form or ReportReviewForm(),
-            "evidence_form": EvidenceForm(),
-            "underspend": report_services.report_underspend(report) if officer else None,
-            "final": report.kind == MonitoringReport.Kind.FINAL,
+            "award": award,
+            "can_change": request.user.has_perm("grants.run_assessment"),
+            "can_manage": request.user.has_perm("grants.manage_awards"),
+            "instalments": instalments,
+            "any_paid": any(i.is_paid for i in instalments),
+            "bank_details": list(award.bank_details.all()),
+            "reports": list(award.reports.all()),
+            # Decision makers see the award but not the group's reports: no dead links.
+            "can_open_reports": runs_grants(request.user),
         },
-        status=status,
     )
 
 
-def _posted_report_values(request, report: MonitoringReport) -> dict[str, str]:
-    return {key: request.POST[key] for key in _report_values(report) if key in request.POST}
-
-
-@login_required
+@permission_required("grants.run_assessment")
 @require_http_methods(["GET", "POST"])
-def report(request, report_uuid):
-    report = access_report_by_uuid(request.user, report_uuid)
-    if request.method == "GET":
-        return _render_report(request, report)
-    if not can(request.user, "grants.respond_to_award", report.award.application):
-        raise PermissionDenied
-    uploaded = request.FILES.get("file")
-    try:
-        result = report_services.report_save(
-            report=report,
-            actor=request.user,
-            values=_posted_report_values(request, report),
-            submit="submit" in request.POST,
-            uploaded=uploaded,
-        )
-    except ApplicationError as refusal:
-        messages.error(request, refusal.message)
-        return redirect("grants:report", report.uuid)
-    if result.submitted:
-        messages.success(request, "Report submitted. Your grants officer will review it.")
-        return redirect("grants:grant", report.award.application.uuid)
-    report = access_report_by_uuid(request.user, report_uuid)
-    if result.errors:
-        shown = {**_report_values(report), **_posted_report_values(request, report)}
-        return _render_report(request, report, errors=result.errors, values=shown, status=400)
-    saved = f"Saved at {timezone.localtime():%H:%M}."
-    if uploaded is not None and "file" not in result.errors:
-        saved += f" “{uploaded.name}” uploaded."
-    messages.success(request, saved)
-    return redirect("grants:report", report.uuid)
-
-
-@login_required
-@require_POST
-def report_evidence_add(request, report_uuid):
-    report = access_report_by_uuid(request.user, report_uuid)
-    if not can(request.user, "grants.respond_to_award", report.award.application):
-        raise PermissionDenied
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
+def award_schedule(request, award_uuid):
+    award = access_award_by_uuid(request.user, award_uuid)
+    rows = [{"due_date": i.due_date, "amount": i.amount} for i in award.instalments.all()]
+    rows += [{}] * (4 - len(rows)) if len(rows) < 4 else []
+    formset = InstalmentFormSet(
+        request.POST if request.method == "POST" else None, initial=rows, prefix="payment"
+    )
+    problem = None
+    if request.method == "POST" and formset.is_valid():
+        instalments = [
+            InstalmentInput(due_date=f.cleaned_data["due_date"], amount=f.cleaned_data["amount"])
+            for f in formset.forms
+            if f.cleaned_data.get("due_date") or f.cleaned_data.get("amount")
+        ]
+        # A formset, not a form: the helpers cannot hold its problems, which the page shows as
+        # one line above the rows.
         try:
-            report_services.report_evidence_add(
-                report=report, actor=request.user, uploaded=form.cleaned_data["file"]
-            )
-        except ApplicationError as refusal:
-            form.add_error("file", refusal.message)
-        else:
-            messages.success(request, f"“{form.cleaned_data['file'].name}” uploaded.")
-            return redirect(reverse("grants:report", args=[report.uuid]) + "#evidence")
-    return _render_report(request, report, errors={"file": form.errors["file"][0]}, status=400)
-
-
-@login_required
-@require_POST
-def report_evidence_remove(request, report_uuid, evidence_uuid):
-    report = access_report_by_uuid(request.user, report_uuid)
-    if not can(request.user, "grants.respond_to_award", report.award.application):
-        raise PermissionDenied
-    typed = _posted_report_values(request, report)
-    try:
-        # Removed from the report form: what was typed is kept (errors kept too).
-        report_services.report_evidence_remove(
-            report=report, actor=request.user, evidence_uuid=evidence_uuid, values=typed
-        )
-    except ApplicationError as refusal:
-        messages.error(request, refusal.message)
-    return redirect(reverse("grants:report", args=[report.uuid]) + "#evidence")
-
-
-@login_required
-def report_evidence(request, report_uuid, evidence_uuid):
-    evidence = access_evidence_by_uuid(request.user, report_uuid, evidence_uuid)
-    return private_file_response(evidence.file, evidence.original_name, evidence.content_type)
-
-
-@permission_required("grants.manage_awards")
-@require_POST
-def report_review(request, report_uuid):
-    report = access_report_by_uuid(request.user, report_uuid)
-    form = ReportReviewForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "accept":
-                report_services.report_accept(
-                    report=report, actor=request.user, note=data["note"], clawback=data["clawback"]
-                )
-                done = "Report accepted."
-            else:
-                report_services.report_request_changes(
-                    report=report, actor=request.user, note=data["note"]
-                )
-                done = "Changes requested. The group has been emailed."
+            services.award_schedule_set(award=award, actor=request.user, instalments=instalments)
         except ValidationError as error:
-            apply_errors(form, error)
+            problem = " ".join(error.messages)
         except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
+            problem = refusal.message
         else:
-            messages.success(request, done)
-            return redirect("grants:report", report.uuid)
-    return _render_report(request, report, review_form=form, status=400)
-
-
-# Officers ---------------------------------------------------------------------------------
+            messages.success(request, "Payment schedule saved.")
+            return redirect("grants:award-detail", award.uuid)
+    return render(
+        request,
+        "grants/award_schedule.html",
+        {"award": award, "formset": formset, "problem": problem},
+    )
 
 
 @permission_required("grants.manage_awards")
@@ -454,24 +320,14 @@ def payment_record(request, award_uuid, position):
 @permission_required("grants.manage_awards")
 def payments_dashboard(request):
     today = timezone.localdate()
-    due = selectors.payments_due(today=today)
+    due = payments_due(today=today)
     return render(
         request,
         "grants/payments_dashboard.html",
         {
             "due": due,
             "today": today,
-            "month_end_text": f"{selectors.month_end(today):%-d %B %Y}",
+            "month_end_text": f"{month_end(today):%-d %B %Y}",
             "verified": BankDetails.Status.VERIFIED,
         },
-    )
-
-
-@permission_required("grants.manage_awards")
-def reports_dashboard(request):
-    today = timezone.localdate()
-    return render(
-        request,
-        "grants/reports_dashboard.html",
-        {"watch": selectors.reports_to_watch(today=today), "today": today},
     )

@@ -1,0 +1,107 @@
+"""Reads for assessing: the assessor's queue and scores, and the officers' view of who
+assesses what."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+
+from accounts.models import User
+from accounts.roles import Role
+from grants.models import Assessment, Criterion, Round, Score
+
+
+def assessments_for_assessor(*, user) -> QuerySet[Assessment]:
+    """The assessor's queue: live assignments and their recusals, to do first."""
+    order = Case(
+        When(status=Assessment.Status.ASSIGNED, then=Value(0)),
+        When(status=Assessment.Status.IN_PROGRESS, then=Value(1)),
+        When(status=Assessment.Status.SUBMITTED, then=Value(2)),
+        default=Value(3),
+    )
+    return (
+        Assessment.objects.filter(assessor=user)
+        .exclude(status=Assessment.Status.REMOVED)
+        .select_related("application__round__fund", "application__organisation")
+        .only(
+            "uuid",
+            "status",
+            "application__reference",
+            "application__organisation__name",
+            "application__round__number",
+            "application__round__closes_at",
+            "application__round__fund__code",
+        )
+        .annotate(queue_order=order)
+        .order_by("queue_order", "application__round__closes_at", "application__reference")
+    )
+
+
+def assessment_for_assessor(*, user, assessment_uuid) -> Assessment | None:
+    """The user's own live assignment, or None: recused and removed ones are gone to them."""
+    return (
+        Assessment.objects.filter(
+            uuid=assessment_uuid,
+            assessor=user,
+            status__in=[
+                Assessment.Status.ASSIGNED,
+                Assessment.Status.IN_PROGRESS,
+                Assessment.Status.SUBMITTED,
+            ],
+        )
+        .select_related("application__round__fund", "application__organisation__district")
+        .first()
+    )
+
+
+def criteria_with_scores(*, assessment: Assessment) -> list[tuple[Criterion, Score | None]]:
+    scores = {score.criterion_id: score for score in assessment.scores.all()}
+    criteria = Criterion.objects.filter(round_id=assessment.application.round_id)
+    return [(criterion, scores.get(criterion.pk)) for criterion in criteria]
+
+
+def other_assessments(*, assessment: Assessment) -> list[Assessment]:
+    """Fellow assessors' submitted scores; shown only once this assessor has submitted."""
+    if assessment.status != Assessment.Status.SUBMITTED:
+        return []
+    return list(
+        Assessment.objects.filter(
+            application_id=assessment.application_id, status=Assessment.Status.SUBMITTED
+        )
+        .exclude(pk=assessment.pk)
+        .select_related("assessor")
+        .prefetch_related("scores__criterion")
+    )
+
+
+def submitted_only(assessments) -> list[Assessment]:
+    """The submitted ones of already-loaded assessments (no query)."""
+    return [a for a in assessments if a.status == Assessment.Status.SUBMITTED]
+
+
+def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
+    """Every assessor with their live and submitted assessments in this round."""
+
+    return list(
+        User.objects.filter(groups__name=Role.ASSESSOR.label)
+        .annotate(
+            active=Count(
+                "assessments",
+                filter=Q(
+                    assessments__application__round=round,
+                    assessments__status__in=Assessment.ACTIVE,
+                ),
+            ),
+            submitted=Count(
+                "assessments",
+                filter=Q(
+                    assessments__application__round=round,
+                    assessments__status=Assessment.Status.SUBMITTED,
+                ),
+            ),
+        )
+        .order_by("full_name", "email")
+        .values("full_name", "email", "active", "submitted")
+    )

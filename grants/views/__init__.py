@@ -1,0 +1,2 @@
+"""Grants pages, by stage like grants.services. urls.py imports each module; nothing here
+imports them all."""
