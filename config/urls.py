@@ -17,5 +17,9 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("grants.urls")),
     path("", include("commissioning.urls")),
+    path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a missing address answers with a problem document, like every API error.
+handler404 = "config.views.not_found"
