@@ -8,6 +8,7 @@ import pytest
 
 from accounts.models import ApiToken
 from accounts.services import api_token_create
+from tests.commissioning.conftest import contract, other_provider, q1_return  # noqa: F401  # shared fixtures
 
 ALL_SCOPES = list(ApiToken.Scope.values)
 
