@@ -110,6 +110,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]
 
 
+class RoundApplicationSerializer(ApplicationSerializer):
+    """A round's bid in the officers' list (cursor pages)."""
+
+
 class BudgetLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = BudgetLine

@@ -536,7 +536,7 @@ class AwardDetail(APIView):
 
 
 class RoundApplications(generics.ListAPIView):
-    serializer_class = s.ApplicationSerializer
+    serializer_class = s.RoundApplicationSerializer
     pagination_class = CreatedCursorPagination
 
     def get_queryset(self) -> QuerySet[Application]:
@@ -560,7 +560,7 @@ class RoundApplications(generics.ListAPIView):
         summary="A round's applications, with the web list's filters",
         description="Filters: q (reference, group or title), status, district, pot and priority (ids). Cursor pages.",
         tags=OFFICERS,
-        response=s.ApplicationSerializer(many=True),
+        response=s.RoundApplicationSerializer(many=True),
         parameters=ROUND_FILTERS,
     )
     def get(self, request, *args, **kwargs):

@@ -88,8 +88,12 @@ def test_every_operation_is_in_the_matrix(schema):
 @pytest.fixture
 def world(personas, plan, q1_return):
     round = RoundFactory(plan=plan)
-    draft = ApplicationFactory(round=round, organisation=personas.org_b, created_by=personas.applicant_b)
-    awarded = AwardFactory(application__organisation=personas.org_b, application__round=RoundFactory(plan=plan))
+    draft = ApplicationFactory(
+        round=round, organisation=personas.org_b, created_by=personas.applicant_b
+    )
+    awarded = AwardFactory(
+        application__organisation=personas.org_b, application__round=RoundFactory(plan=plan)
+    )
     return {
         "round_uuid": round.uuid,
         "application_uuid": draft.uuid,
@@ -114,7 +118,14 @@ def _url(path: str, world: dict) -> str:
 def snapshot() -> dict:
     return {
         model.__name__: sorted(map(str, model.objects.values_list()))
-        for model in (Application, BudgetLine, ApplicationDocument, MonitoringReturn, ReturnValue, ReturnReview)
+        for model in (
+            Application,
+            BudgetLine,
+            ApplicationDocument,
+            MonitoringReturn,
+            ReturnValue,
+            ReturnReview,
+        )
     }
 
 
@@ -133,7 +144,9 @@ def test_each_persona_gets_what_the_matrix_says(api, personas, world, schema, wh
     for method, path in _operations(schema):
         url = _url(path, world)
         before = snapshot() if method != "GET" else None
-        response = getattr(client, method.lower())(url, **({} if method == "GET" else {"if_match": "*"}))
+        response = getattr(client, method.lower())(
+            url, **({} if method == "GET" else {"if_match": "*"})
+        )
         got = response.status_code
         allowed = who in WHO[f"{method} {path}"]
         if got >= 500:
