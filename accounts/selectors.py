@@ -39,3 +39,9 @@ def organisations_of_member(user: User) -> QuerySet[Organisation]:
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     """The tokens the API access page lists: the person's own and their organisations'."""
     return api_tokens_for_user(user).select_related("user", "organisation", "revoked_by")
+
+
+def organisations_by_ids(ids) -> QuerySet[Organisation]:
+    """Organisations the caller already knows the person belongs to (memberships_of: for an
+    API token, only the token's organisation)."""
+    return Organisation.objects.filter(pk__in=list(ids)).select_related("district").order_by("name")

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts import permissions as account_access
 from accounts.models import Invitation
+from accounts.services import api_token_create
 from commissioning import permissions as commissioning_access
 from commissioning.models import Contract
 from grants import access as grants_access
@@ -207,6 +208,20 @@ def _cases(personas, plan) -> dict[str, Case]:
             service(),
             p.provider,
         ),
+        "measure set": Case(
+            lambda u, o: commissioning_access.access_measure_set_by_uuid(
+                u, o.uuid if o else MISSING
+            ),
+            monitoring_return.measure_set,
+            p.applicant_a,
+        ),
+        "api token": Case(
+            lambda u, o: account_access.access_api_token_by_uuid(u, o.uuid if o else MISSING),
+            api_token_create(
+                actor=p.applicant_b, organisation=p.org_b, name="B's system", scopes=["read"]
+            ).token,
+            p.applicant_a,
+        ),
     }
 
 
@@ -229,6 +244,8 @@ OWNERS = {
     "contract": "provider",
     "return": "provider",
     "service": "commissioner",
+    "measure set": "provider",
+    "api token": "applicant_b",
 }
 
 
@@ -282,6 +299,7 @@ def test_the_404_page_says_the_same_for_missing_and_not_yours(client, personas, 
 
 # Models a URL names (by uuid, token or number) in some app's urls.py.
 URL_MODELS = {
+    "ApiToken",
     "Application",
     "ApplicationDocument",
     "Assessment",
@@ -290,6 +308,7 @@ URL_MODELS = {
     "Contract",
     "Fund",
     "Invitation",
+    "MeasureSet",
     "MonitoringEvidence",
     "MonitoringReport",
     "MonitoringReturn",

@@ -4,7 +4,7 @@ access_<entity>_by_uuid helpers as the pages), calls one service or selector, an
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample
@@ -200,15 +200,7 @@ class ReturnList(generics.ListAPIView):
 
 def return_answer(monitoring_return: MonitoringReturn, status: int = 200) -> Response:
     """The return as the detail endpoint shows it, with its ETag."""
-    fresh = (
-        MonitoringReturn.objects.select_related("contract__provider", "measure_set")
-        .prefetch_related(
-            Prefetch(
-                "reviews", queryset=monitoring_return.reviews.prefetch_related("comments__measure")
-            )
-        )
-        .get(pk=monitoring_return.pk)
-    )
+    fresh = selectors.return_with_reviews(monitoring_return)
     measures = selectors.measures_of(fresh)
     stored = selectors.figures_as_text(fresh, measures)
     figures = [

@@ -4,7 +4,7 @@ pages), call one service or selector, answer."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken, Organisation
 from accounts.permissions import memberships_of
+from accounts.selectors import organisations_by_ids
 from core.api.concurrency import etag_of, locked_if_match
 from core.api.idempotency import idempotent
 from core.api.pagination import CreatedCursorPagination
@@ -36,12 +37,12 @@ from grants.api.sections import all_section_values, section_form, unknown_answer
 from grants.forms.applications import BudgetLineForm, DocumentForm
 from grants.forms.rounds import ApplicationFilterForm
 from grants.forms.sections import SECTION_FORMS
-from grants.models import Application, Assessment, Award, Fund, PaymentInstalment, Round
+from grants.models import Application, Award, Fund, PaymentInstalment, Round
 from grants.permissions import applications_for_user
 from grants.sections import application_problems, section_states
 from grants.selectors.applications import application_for_form, applications_for_dashboard
+from grants.selectors.assessment import assessment_summary
 from grants.selectors.awards import payments_due
-from grants.selectors.panel import RANKED_STATUSES
 from grants.selectors.rounds import applications_for_round, rounds_for_public_list
 
 ROUND_FILTERS = [
@@ -127,11 +128,7 @@ class OrganisationList(generics.ListAPIView):
     serializer_class = s.OrganisationSerializer
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return (
-            Organisation.objects.filter(pk__in=list(memberships_of(self.request.user)))
-            .select_related("district")
-            .order_by("name")
-        )
+        return organisations_by_ids(memberships_of(self.request.user))
 
     def list(self, request, *args, **kwargs):
         roles = memberships_of(request.user)
@@ -208,9 +205,7 @@ class ApplicationList(generics.ListAPIView):
         body = s.ApplicationStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         round = access_round_by_uuid(request.user, body.validated_data["round"])
-        mine = Organisation.objects.filter(
-            pk__in=list(memberships_of(request.user)), is_applicant=True
-        )
+        mine = organisations_by_ids(memberships_of(request.user)).filter(is_applicant=True)
         wanted = body.validated_data.get("organisation")
         chosen = [o for o in mine if wanted is None or o.uuid == wanted]
         if len(chosen) != 1:
@@ -575,14 +570,7 @@ class RoundAssessments(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # the schema is being made
             return Application.objects.none()
         round = access_staff_round_by_uuid(self.request.user, self.kwargs["round_uuid"])
-        return (
-            Application.objects.filter(round=round, status__in=RANKED_STATUSES)
-            .select_related("organisation")
-            .annotate(
-                assessors=Count("assessments", filter=Q(assessments__status__in=Assessment.ACTIVE))
-            )
-            .order_by("reference")
-        )
+        return assessment_summary(round=round)
 
     @api_operation(
         summary="A round's assessment scores: mean, spread, moderation",
