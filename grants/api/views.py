@@ -195,12 +195,14 @@ class ApplicationList(generics.ListAPIView):
         request=s.ApplicationStartSerializer,
         response=s.ApplicationDetailSerializer,
         status=201,
+        idempotent=True,
         examples=[
             OpenApiExample(
                 "Start", value={"round": "0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d"}, request_only=True
             )
         ],
     )
+    @idempotent
     def post(self, request):
         body = s.ApplicationStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)

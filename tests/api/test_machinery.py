@@ -108,3 +108,30 @@ def test_every_operation_has_a_summary_examples_and_every_problem_response(clien
             if not any(examples):
                 missing.append(f"{name}: no example")
     assert missing == []
+
+
+def test_an_idempotency_key_is_forgotten_after_a_day(api, personas, plan, settings):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from core.models import IdempotencyKey
+    from tests.factories import RoundFactory
+
+    round = RoundFactory(plan=plan)
+    client = api(make_token(personas.applicant_a, personas.org_a))
+    first = client.post(
+        "/api/v1/applications/", {"round": str(round.uuid)}, idempotency_key="day-1"
+    )
+    assert first.status_code == 201
+    assert IdempotencyKey.objects.filter(key="day-1").count() == 1
+    with time_machine.travel(
+        timezone.now() + dt.timedelta(seconds=settings.API_IDEMPOTENCY_KEEP + 1)
+    ):
+        again = client.post(
+            "/api/v1/applications/", {"round": str(round.uuid)}, idempotency_key="day-1"
+        )
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again
+    assert IdempotencyKey.objects.filter(key="day-1").count() == 1  # the old answer was replaced
