@@ -85,3 +85,10 @@ def api_for(api, personas):
         return api(make_token(user, organisation, scopes))
 
     return make
+
+
+@pytest.fixture
+def live_api(live_server):
+    """The live test server (what migrations made is put back before each such test: see
+    tests/conftest.py, _migration_data_after_a_flush)."""
+    return live_server

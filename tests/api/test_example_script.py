@@ -24,28 +24,28 @@ def _csv(path: Path, figures: dict) -> Path:
     return path
 
 
-def _run(live_server, key: str, csv: Path):
+def _run(live_api, key: str, csv: Path):
     return subprocess.run(
-        [sys.executable, str(SCRIPT), "--url", live_server.url, "--token", key, str(csv)],
+        [sys.executable, str(SCRIPT), "--url", live_api.url, "--token", key, str(csv)],
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-def test_the_script_submits_a_return_from_a_csv(live_server, personas, q1_return, tmp_path):
+def test_the_script_submits_a_return_from_a_csv(live_api, personas, q1_return, tmp_path):
     key = make_token(personas.provider, personas.provider_org, scopes=["read", "returns:write"])
-    result = _run(live_server, key, _csv(tmp_path / "q1.csv", complete_figures()))
+    result = _run(live_api, key, _csv(tmp_path / "q1.csv", complete_figures()))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Submitted: the return is now submitted." in result.stdout
     q1_return.refresh_from_db()
     assert q1_return.status == MonitoringReturn.Status.SUBMITTED
 
 
-def test_the_script_prints_each_refusal_by_measure(live_server, personas, q1_return, tmp_path):
+def test_the_script_prints_each_refusal_by_measure(live_api, personas, q1_return, tmp_path):
     key = make_token(personas.provider, personas.provider_org, scopes=["read", "returns:write"])
     figures = {**complete_figures(), ("CLOSED", ""): "lots"}
-    result = _run(live_server, key, _csv(tmp_path / "bad.csv", figures))
+    result = _run(live_api, key, _csv(tmp_path / "bad.csv", figures))
     assert result.returncode == 1
     assert "figures[" in result.stderr
     assert "Cases closed must be a whole number, like 12 or 0." in result.stderr

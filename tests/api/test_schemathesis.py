@@ -100,7 +100,7 @@ def world(personas, plan):
 
 
 @pytest.mark.parametrize("persona", ["applicant", "provider", "commissioner", "officer"])
-def test_schemathesis_finds_nothing(live_server, world, persona, tmp_path, settings):
+def test_schemathesis_finds_nothing(live_api, world, persona, tmp_path, settings):
     settings.API_THROTTLE_RATES = {"token": 100_000, "user": 100_000, "anon": 100_000}
     key, parameters = world[persona]
     config = _config(tmp_path / "schemathesis.toml", key, parameters)
@@ -110,7 +110,7 @@ def test_schemathesis_finds_nothing(live_server, world, persona, tmp_path, setti
             "--config-file",
             str(config),
             "run",
-            f"{live_server.url}/api/schema/",
+            f"{live_api.url}/api/schema/",
             "--checks",
             CHECKS,
             "--phases",
