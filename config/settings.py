@@ -8,7 +8,10 @@ SECRET_KEY and ALLOWED_HOSTS must then be given.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import environ
@@ -232,6 +235,9 @@ STORAGES = {
         ),
     },
 }
+# Uploaded files over 2 MB are spooled to a temporary file, never held in memory; form
+# fields are capped at 5 MB. Each file is limited to 10 MB (grants.uploads), and the proxy
+# refuses any request body over 12 MB before it reaches gunicorn (deploy/Caddyfile).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -363,8 +369,16 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Behind the proxy (docker-compose.yml, deploy/Caddyfile) gunicorn sees the proxy's address;
+# the proxy sets X-Forwarded-For and X-Forwarded-Proto itself, replacing whatever a client
+# sent. TRUSTED_PROXY_COUNT=1 (set by docker-compose.yml) makes the sign-in rate limits count
+# each client rather than the proxy. Leave it 0 without a proxy, or clients could pick
+# their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
 # Production hardening (what `manage.py check --deploy` asks for).
 if not DEBUG:
+    # HTTPS is decided by the proxy's X-Forwarded-Proto (gunicorn listens only to the proxy).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -378,11 +392,55 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not env_bool("SECURE_HSTS_PRELOAD", False) else []
 
+
+class JsonLinesFormatter(logging.Formatter):
+    """One JSON object per line (time, level, logger, message, plain `extra` values and any
+    traceback), so a log collector needs no parsing rules. Also used by gunicorn's logs
+    (deploy/gunicorn.conf.py)."""
+
+    _RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key in self._RECORD_FIELDS or key.startswith("_") or key in entry:
+                continue
+            if value is None or isinstance(value, str | int | float | bool):
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+# Production logs are JSON lines on stdout (docker collects them); development keeps plain
+# lines on stderr. LOG_FORMAT=plain or json overrides either.
+LOG_FORMAT = (os.environ.get("LOG_FORMAT") or ("plain" if DEBUG else "json")).strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not a log format: use plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": JsonLinesFormatter},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# Celery's worker and beat log through the handler above instead of replacing it with their
+# own plain-text one.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
