@@ -3,6 +3,8 @@ access_<entity>_by_uuid helpers as the pages), calls one service or selector, an
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -378,6 +380,9 @@ def _rollup_value(row, published: bool):
     figure = row.published if published else row.value
     if figure is None:
         return None
+    if isinstance(figure, Decimal):
+        # The same text whatever the database: PostgreSQL sums to "3.00", SQLite to "3".
+        return format(figure.normalize(), "f")
     return str(figure)  # a SuppressedFigure reads "<5"
 
 
