@@ -1,3 +1,4 @@
+import rules
 from django.conf import settings
 
 from accounts.permissions import is_provider_member, is_staff_member
@@ -16,4 +17,8 @@ def service(request):
         "user_is_staff_member": bool(user and is_staff_member(user)),
         # Called only where the template asks (non-staff navigation): one cached query.
         "user_is_provider": lambda: bool(user and is_provider_member(user)),
+        # The plan-delivery link, for the staff roles delivery's rule lets in (no query).
+        "user_sees_plan_delivery": lambda: bool(
+            user and rules.test_rule("delivery.view_plan_delivery", user)
+        ),
     }

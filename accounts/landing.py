@@ -20,7 +20,8 @@ def landing_for(user) -> Landing:
     """The page a signed-in person starts from, and what to call it on a button.
 
     Someone holding several staff roles goes to the first that applies, in this order:
-    grants officer or administrator (staff home), commissioner, decision maker, assessor.
+    grants officer or administrator (staff home), commissioner, decision maker, assessor,
+    performance lead (the plan-delivery dashboard).
     A member of a commissioned provider goes to their contracts and returns, even when the
     organisation also applies for grants; someone with no organisation yet sets one up.
     """
@@ -33,6 +34,8 @@ def landing_for(user) -> Landing:
         return Landing(reverse("grants:panel-list"), "Go to your panels")
     if Role.ASSESSOR in roles:
         return Landing(reverse("grants:assess-queue"), "Go to your assessments")
+    if Role.PERFORMANCE_LEAD in roles:
+        return Landing(reverse("delivery:dashboard"), "Go to plan delivery")
     if is_provider_member(user):
         return Landing(reverse("commissioning:my-contracts"), "Go to your contracts and returns")
     if memberships_of(user):

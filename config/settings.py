@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "outcomes",
     "grants",
     "commissioning",
+    "delivery",
     "documents",
     "config",  # management commands that span apps (seed_demo)
 ]

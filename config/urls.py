@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("grants.urls")),
     path("", include("commissioning.urls")),
+    path("delivery/", include("delivery.urls")),
     path("admin/", admin.site.urls),
 ]

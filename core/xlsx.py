@@ -75,16 +75,19 @@ def workbook(sheets: list[Sheet]) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+        row_number = 2  # the title and the header
         for row in spec.rows:
             values, formats = (
                 zip(*(_cell(value) for value in row), strict=True) if row else ((), ())
             )
             sheet.append(list(values))
+            # Counted, not read: sheet.max_row scans every cell, so big sheets were slow.
+            row_number += 1
             for column, (value, number_format) in enumerate(
                 zip(values, formats, strict=True), start=1
             ):
                 if number_format:
-                    sheet.cell(row=sheet.max_row, column=column).number_format = number_format
+                    sheet.cell(row=row_number, column=column).number_format = number_format
                 if column <= len(widths):
                     widths[column - 1] = max(widths[column - 1], _width(value, number_format))
         if spec.notes:

@@ -20,6 +20,7 @@ from grants.models import (
     BudgetLine,
     Criterion,
     Fund,
+    MonitoringReport,
     PanelItem,
     Pot,
     Round,
@@ -201,8 +202,9 @@ def seed_fund_and_rounds(plan: Plan) -> list[str]:
     seed_criteria(open_round)
     if created:
         _seed_applications(open_round)
+    past_round = _seed_past_round(fund, plan)
     decided_round = _seed_decided_round(fund, plan)
-    return [str(decided_round), str(open_round)]
+    return [str(past_round), str(decided_round), str(open_round)]
 
 
 def _seed_applications(round: Round) -> None:
@@ -219,7 +221,9 @@ def _seed_applications(round: Round) -> None:
             )
 
 
-def _fill(application, owner, title, pot_name, amount, priority_code, districts) -> None:
+def _fill(
+    application, owner, title, pot_name, amount, priority_code, districts, themes=("CCT-EIP",)
+) -> None:
     """Answer every section of a draft so it can be submitted."""
     round = application.round
     name = application.organisation.name
@@ -257,7 +261,7 @@ def _fill(application, owner, title, pot_name, amount, priority_code, districts)
         values={
             "primary_priority": priority,
             "outcomes": list(priority.outcomes.all()[:2]),
-            "themes": list(round.plan.themes.filter(code="CCT-EIP")),
+            "themes": list(round.plan.themes.filter(code__in=themes)),
             "contribution": "The project reaches people early, before harm happens.",
         },
     )
@@ -359,24 +363,199 @@ ROUND_7_BIDS = [
 ]
 
 
+# Round 6 ran in the financial year before this one, so the plan-delivery dashboard has a
+# finished year: grants paid and reported on, and a district (Leeds) whose only bid was
+# declined. Same fields as ROUND_7_BIDS, then the cross-cutting themes.
+ROUND_6_BIDS = [
+    (
+        "Manningham Youth Boxing Project",
+        "Ringside Mentors",
+        "Pot 2: Community grants",
+        Decimal("5800"),
+        "P3",
+        ["Bradford"],
+        ([3, 3, 3, 3], [3, 3, 3, 2]),
+        "recommended",
+        None,
+        ("CCT-EIP",),
+    ),
+    (
+        "Calder Valley Women's Centre",
+        "Sisters Together",
+        "Pot 1: Larger projects",
+        Decimal("17500"),
+        "P2",
+        ["Calderdale", "Kirklees"],
+        ([4, 4, 3, 3], [4, 3, 4, 3]),
+        "recommended",
+        None,
+        ("CCT-SWG", "CCT-EIP"),
+    ),
+    (
+        "Wakefield Restorative Futures CIC",
+        "Restorative Justice Champions",
+        "Pot 1: Larger projects",
+        Decimal("15000"),
+        "P4",
+        [],
+        ([3, 3, 3, 3], [3, 3, 2, 3]),
+        "recommended",
+        None,
+        ("CCT-EIP", "CCT-EDI"),
+    ),
+    (
+        "Chapeltown Community Safety Partnership",
+        "Chapeltown After Dark",
+        "Pot 2: Community grants",
+        Decimal("6500"),
+        "P3",
+        ["Leeds"],
+        ([1, 2, 1, 1], [2, 1, 1, 1]),
+        "not_recommended",
+        None,
+        ("CCT-EIP",),
+    ),
+]
+
+
+def _seed_past_round(fund: Fund, plan: Plan) -> Round:
+    """Round 6, run in the previous financial year: open in April and May, decided in June,
+    projects from July to March, paid when they started and reported on."""
+    existing = Round.objects.filter(fund=fund, number=6).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    year = today.year - 1 if today.month >= 4 else today.year - 2  # the previous year's April
+    round = _run_round(
+        fund,
+        plan,
+        number=6,
+        title="Stronger Communities",
+        theme="Safer places and thriving communities",
+        description="Community projects that keep people safe where they live.",
+        bids=ROUND_6_BIDS,
+        opens=_noon(dt.date(year, 4, 8)),
+        closes=_noon(dt.date(year, 5, 13)),
+        submitted=_noon(dt.date(year, 5, 6)),
+        start=dt.date(year, 7, 1),
+        months=8,
+    )
+    decided = _noon(dt.date(year, 6, 10))
+    Award.objects.filter(application__round=round).update(decided_at=decided)
+    PanelItem.objects.filter(panel__round=round).update(decided_at=decided)
+    _seed_past_after_award(round)
+    return round
+
+
+def _seed_past_after_award(round: Round) -> None:
+    """Each round 6 grant accepted, its bank details checked and paid in full when the
+    project started; both reports accepted for two grants (so they are complete), the
+    6-month report for the third."""
+    officer = User.objects.get(email="officer@demo.example")
+    people = {
+        "Ringside Mentors": ((18, 6, 0, 0), (41, 12, 3, 0)),
+        "Sisters Together": ((9, 48, 77, 6), (15, 96, 160, 11)),
+        "Restorative Justice Champions": ((22, 31, 18, 1), None),
+    }
+    for award in Award.objects.filter(application__round=round).select_related(
+        "application__organisation"
+    ):
+        member = (
+            Membership.objects.filter(organisation=award.application.organisation, role="owner")
+            .first()
+            .user
+        )
+        _accept(award, member)
+        award_services.bank_details_verify(details=award.bank_details.get(), actor=officer)
+        # Decided (backdated) before the project started: paid on the day it started.
+        award.instalments.update(due_date=award.planned_start)
+        for instalment in award.instalments.all():
+            award_services.payment_record(
+                instalment=instalment,
+                actor=officer,
+                paid_on=award.planned_start,
+                amount=instalment.amount,
+                reference=f"BACS-{award.reference[-4:]}{instalment.position}",
+            )
+        six_month, final = people[award.application.project_title]
+        for kind, reached, share in (("six_month", six_month, "0.5"), ("final", final, "1")):
+            if reached is None:
+                continue
+            report = award.reports.get(kind=kind)
+            report_services.report_save(
+                report=report,
+                actor=member,
+                values=_report_values(
+                    report,
+                    share=Decimal(share),
+                    people=reached,
+                    progress="Sessions ran every week as planned, with more people each month.",
+                    successes="More people came than we planned for, and most came back.",
+                    challenges="Finding a venue for the winter months; the library helped.",
+                    case_study="A young person who had been excluded from school came to every "
+                    "session, now volunteers with us and has started college.",
+                ),
+                submit=True,
+            )
+            report_services.report_accept(report=report, actor=officer)
+            MonitoringReport.objects.filter(pk=report.pk).update(
+                submitted_at=_noon(report.due_date - dt.timedelta(days=3)),
+                reviewed_at=_noon(report.due_date + dt.timedelta(days=4)),
+            )
+
+
 def _seed_decided_round(fund: Fund, plan: Plan) -> Round:
     """Round 7, closed and decided: screened, scored by two assessors, moderated where
     they disagreed, frozen into a panel list, and decided, so every page has data."""
     existing = Round.objects.filter(fund=fund, number=7).first()
     if existing is not None:
         return existing
-    now = timezone.now()
-    round = Round.objects.create(
-        fund=fund,
+    # Round 7 really ran in late 2024: it closed at noon on Friday 13 December.
+    round = _run_round(
+        fund,
+        plan,
         number=7,
         title="Safer Together",
         theme="Early intervention and prevention",
         description="Community projects that prevent crime and anti-social behaviour.",
+        bids=ROUND_7_BIDS,
+        opens=_noon(dt.date(2024, 10, 14)),
+        closes=_noon(dt.date(2024, 12, 13)),
+        submitted=_noon(dt.date(2024, 12, 2)),
+    )
+    _seed_after_award(round)
+    return round
+
+
+def _run_round(
+    fund: Fund,
+    plan: Plan,
+    *,
+    number: int,
+    title: str,
+    theme: str,
+    description: str,
+    bids: list,
+    opens: dt.datetime,
+    closes: dt.datetime,
+    submitted: dt.datetime,
+    start: dt.date | None = None,
+    months: int = 11,
+) -> Round:
+    """A round run from start to decision: the groups in `bids` apply (submitting at
+    `submitted`), and the round is closed, screened, scored and decided."""
+    now = timezone.now()
+    round = Round.objects.create(
+        fund=fund,
+        number=number,
+        title=title,
+        theme=theme,
+        description=description,
         opens_at=now - dt.timedelta(days=1),
         closes_at=now + dt.timedelta(days=1),
         status=Round.Status.OPEN,
         plan=plan,
-        reference_prefix="MSCF-R7",
+        reference_prefix=f"MSCF-R{number}",
     )
     round.priorities.set(plan.priorities.filter(code__in=["P2", "P3", "P4"]))
     Pot.objects.create(
@@ -397,7 +576,7 @@ def _seed_decided_round(fund: Fund, plan: Plan) -> Round:
     )
     seed_criteria(round)
     drafts = []
-    for name, *_ in ROUND_7_BIDS:
+    for name, *_ in bids:
         organisation = Organisation.objects.get(name=name)
         owner = Membership.objects.filter(organisation=organisation, role="owner").first().user
         drafts.append(
@@ -406,31 +585,25 @@ def _seed_decided_round(fund: Fund, plan: Plan) -> Round:
                 owner,
             )
         )
-    # Round 7 really ran in late 2024: it closed at noon on Friday 13 December.
-    Round.objects.filter(pk=round.pk).update(
-        opens_at=_noon(dt.date(2024, 10, 14)),
-        closes_at=_noon(dt.date(2024, 12, 13)),
-    )
+    Round.objects.filter(pk=round.pk).update(opens_at=opens, closes_at=closes)
     round.refresh_from_db()
-    for (application, owner), bid in zip(drafts, ROUND_7_BIDS, strict=True):
-        _, title, pot_name, amount, priority, districts, *_ = bid
+    for (application, owner), bid in zip(drafts, bids, strict=True):
+        _, bid_title, pot_name, amount, priority, districts, *rest = bid
         _fill(
             application,
             owner,
-            title,
+            bid_title,
             pot_name,
             amount,
             priority,
             [District.objects.get(name=d) for d in districts],
+            *rest[3:],  # the themes, when the bid names its own
         )
         services.application_submit(
-            application=Application.objects.get(pk=application.pk),
-            actor=owner,
-            now=_noon(dt.date(2024, 12, 2)),
+            application=Application.objects.get(pk=application.pk), actor=owner, now=submitted
         )
     services.round_close(round=round, actor=SYSTEM)
-    _decide_round(round, ROUND_7_BIDS)
-    _seed_after_award(round)
+    _decide_round(round, bids, start=start, months=months)
     return round
 
 
@@ -508,38 +681,55 @@ def _seed_after_award(round: Round) -> None:
         reference="BACS-204117",
     )
     report = kirklees.reports.get(kind="six_month")
+    report_services.report_save(
+        report=report,
+        actor=member,
+        values=_report_values(
+            report,
+            share=Decimal("0.55"),
+            people=(12, 96, 141, 9),
+            progress="Volunteers were out on 19 Friday and Saturday nights in Huddersfield "
+            "town centre and helped 258 people get home safely.",
+            successes="Twelve new volunteers trained, and the taxi marshals now call us first.",
+            challenges="Recruiting volunteers for the late shift; we now pair new volunteers "
+            "with experienced ones.",
+            case_study="A young woman separated from her friends at 2am had lost her phone. "
+            "Our volunteers stayed with her, charged her phone and waited until her sister "
+            "collected her. She wrote afterwards that she had felt safe for the first time "
+            "that night.",
+        ),
+        submit=True,
+    )
+
+
+def _report_values(
+    report,
+    *,
+    share: Decimal,
+    people: tuple[int, int, int, int],
+    progress: str,
+    successes: str,
+    challenges: str,
+    case_study: str,
+) -> dict[str, str]:
+    """A complete monitoring report as the group would type it: `share` of each budget
+    line spent, and the people reached in each age group (BENEFICIARY_GROUPS' order)."""
     values = {
-        f"spent-{line.pk}": f"{(line.budget_line.amount * Decimal('0.55')).quantize(Decimal('0.01'))}"
+        f"spent-{line.pk}": f"{(line.budget_line.amount * share).quantize(Decimal('0.01'))}"
         for line in report.spend.select_related("budget_line")
     }
     values.update(
         {
-            "beneficiaries-under_18": "12",
-            "beneficiaries-18_24": "96",
-            "beneficiaries-25_64": "141",
-            "beneficiaries-65_plus": "9",
+            f"beneficiaries-{key}": str(count)
+            for key, count in zip(("under_18", "18_24", "25_64", "65_plus"), people, strict=True)
         }
     )
-    values.update(
-        {
-            f"progress-{p.pk}": "Volunteers were out on 19 Friday and Saturday nights in "
-            "Huddersfield town centre and helped 258 people get home safely."
-            for p in report.outcome_progress.all()
-        }
-    )
-    values["successes"] = "Twelve new volunteers trained, and the taxi marshals now call us first."
-    values["challenges"] = (
-        "Recruiting volunteers for the late shift; we now pair new volunteers with experienced ones."
-    )
-    values["case_study"] = (
-        "A young woman separated from her friends at 2am had lost her phone. Our volunteers "
-        "stayed with her, charged her phone and waited until her sister collected her. She "
-        "wrote afterwards that she had felt safe for the first time that night."
-    )
-    report_services.report_save(report=report, actor=member, values=values, submit=True)
+    values.update({f"progress-{p.pk}": progress for p in report.outcome_progress.all()})
+    values.update(successes=successes, challenges=challenges, case_study=case_study)
+    return values
 
 
-def _decide_round(round: Round, bids) -> None:
+def _decide_round(round: Round, bids, *, start: dt.date | None = None, months: int = 11) -> None:
     officer = User.objects.get(email="officer@demo.example")
     assessors = list(
         User.objects.filter(email__in=["assessor@demo.example", "assessor2@demo.example"]).order_by(
@@ -590,8 +780,11 @@ def _decide_round(round: Round, bids) -> None:
         )
     # The projects start about five months before today, so the 6-month reports fall due
     # in the coming weeks and the demo shows live payments and monitoring.
-    start = add_months(timezone.localdate(), -5) - dt.timedelta(days=10)
-    Application.objects.filter(round=round).update(start_date=start, end_date=add_months(start, 11))
+    # (A past round passes its own dates.)
+    start = start or add_months(timezone.localdate(), -5) - dt.timedelta(days=10)
+    Application.objects.filter(round=round).update(
+        start_date=start, end_date=add_months(start, months)
+    )
     panel = services.panel_freeze(round=round, actor=officer, note="Independent Advisory Board")
     services.panel_approve_recommended(panel=panel, actor=decider)
     for item in panel.items.filter(decision=PanelItem.Decision.PENDING):

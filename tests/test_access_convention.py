@@ -24,6 +24,7 @@ from accounts import permissions as account_access
 from accounts.models import Invitation
 from commissioning import permissions as commissioning_access
 from commissioning.models import Contract
+from delivery import permissions as delivery_access
 from grants import access as grants_access
 from grants.models import Application, ApplicationDocument, BankDetails, MonitoringEvidence
 from tests.commissioning.builders import make_contract, open_return, service
@@ -207,6 +208,17 @@ def _cases(personas, plan) -> dict[str, Case]:
             service(),
             p.provider,
         ),
+        # The plan-delivery summaries: anyone who may not read plan delivery is an outsider.
+        "award summary": Case(
+            lambda u, o: delivery_access.access_award_by_uuid(u, o.uuid if o else MISSING),
+            award,
+            p.assessor,
+        ),
+        "contract summary": Case(
+            lambda u, o: delivery_access.access_contract_by_uuid(u, o.uuid if o else MISSING),
+            contract,
+            p.provider,
+        ),
     }
 
 
@@ -229,11 +241,13 @@ OWNERS = {
     "contract": "provider",
     "return": "provider",
     "service": "commissioner",
+    "award summary": "performance_lead",
+    "contract summary": "performance_lead",
 }
 
 
 def _helper_names() -> set[str]:
-    modules = (grants_access, account_access, commissioning_access)
+    modules = (grants_access, account_access, commissioning_access, delivery_access)
     return {name for module in modules for name in vars(module) if name.startswith("access_")}
 
 
@@ -309,7 +323,16 @@ EXCEPTIONS = {
 
 
 def _modules(pattern: str) -> list[Path]:
-    apps = ("accounts", "commissioning", "config", "core", "documents", "grants", "outcomes")
+    apps = (
+        "accounts",
+        "commissioning",
+        "config",
+        "core",
+        "delivery",
+        "documents",
+        "grants",
+        "outcomes",
+    )
     return sorted(
         path
         for app in apps

@@ -69,6 +69,22 @@ QUERIES: dict[str, list[str]] = {
     ],
     "grants:staff-round-ranking": ["pot=abc&district=abc&priority=abc", "pot=999999"],
     "account_login": ["next=/applications/"],
+    "delivery:dashboard": [
+        "year=all&district=leeds&theme=CCT-SWG",
+        "source=stream:moj_victims",
+        "table=priorities&export=csv",
+        "table=districts&export=xlsx",
+        "table=gaps&export=csv",
+        "year=abc&plan=nope&source=bad&district=nowhere&theme=none",
+    ],
+    "delivery:awards": [
+        "by=outcome&key=P3-O1&year=all",
+        "by=area&key=total&export=xlsx",
+        "by=nonsense&key=nothing",
+        "by=priority&key=P9&page=abc",
+    ],
+    "delivery:contracts": ["by=priority&key=P1&export=csv", "by=theme&key=CCT-SWG&year=all"],
+    "delivery:bids": ["by=district&key=leeds&year=all", "by=area&key=" + "x" * 80],
 }
 
 # Visited last, so that a sign-out on GET could not hide the pages after it.

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "commissioning", "documents", "grants", "outcomes", "core"]
+APPS = ["accounts", "commissioning", "delivery", "documents", "grants", "outcomes", "core"]
 FORBIDDEN = re.compile(r"form|request", re.IGNORECASE)
 
 

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "commissioning", "documents", "grants", "outcomes", "core"]
+APPS = ["accounts", "commissioning", "delivery", "documents", "grants", "outcomes", "core"]
 LIMIT = 45
 
 

@@ -13,6 +13,7 @@ LANDINGS = [
     ("commissioner", "/commissioning/"),
     ("assessor", "/assess/"),
     ("decision_maker", "/panels/"),
+    ("performance_lead", "/delivery/"),
 ]
 
 

@@ -223,4 +223,17 @@ def test_staff_pages_reflow_at_320_pixels(browser, live_server, settings):
         problems += _problems(page, base, path, staff=True)
     page.context.close()
 
+    page = _signed_in(browser, live_server, "performance@demo.example")
+    for path in [
+        "/delivery/",
+        "/delivery/?year=all",
+        "/delivery/awards/?by=outcome&key=P3-O1&year=all",
+        "/delivery/contracts/?by=priority&key=P1",
+        "/delivery/bids/?by=area&key=total&year=all",
+        f"/delivery/awards/{award.uuid}/",
+        f"/delivery/contracts/{contract.uuid}/",
+    ]:
+        problems += _problems(page, base, path, staff=True)
+    page.context.close()
+
     assert not problems, "\n".join(problems)

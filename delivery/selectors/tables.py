@@ -1,0 +1,373 @@
+"""The plan-delivery tables: figures per priority, outcome, theme and reporting area, the
+gaps, and the list of awards, contracts or bids behind any one figure.
+
+Each table groups the same facts (delivery.selectors.facts) with `keys()`; a drill-down is
+one of those groups. Priorities and areas partition the facts, so their rows add up to
+the TOTAL row; an award or contract aligned to several outcomes or themes is counted under
+each, so those rows do not add up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from delivery.selectors.facts import (
+    COPE_MEASURES,
+    ZERO,
+    AwardFact,
+    BidFact,
+    ContractFact,
+    Facts,
+    load_facts,
+)
+from delivery.selectors.scope import (
+    ACROSS_WEST_YORKSHIRE,
+    AREA_LABELS,
+    MULTI_DISTRICT,
+    NOT_STATED,
+    TOTAL,
+    Scope,
+    slug,
+)
+
+PRIORITY, OUTCOME, THEME, AREA, DISTRICT = "priority", "outcome", "theme", "area", "district"
+DIMENSIONS = (PRIORITY, OUTCOME, THEME, AREA, DISTRICT)
+# Tables whose rows split the facts between them, so the rows add up to the TOTAL row.
+ADDITIVE = (PRIORITY, AREA)
+
+Fact = AwardFact | ContractFact | BidFact
+
+
+def keys(fact: Fact, dimension: str) -> Iterable[str]:
+    """The rows of a table `fact` is counted in: one for a priority or an area; any number
+    for outcomes, themes and the districts it counts for."""
+    alignment = fact.alignment
+    if dimension == PRIORITY:
+        return (alignment.priority,)
+    if dimension == OUTCOME:
+        return alignment.outcomes
+    if dimension == THEME:
+        return alignment.themes
+    if dimension == AREA:
+        return (alignment.area,)
+    if dimension == DISTRICT:
+        return alignment.districts
+    raise ValueError(f"Unknown dimension {dimension!r}")
+
+
+@dataclass
+class Figures:
+    """What one row counts. Money is Decimal; results are whole people."""
+
+    awards: int = 0
+    awarded: Decimal = ZERO
+    paid: Decimal = ZERO
+    reporting_awards: int = 0  # awards with an accepted monitoring report
+    people_reached: int = 0
+    contracts: int = 0
+    contract_value: Decimal = ZERO
+    # Contract value by funding stream: {FundingStream value: amount}.
+    streams: dict[str, Decimal] = field(default_factory=dict)
+    returns: int = 0
+    victims_supported: int = 0
+    cases_closed: int = 0
+    cope: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
+    bids: int = 0
+    requested: Decimal = ZERO
+
+    @property
+    def funded(self) -> bool:
+        """Any funded activity: an award or a contract."""
+        return bool(self.awards or self.contracts)
+
+    def stream(self, stream: str) -> Decimal:
+        return self.streams.get(stream, ZERO)
+
+    def cope_percent(self, code: str) -> Decimal | None:
+        """The share of people leaving support who said so, to one decimal place."""
+        people, base = self.cope.get(code, (ZERO, 0))
+        if not base:
+            return None
+        return (people * 100 / base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def cope_percents(self) -> list[tuple[str, str, Decimal | None]]:
+        return [(code, label, self.cope_percent(code)) for code, label in COPE_MEASURES]
+
+
+def figures_of(
+    awards: Sequence[AwardFact], contracts: Sequence[ContractFact], bids: Sequence[BidFact]
+) -> Figures:
+    """Add up the facts. Every figure on the dashboard and every drill-down total is this."""
+    figures = Figures(
+        awards=len(awards),
+        awarded=sum((a.amount for a in awards), ZERO),
+        paid=sum((a.paid for a in awards), ZERO),
+        reporting_awards=sum(1 for a in awards if a.people_reached is not None),
+        people_reached=sum(a.people_reached or 0 for a in awards),
+        contracts=len(contracts),
+        contract_value=sum((c.value for c in contracts), ZERO),
+        returns=sum(c.returns for c in contracts),
+        victims_supported=sum(c.victims_supported for c in contracts),
+        cases_closed=sum(c.cases_closed for c in contracts),
+        bids=len(bids),
+        requested=sum((b.requested for b in bids), ZERO),
+    )
+    for contract in contracts:
+        for stream, amount in contract.by_stream.items():
+            figures.streams[stream] = figures.streams.get(stream, ZERO) + amount
+        for code, (people, base) in contract.cope.items():
+            had_people, had_base = figures.cope.get(code, (ZERO, 0))
+            figures.cope[code] = (had_people + people, had_base + base)
+    return figures
+
+
+@dataclass
+class Group:
+    """The facts counted under one row."""
+
+    awards: list[AwardFact] = field(default_factory=list)
+    contracts: list[ContractFact] = field(default_factory=list)
+    bids: list[BidFact] = field(default_factory=list)
+
+    @property
+    def figures(self) -> Figures:
+        return figures_of(self.awards, self.contracts, self.bids)
+
+
+def grouped(facts: Facts, dimension: str) -> dict[str, Group]:
+    """{row key: the facts counted under it}, plus TOTAL: every fact once."""
+    groups: dict[str, Group] = {
+        TOTAL: Group(list(facts.awards), list(facts.contracts), list(facts.bids))
+    }
+    for name, items in (
+        ("awards", facts.awards),
+        ("contracts", facts.contracts),
+        ("bids", facts.bids),
+    ):
+        for fact in items:
+            for key in keys(fact, dimension):
+                getattr(groups.setdefault(key, Group()), name).append(fact)
+    return groups
+
+
+@dataclass
+class Row:
+    dimension: str
+    key: str
+    label: str
+    figures: Figures
+    code: str = ""  # the plan's code (P1, P1-O3, CCT-SWG), for exports
+    group: str = ""  # outcome rows: their priority's code and title
+
+    @property
+    def is_total(self) -> bool:
+        return self.key == TOTAL
+
+
+@dataclass
+class Labelled:
+    key: str
+    label: str
+    code: str = ""
+    group: str = ""
+
+
+def row_labels(facts: Facts, dimension: str) -> list[Labelled]:
+    """The rows a table always shows, in the plan's order (a district table in the Safer
+    Communities Fund's: the districts, Multi-District, Across West Yorkshire)."""
+    if dimension == PRIORITY:
+        return [Labelled(p.code, f"{p.code} {p.title}", p.code) for p in facts.priorities]
+    if dimension == OUTCOME:
+        return [
+            Labelled(
+                o.code,
+                f"{o.code} {o.title}",
+                o.code,
+                f"{o.priority.code} {o.priority.title}",
+            )
+            for o in facts.outcomes
+        ]
+    if dimension == THEME:
+        return [Labelled(t.code, t.title, t.code) for t in facts.themes]
+    districts = [Labelled(slug(d.name), d.name, d.ons_code) for d in facts.districts]
+    if dimension == DISTRICT:
+        return districts
+    return [
+        *districts,
+        Labelled(MULTI_DISTRICT, AREA_LABELS[MULTI_DISTRICT]),
+        Labelled(ACROSS_WEST_YORKSHIRE, AREA_LABELS[ACROSS_WEST_YORKSHIRE]),
+    ]
+
+
+def label_of(facts: Facts, dimension: str, key: str) -> str | None:
+    """The row's label, or None for a key that names no row of the table."""
+    if key == TOTAL:
+        return "All"
+    if key == NOT_STATED and dimension in (PRIORITY, AREA):
+        return AREA_LABELS[NOT_STATED]
+    return next((row.label for row in row_labels(facts, dimension) if row.key == key), None)
+
+
+def table(facts: Facts, dimension: str) -> list[Row]:
+    """The table's rows in order; a "Not stated" row only when something is counted in it.
+    Additive tables end with their TOTAL row."""
+    groups = grouped(facts, dimension)
+    rows = [
+        Row(
+            dimension,
+            item.key,
+            item.label,
+            groups.get(item.key, Group()).figures,
+            item.code,
+            item.group,
+        )
+        for item in row_labels(facts, dimension)
+    ]
+    if dimension in (PRIORITY, AREA) and NOT_STATED in groups:
+        rows.append(Row(dimension, NOT_STATED, AREA_LABELS[NOT_STATED], groups[NOT_STATED].figures))
+    if dimension in ADDITIVE:
+        rows.append(Row(dimension, TOTAL, AREA_LABELS[TOTAL], groups[TOTAL].figures))
+    return rows
+
+
+@dataclass
+class Gaps:
+    """What the period funded nothing for, shown before any table."""
+
+    outcomes: list[Row]
+    themes: list[Row]
+    districts: list[Row]  # bids named the district, no award did
+
+    @property
+    def any(self) -> bool:
+        return bool(self.outcomes or self.themes or self.districts)
+
+
+def gaps(outcomes: list[Row], themes: list[Row], districts: list[Row]) -> Gaps:
+    return Gaps(
+        outcomes=[row for row in outcomes if not row.figures.funded],
+        themes=[row for row in themes if not row.figures.funded],
+        districts=[row for row in districts if row.figures.bids and not row.figures.awards],
+    )
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    totals: Figures
+    priorities: list[Row]
+    outcomes: list[Row]
+    themes: list[Row]
+    areas: list[Row]
+    gaps: Gaps
+
+    @property
+    def table_names(self) -> list[str]:
+        return list(TABLES)
+
+
+def dashboard(scope: Scope) -> Dashboard:
+    """Every table of the plan-delivery dashboard for one scope: the facts are read once
+    (see load_facts for the queries) and grouped in memory."""
+    facts = load_facts(scope)
+    priorities = table(facts, PRIORITY)
+    outcomes = table(facts, OUTCOME)
+    themes = table(facts, THEME)
+    return Dashboard(
+        scope=scope,
+        totals=priorities[-1].figures,  # the TOTAL row: every fact once
+        priorities=priorities,
+        outcomes=outcomes,
+        themes=themes,
+        areas=table(facts, AREA),
+        gaps=gaps(outcomes, themes, table(facts, DISTRICT)),
+    )
+
+
+# One call per table, for a report that needs only some of them (each reads the facts).
+
+
+def priority_table(scope: Scope) -> list[Row]:
+    """Per priority, ending with the TOTAL row."""
+    return table(load_facts(scope), PRIORITY)
+
+
+def outcome_table(scope: Scope) -> list[Row]:
+    """Per outcome, in the plan's order; the rows do not add up."""
+    return table(load_facts(scope), OUTCOME)
+
+
+def theme_table(scope: Scope) -> list[Row]:
+    """Per cross-cutting theme; the rows do not add up."""
+    return table(load_facts(scope), THEME)
+
+
+def district_table(scope: Scope) -> list[Row]:
+    """The Safer Communities Fund's district table: the districts, Multi-District, Across
+    West Yorkshire, TOTAL (figures.awards is "No of Projects", figures.awarded "Total
+    Spend")."""
+    return table(load_facts(scope), AREA)
+
+
+def gaps_of(scope: Scope) -> Gaps:
+    facts = load_facts(scope)
+    return gaps(table(facts, OUTCOME), table(facts, THEME), table(facts, DISTRICT))
+
+
+# The tables a dashboard exports, by the name used in links and file names.
+TABLES = {
+    "priorities": "By priority",
+    "outcomes": "By outcome",
+    "themes": "By cross-cutting theme",
+    "districts": "By district",
+    "gaps": "Gaps",
+}
+
+
+KINDS = ("awards", "contracts", "bids")
+
+
+@dataclass
+class Drilldown:
+    """The awards, contracts or bids behind one row of a table, and their figures (the
+    same figures as the row's)."""
+
+    scope: Scope
+    dimension: str
+    key: str
+    label: str
+    kind: str
+    awards: list[AwardFact]
+    contracts: list[ContractFact]
+    bids: list[BidFact]
+    figures: Figures
+
+    @property
+    def items(self) -> list:
+        return list(getattr(self, self.kind))
+
+
+def drilldown(scope: Scope, *, dimension: str, key: str, kind: str) -> Drilldown | None:
+    """The list behind a figure: the same group of facts the dashboard's row was counted
+    from. None when the dimension, key or kind names nothing."""
+    if dimension not in DIMENSIONS or kind not in KINDS:
+        return None
+    facts = load_facts(scope)
+    label = label_of(facts, dimension, key)
+    if label is None:
+        return None
+    group = grouped(facts, dimension).get(key, Group())
+    return Drilldown(
+        scope=scope,
+        dimension=dimension,
+        key=key,
+        label=label,
+        kind=kind,
+        awards=group.awards,
+        contracts=group.contracts,
+        bids=group.bids,
+        figures=group.figures,
+    )

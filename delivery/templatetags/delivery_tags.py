@@ -1,0 +1,96 @@
+"""Links from a plan-delivery figure to the list behind it."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from documents.formatting import money
+
+register = template.Library()
+
+# No returns gave the figure: a dash on screen, words for screen readers.
+NO_FIGURE = mark_safe(
+    '<span aria-hidden="true">\u2013</span><span class="govuk-visually-hidden">no figure</span>'
+)
+
+
+def drilldown_url(query: str, kind: str, dimension: str, key: str) -> str:
+    filters = f"{query}&" if query else ""
+    return f"{reverse(f'delivery:{kind}')}?{filters}by={dimension}&key={key}"
+
+
+@register.simple_tag(takes_context=True)
+def figure(context, row, kind: str, value, what: str, as_money: bool = False):
+    """The figure, linked to the `kind` (awards, contracts, bids) behind it; a zero is not
+    linked (there is no list to show). The link says what it lists to screen readers."""
+    text = money(value) if as_money else f"{value:,}"
+    if not value:
+        return text
+    return format_html(
+        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}, {}</span></a>',
+        drilldown_url(context.get("query", ""), kind, row.dimension, row.key),
+        text,
+        what,
+        row.label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def percent(context, row, code: str):
+    """A cope-and-recover percentage, linked to the contracts whose returns gave it."""
+    value = row.figures.cope_percent(code)
+    if value is None:
+        return NO_FIGURE
+    return format_html(
+        '<a class="govuk-link" href="{}">{}%<span class="govuk-visually-hidden"> of people '
+        "leaving support, {}</span></a>",
+        drilldown_url(context.get("query", ""), "contracts", row.dimension, row.key),
+        value,
+        row.label,
+    )
+
+
+@register.filter
+def cope_of(figures, code: str):
+    value = figures.cope_percent(code)
+    return NO_FIGURE if value is None else f"{value}%"
+
+
+@register.filter
+def contract_cope(contract, code: str) -> str:
+    """One contract's cope-and-recover percentage over its returns in the period."""
+    from delivery.selectors import Figures
+
+    return cope_of(Figures(cope=contract.cope), code)
+
+
+@register.filter
+def counted(value, nouns: str) -> str:
+    """{{ n|counted:"grant" }} -> '1 grant', '5,000 grants' (thousands separated)."""
+    singular, _, plural = nouns.partition(",")
+    number = int(value or 0)
+    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
+
+
+@register.simple_tag(takes_context=True)
+def stream_figure(context, row, stream: str, label: str):
+    """A row's contract value from one funding stream, linked to those contracts: the list
+    behind it is the row's contracts with the dashboard filtered to that stream."""
+    from django.http import QueryDict
+
+    value = row.figures.stream(stream)
+    if not value:
+        return money(value)
+    query = QueryDict(context.get("query", ""), mutable=True)
+    query["source"] = f"stream:{stream}"
+    return format_html(
+        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> from {}, {}'
+        "</span></a>",
+        drilldown_url(query.urlencode(), "contracts", row.dimension, row.key),
+        money(value),
+        label,
+        row.label,
+    )

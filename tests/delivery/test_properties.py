@@ -1,0 +1,199 @@
+"""Properties of the plan-delivery arithmetic, for random awards and contracts: the priority
+totals are the sum of the awards decided in the period, and no award or contract is
+counted twice in an additive table (priorities, districts) or left out of one.
+
+Awards are decided around the year's edges (midnight London time on 1 April, in summer
+time or not), some offers are declined, and districts come singly, in pairs, or as across
+West Yorkshire; contracts are funded in the year, the years either side, or are drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import District, Organisation
+from commissioning.models import Contract, ContractFunding, FundingStream
+from delivery.selectors import AREA, PRIORITY, TOTAL, Scope, dashboard, drilldown
+from grants.models import Application, Award
+from tests.commissioning.builders import measure_set, service
+from tests.factories import OrganisationFactory, RoundFactory, UserFactory
+
+LONDON = ZoneInfo("Europe/London")
+YEAR = 2026
+FIRST, LAST = dt.date(YEAR, 4, 1), dt.date(YEAR + 1, 3, 31)
+
+awards = st.lists(
+    st.fixed_dictionaries(
+        {
+            "priority": st.integers(0, 3),
+            "outcomes": st.lists(st.integers(0, 4), max_size=3, unique=True),
+            "themes": st.lists(st.integers(0, 2), max_size=3, unique=True),
+            "districts": st.lists(st.integers(0, 4), max_size=3, unique=True),
+            "across": st.booleans(),
+            # Days from 31 March of the year before to 2 April after, at any minute.
+            "day": st.integers(-1, 366),
+            "minute": st.integers(0, 24 * 60 - 1),
+            "edge": st.sampled_from([None, "start", "end"]),
+            "declined": st.booleans(),
+            "pence": st.integers(100, 2_000_000),
+        }
+    ),
+    max_size=10,
+)
+contracts = st.lists(
+    st.fixed_dictionaries(
+        {
+            "priority": st.integers(0, 3),
+            "draft": st.booleans(),
+            "funding": st.lists(
+                st.tuples(
+                    st.sampled_from([YEAR - 1, YEAR, YEAR + 1]),
+                    st.sampled_from(FundingStream.values),
+                    st.integers(0, 50_000_000),
+                ),
+                max_size=4,
+                unique_by=lambda line: (line[0], line[1]),
+            ),
+        }
+    ),
+    max_size=4,
+)
+
+
+def _decided(spec) -> dt.datetime:
+    """An instant: midnight London time on either side of the year's start or end, or a
+    minute of a day near and inside the year."""
+    if spec["edge"] == "start":
+        return dt.datetime(YEAR, 4, 1, tzinfo=LONDON) - dt.timedelta(
+            microseconds=spec["minute"] % 2
+        )
+    if spec["edge"] == "end":
+        return dt.datetime(YEAR + 1, 4, 1, tzinfo=LONDON) - dt.timedelta(
+            microseconds=spec["minute"] % 2
+        )
+    day = dt.datetime(YEAR, 3, 31, tzinfo=LONDON) + dt.timedelta(days=spec["day"])
+    return day + dt.timedelta(minutes=spec["minute"])
+
+
+def _make_award(spec, number, round, plan, districts) -> tuple[Award, bool]:
+    priority = list(plan.priorities.order_by("position"))[spec["priority"]]
+    outcomes = list(priority.outcomes.order_by("position"))
+    themes = list(plan.themes.order_by("position"))
+    organisation = Organisation.objects.create(
+        name=f"Group {number}",
+        type="community_group",
+        address_line_1="1 Road",
+        town="Leeds",
+        postcode="LS1 1AA",
+    )
+    decided = _decided(spec)
+    application = Application.objects.create(
+        round=round,
+        organisation=organisation,
+        status="active",
+        reference=f"P-{number:04d}",
+        submitted_at=decided,
+        amount_requested=Decimal(spec["pence"]) / 100,
+        primary_priority=priority,
+        across_west_yorkshire=spec["across"],
+    )
+    application.districts.set([districts[i] for i in spec["districts"]])
+    award = Award.objects.create(
+        reference=application.reference,
+        application=application,
+        amount=Decimal(spec["pence"]) / 100,
+        planned_start=dt.date(YEAR, 5, 1),
+        planned_end=dt.date(YEAR, 12, 1),
+        plan=plan,
+        primary_priority=priority,
+        decided_at=decided,
+        offer_declined_at=timezone.now() if spec["declined"] else None,
+    )
+    award.outcomes.set([outcomes[i] for i in spec["outcomes"] if i < len(outcomes)])
+    award.themes.set([themes[i] for i in spec["themes"]])
+    in_period = FIRST <= decided.astimezone(LONDON).date() <= LAST and not spec["declined"]
+    return award, in_period
+
+
+def _make_contract(spec, number, plan, provider, commissioner) -> Decimal:
+    contract = Contract.objects.create(
+        reference=f"C-{number}",
+        provider=provider,
+        service=service(),
+        start_date=dt.date(YEAR - 1, 4, 1),
+        end_date=dt.date(YEAR + 2, 3, 31),
+        status=Contract.Status.DRAFT if spec["draft"] else Contract.Status.ACTIVE,
+        lead_commissioner=commissioner,
+        measure_set=measure_set(),
+        plan=plan,
+        primary_priority=list(plan.priorities.order_by("position"))[spec["priority"]],
+    )
+    for year, stream, pence in spec["funding"]:
+        ContractFunding.objects.create(
+            contract=contract, stream=stream, financial_year=year, amount=Decimal(pence) / 100
+        )
+    if spec["draft"]:
+        return Decimal(0)
+    return sum((Decimal(p) / 100 for y, _, p in spec["funding"] if y == YEAR), Decimal(0))
+
+
+@pytest.fixture
+def world(plan):
+    round = RoundFactory(plan=plan, status="closed")
+    provider = OrganisationFactory(name="Provider", is_applicant=False, is_provider=True)
+    commissioner = UserFactory(email="commissioner@example.org")
+    return plan, round, provider, commissioner, list(District.objects.order_by("position"))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(award_specs=awards, contract_specs=contracts)
+def test_priority_totals_are_the_awards_in_the_period_and_nothing_counts_twice(
+    world, award_specs, contract_specs
+):
+    plan, round, provider, commissioner, districts = world
+    with transaction.atomic():
+        made = [_make_award(spec, n, round, plan, districts) for n, spec in enumerate(award_specs)]
+        value = sum(
+            (
+                _make_contract(spec, n, plan, provider, commissioner)
+                for n, spec in enumerate(contract_specs)
+            ),
+            Decimal(0),
+        )
+        counted = [award for award, in_period in made if in_period]
+        scope = Scope(plan=plan, year=YEAR)
+        result = dashboard(scope)
+
+        for rows in (result.priorities, result.areas):
+            parts = [row for row in rows if not row.is_total]
+            total = next(row for row in rows if row.is_total).figures
+            assert sum(row.figures.awards for row in parts) == total.awards == len(counted)
+            assert (
+                sum((row.figures.awarded for row in parts), Decimal(0))
+                == total.awarded
+                == sum((a.amount for a in counted), Decimal(0))
+            )
+            assert sum((row.figures.contract_value for row in parts), Decimal(0)) == value
+
+        # Each award counted lies in exactly one priority's list and one area's list.
+        for dimension, rows in ((PRIORITY, result.priorities), (AREA, result.areas)):
+            seen: Counter[int] = Counter()
+            for row in rows:
+                if row.key == TOTAL:
+                    continue
+                listed = drilldown(scope, dimension=dimension, key=row.key, kind="awards")
+                assert listed is not None
+                seen.update(a.pk for a in listed.awards)
+            assert seen == Counter(a.pk for a in counted)
+        transaction.set_rollback(True)
