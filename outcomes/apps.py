@@ -17,3 +17,16 @@ class OutcomesConfig(AppConfig):
                 order=10,
             )
         )
+        from outcomes.permissions import VIEW_READINGS
+
+        areas.register(
+            areas.Area(
+                title="Indicator readings",
+                description="How the plan's indicators are moving: the latest figures, their "
+                "trends, and the district tables.",
+                url_name="outcomes:current-indicators",
+                permission=VIEW_READINGS,
+                order=12,
+                rule=True,
+            )
+        )

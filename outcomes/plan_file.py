@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import yaml
 
+from outcomes.figures import UNIT_CODES, InvalidFigure, Unit, parse_number
 from outcomes.models import Indicator
 
 DIRECTIONS = {choice.value for choice in Indicator.Direction}
@@ -70,12 +72,25 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 
 @dataclass
+class MeasureData:
+    """One figure of an indicator; code "" is an indicator's only, unnamed measure."""
+
+    code: str
+    title: str
+    unit: str
+    tolerance: Decimal
+
+
+@dataclass
 class IndicatorData:
     code: str
     title: str
     source: str
     metric: str
     direction: str
+    unit: str = Unit.COUNT
+    tolerance: Decimal = Decimal(0)
+    measures: list[MeasureData] = field(default_factory=list)
 
 
 @dataclass
@@ -178,6 +193,34 @@ class _Checker:
         self.problem(line, f"'{key}' should be a date like 2021-05-10")
         return None
 
+    def unit(self, parent: _Map, default: str) -> str:
+        value = self.text(parent, "unit", required=False, max_length=12).lower()
+        if not value:
+            return default
+        if value not in UNIT_CODES:
+            self.problem(
+                parent.lines.get("unit", parent.line),
+                f"unit '{value}' should be one of {', '.join(sorted(UNIT_CODES))}",
+            )
+            return default
+        return value
+
+    def tolerance(self, parent: _Map, default: Decimal) -> Decimal:
+        value = parent.get("tolerance")
+        if value is None:
+            return default
+        line = parent.lines.get("tolerance", parent.line)
+        try:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise InvalidFigure("not a number")
+            number = parse_number(str(value))
+        except InvalidFigure:
+            number = None
+        if number is None:
+            self.problem(line, "'tolerance' should be a number of 0 or more, like 1 or 0.5")
+            return default
+        return number
+
     def texts(self, parent: _Map, key: str) -> list[str]:
         result = []
         for item, line in self.items(parent, key, key):
@@ -194,6 +237,35 @@ class _Checker:
             self.problem(line, f"{what} code '{code}' is used twice (also on line {seen[code]})")
         else:
             seen[code] = line
+
+
+def _measures(check: _Checker, indicator: _Map, data: IndicatorData) -> list[MeasureData]:
+    """The indicator's measures; without a 'measures' list, one named by its metric."""
+    listed = check.items(indicator, "measures", "Measures")
+    if not listed:
+        return [
+            MeasureData(
+                code="",
+                title=data.metric or data.title,
+                unit=data.unit,
+                tolerance=data.tolerance,
+            )
+        ]
+    measures: list[MeasureData] = []
+    seen: dict[str, int] = {}
+    for item, line in listed:
+        entry = check.mapping(item, line, "A measure")
+        if entry is None:
+            continue
+        measure = MeasureData(
+            code=check.text(entry, "code", max_length=40),
+            title=check.text(entry, "title"),
+            unit=check.unit(entry, data.unit),
+            tolerance=check.tolerance(entry, data.tolerance),
+        )
+        check.unique(seen, measure.code, line, f"Measure of {data.code}:")
+        measures.append(measure)
+    return measures
 
 
 def parse_plan_text(text: str, source: str = "plan file") -> PlanData:
@@ -264,7 +336,10 @@ def parse_plan_text(text: str, source: str = "plan file") -> PlanData:
                 source=check.text(indicator, "source", required=False, max_length=200),
                 metric=check.text(indicator, "metric", required=False, max_length=500),
                 direction=direction,
+                unit=check.unit(indicator, Unit.COUNT),
+                tolerance=check.tolerance(indicator, Decimal(0)),
             )
+            data.measures = _measures(check, indicator, data)
             check.unique(codes["indicator"], data.code, indicator_line, "Indicator")
             priority.indicators.append(data)
         priorities.append(priority)

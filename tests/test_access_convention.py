@@ -12,6 +12,7 @@ import ast
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,10 @@ from commissioning.models import Contract
 from delivery import permissions as delivery_access
 from grants import access as grants_access
 from grants.models import Application, ApplicationDocument, BankDetails, MonitoringEvidence
+from outcomes import permissions as outcomes_access
+from outcomes.models import IndicatorMeasure, ReadingUpload
+from outcomes.periods import Period
+from outcomes.services import ReadingInput, reading_save
 from tests.commissioning.builders import make_contract, open_return, service
 from tests.commissioning.conftest import Q1
 from tests.factories import (
@@ -107,6 +112,21 @@ def _cases(personas, plan) -> dict[str, Case]:
     contract = make_contract(provider=p.provider_org, commissioner=p.commissioner, plan=plan)
     monitoring_return = open_return(contract, Q1)
     invitation = Invitation.objects.create(organisation=p.org_b, email="new@example.org")
+    measure = IndicatorMeasure.objects.select_related("indicator").get(indicator__code="P1-I7")
+    reading = reading_save(
+        indicator=measure.indicator,
+        data=ReadingInput(
+            measure_id=measure.pk,
+            district_id=None,
+            period=Period.financial_year(2021),
+            value=Decimal("85.6"),
+        ),
+        by=p.performance_lead,
+    )
+    upload = ReadingUpload.objects.create(
+        plan=plan, file_name="r.csv", uploaded_by=p.performance_lead, uploaded_at=timezone.now()
+    )
+    o = outcomes_access
     a = grants_access
     view = "grants.view_application"
     return {
@@ -219,6 +239,27 @@ def _cases(personas, plan) -> dict[str, Case]:
             contract,
             p.provider,
         ),
+        # Plans and their readings are for the staff who follow plan delivery.
+        "plan": Case(
+            lambda u, x: o.access_plan_by_code(u, x.code if x else "NO-SUCH-PLAN"),
+            plan,
+            p.assessor,
+        ),
+        "indicator": Case(
+            lambda u, x: o.access_indicator_by_code(u, plan.code, x.code if x else "P9-I9"),
+            measure.indicator,
+            p.provider,
+        ),
+        "reading": Case(
+            lambda u, x: o.access_reading_by_uuid(u, x.uuid if x else MISSING),
+            reading,
+            p.applicant_a,
+        ),
+        "readings upload": Case(
+            lambda u, x: o.access_upload_by_uuid(u, x.uuid if x else MISSING),
+            upload,
+            p.assessor,
+        ),
     }
 
 
@@ -243,11 +284,21 @@ OWNERS = {
     "service": "commissioner",
     "award summary": "performance_lead",
     "contract summary": "performance_lead",
+    "plan": "officer",
+    "indicator": "decision_maker",
+    "reading": "performance_lead",
+    "readings upload": "commissioner",
 }
 
 
 def _helper_names() -> set[str]:
-    modules = (grants_access, account_access, commissioning_access, delivery_access)
+    modules = (
+        grants_access,
+        account_access,
+        commissioning_access,
+        delivery_access,
+        outcomes_access,
+    )
     return {name for module in modules for name in vars(module) if name.startswith("access_")}
 
 
@@ -303,13 +354,17 @@ URL_MODELS = {
     "BankDetails",
     "Contract",
     "Fund",
+    "Indicator",
+    "IndicatorReading",
     "Invitation",
     "MonitoringEvidence",
     "MonitoringReport",
     "MonitoringReturn",
     "Organisation",
     "PanelRecommendation",
+    "Plan",
     "Pot",
+    "ReadingUpload",
     "Round",
     "Service",
 }

@@ -68,6 +68,11 @@ QUERIES: dict[str, list[str]] = {
         "status=nonsense&pot=abc&district=abc&priority=abc&page=999",
     ],
     "grants:staff-round-ranking": ["pot=abc&district=abc&priority=abc", "pot=999999"],
+    "outcomes:indicator-list": [
+        "period=2021/22",
+        "period=Q9+2021",
+        "period=12+months+to+2022-02-31",
+    ],
     "account_login": ["next=/applications/"],
     "delivery:dashboard": [
         "year=all&district=leeds&theme=CCT-SWG",
@@ -413,7 +418,7 @@ def _targets() -> dict[frozenset[str], list[Target]]:
         Round,
     )
     from grants.sections import SECTION_SLUGS
-    from outcomes.models import Plan
+    from outcomes.models import Indicator, IndicatorReading, Plan, ReadingUpload
 
     org_a = Organisation.objects.get(name="Manningham Youth Boxing Project")
     bids = _one_per_status(
@@ -539,6 +544,19 @@ def _targets() -> dict[frozenset[str], list[Target]]:
     add(("token",), {"token": uuid.uuid4()}, "invitation unknown")
     for plan in Plan.objects.all():
         add(("code",), {"code": plan.code}, "plan")
+    # Indicators with readings, with a district table, and with none.
+    for indicator_code in ("P1-I2", "P1-I6", "P2-I5"):
+        for indicator in Indicator.objects.filter(code=indicator_code).select_related("plan"):
+            kwargs = {"code": indicator.plan.code, "indicator_code": indicator.code}
+            add(("code", "indicator_code"), kwargs, f"indicator {indicator.code}")
+    for reading in IndicatorReading.objects.filter(measure__indicator__code="P1-I2").select_related(
+        "measure__indicator__plan"
+    )[:1]:
+        kwargs = {"code": reading.measure.indicator.plan.code, "reading_uuid": reading.uuid}
+        add(("code", "reading_uuid"), kwargs, "reading")
+    for upload in ReadingUpload.objects.select_related("plan")[:1]:
+        kwargs = {"code": upload.plan.code, "upload_uuid": upload.uuid}
+        add(("code", "upload_uuid"), kwargs, "readings upload")
     # allauth's links from emails: a made-up key shows its "bad link" page.
     add(("key",), {"key": "not-a-real-key"}, "bad key")
     add(("key", "uidb36"), {"uidb36": "zz", "key": "not-a-real-key"}, "bad key")

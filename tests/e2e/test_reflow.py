@@ -232,6 +232,11 @@ def test_staff_pages_reflow_at_320_pixels(browser, live_server, settings):
         "/delivery/bids/?by=area&key=total&year=all",
         f"/delivery/awards/{award.uuid}/",
         f"/delivery/contracts/{contract.uuid}/",
+        "/indicators/",
+        "/plan/WY-PCP-2021-24/indicators/?period=2021/22",
+        "/plan/WY-PCP-2021-24/indicators/P1-I2/",
+        "/plan/WY-PCP-2021-24/indicators/P1-I2/readings/add/",
+        "/plan/WY-PCP-2021-24/readings/upload/",
     ]:
         problems += _problems(page, base, path, staff=True)
     page.context.close()

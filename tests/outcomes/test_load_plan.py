@@ -94,32 +94,32 @@ MALFORMED = [
         lambda text: text.replace(
             "  title: West Yorkshire Police", "  title: [West Yorkshire Police"
         ),
-        "line 8: not valid YAML",
+        "line 12: not valid YAML",
     ),
     (
         "a bad direction",
-        lambda text: text.replace("direction: down}", "direction: sideways}", 1),
-        "line 36: direction 'sideways' should be one of up, down or monitor",
+        lambda text: text.replace("direction: down,", "direction: sideways,", 1),
+        "line 50: direction 'sideways' should be one of up, down or monitor",
     ),
     (
         "a repeated outcome code",
         lambda text: text.replace("code: P1-O2", "code: P1-O1"),
-        "line 24: Outcome code 'P1-O1' is used twice (also on line 22)",
+        "line 28: Outcome code 'P1-O1' is used twice (also on line 26)",
     ),
     (
         "dates in the wrong order",
         lambda text: text.replace("ends_on: 2024-05-01", "ends_on: 2020-05-01"),
-        "line 10: 'ends_on' should be after 'starts_on'",
+        "line 14: 'ends_on' should be after 'starts_on'",
     ),
     (
         "a missing title",
         lambda text: text.replace("    title: Keeping People Safe & Building Resilience\n", ""),
-        "line 45: 'title' is missing or empty",
+        "line 62: 'title' is missing or empty",
     ),
     (
         "a repeated key",
         lambda text: text.replace("  vision:", "  title: Again\n  vision:"),
-        "line 8: 'title' appears twice in this block",
+        "line 12: 'title' appears twice in this block",
     ),
 ]
 
@@ -142,7 +142,7 @@ def test_a_malformed_file_leaves_a_loaded_plan_untouched(db, tmp_path):
     _load(PLAN_FILE)
     before = _snapshot()
     broken = tmp_path / "broken.yaml"
-    broken.write_text(PLAN_FILE.read_text().replace("direction: up}", "direction: upward}"))
+    broken.write_text(PLAN_FILE.read_text().replace("direction: up,", "direction: upward,"))
     with pytest.raises(CommandError):
         _load(broken)
     assert _snapshot() == before

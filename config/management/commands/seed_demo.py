@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 from accounts.demo import DEMO_PASSWORD, seed_people_and_organisations
 from commissioning.demo import PROVIDERS, seed_commissioning
 from grants.demo import seed_fund_and_rounds
+from outcomes.demo import seed_indicator_readings
 from outcomes.plan_file import parse_plan_text
 from outcomes.services import plan_load
 
@@ -18,8 +19,8 @@ PLAN_FILE = settings.BASE_DIR / "data" / "plans" / "police-and-crime-plan-2021-2
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: the 2021-24 plan, organisations, one user per role, grant rounds, "
-        "and commissioned contracts with quarterly returns."
+        "Load demo data: the 2021-24 plan and its indicator readings, organisations, one user "
+        "per role, grant rounds, and commissioned contracts with quarterly returns."
     )
 
     def handle(self, *args, **options) -> None:
@@ -34,10 +35,13 @@ class Command(BaseCommand):
         with override_settings(MAILERS=QUIET_MAILERS), transaction.atomic():
             plan, _ = plan_load(data=parse_plan_text(PLAN_FILE.read_text(), str(PLAN_FILE)))
             people = seed_people_and_organisations()
+            readings = seed_indicator_readings(plan)
             rounds = seed_fund_and_rounds(plan)
             contracts = seed_commissioning(plan)
         emails = len(getattr(mail, "outbox", [])) - outbox_before
         self.stdout.write(f"Plan: {plan.title}")
+        if readings is not None:
+            self.stdout.write(f"Indicator readings: {readings.added} from {readings.file_name}")
         for name in rounds:
             self.stdout.write(f"Round: {name}")
         for line in contracts:

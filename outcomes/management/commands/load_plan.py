@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import ApplicationError
 from outcomes.plan_file import PlanFileError, parse_plan_text
 from outcomes.services import plan_load
 
@@ -31,7 +32,10 @@ class Command(BaseCommand):
         except PlanFileError as error:
             lines = "\n".join(f"  {problem}" for problem in error.problems)
             raise CommandError(f"{path} was not loaded; nothing changed:\n{lines}") from None
-        plan, counts = plan_load(data=data, make_current=current)
+        try:
+            plan, counts = plan_load(data=data, make_current=current)
+        except ApplicationError as refusal:
+            raise CommandError(f"{path} was not loaded: {refusal.message}") from None
         summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()) if n) or "no rows"
         changed = (
             counts["created"] or counts["updated"] or counts["removed"] or counts["made current"]

@@ -1,4 +1,4 @@
-"""Writes to the plan framework."""
+"""Writes to the plan framework: load a plan file beside the plans already loaded."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from collections import Counter
 from dataclasses import asdict
 
 from django.db import models, transaction
+from django.db.models import ProtectedError
 
 from accounts.models import District
-from outcomes.models import Indicator, Outcome, Plan, Priority, Theme
+from core.errors import ApplicationError
+from outcomes.models import Indicator, IndicatorMeasure, Outcome, Plan, Priority, Theme
 from outcomes.plan_file import PlanData
 
 
@@ -32,7 +34,31 @@ def _sync[M: models.Model](model: type[M], lookup: dict, values: dict, counts: C
 def _remove_others(queryset: models.QuerySet, keep_codes: set[str], counts: Counter) -> None:
     stale = queryset.exclude(code__in=keep_codes)
     counts["removed"] += stale.count()
-    stale.delete()
+    try:
+        stale.delete()
+    except ProtectedError:
+        # Readings are the office's records: a plan file cannot delete them by leaving
+        # their indicator or measure out.
+        raise ApplicationError(
+            "The file leaves out an indicator or measure that has readings: "
+            f"{_with_readings(stale)}. Put it back in the file; nothing was changed."
+        ) from None
+
+
+def _with_readings(stale: models.QuerySet) -> str:
+    model = stale.model
+    if model is IndicatorMeasure:
+        measures = IndicatorMeasure.objects.filter(pk__in=stale, readings__isnull=False)
+    elif model is Indicator:
+        measures = IndicatorMeasure.objects.filter(indicator__in=stale, readings__isnull=False)
+    else:
+        measures = IndicatorMeasure.objects.filter(
+            indicator__priority__in=stale, readings__isnull=False
+        )
+    names = sorted(
+        {f"{m.indicator.code} {m.code}".strip() for m in measures.select_related("indicator")}
+    )
+    return ", ".join(names)
 
 
 @transaction.atomic
@@ -78,14 +104,29 @@ def plan_load(*, data: PlanData, make_current: bool = False) -> tuple[Plan, Coun
                 {"priority": priority, "title": outcome.title, "position": index},
                 counts,
             )
-        for index, indicator in enumerate(priority_data.indicators):
-            values = asdict(indicator)
-            del values["code"]
-            _sync(
+        for index, indicator_data in enumerate(priority_data.indicators):
+            values = asdict(indicator_data)
+            del values["code"], values["measures"]
+            indicator = _sync(
                 Indicator,
-                {"plan": plan, "code": indicator.code},
+                {"plan": plan, "code": indicator_data.code},
                 {**values, "priority": priority, "position": index},
                 counts,
+            )
+            for place, measure in enumerate(indicator_data.measures):
+                _sync(
+                    IndicatorMeasure,
+                    {"indicator": indicator, "code": measure.code},
+                    {
+                        "title": measure.title,
+                        "unit": measure.unit,
+                        "tolerance": measure.tolerance,
+                        "position": place,
+                    },
+                    counts,
+                )
+            _remove_others(
+                indicator.measures.all(), {m.code for m in indicator_data.measures}, counts
             )
     for position, theme in enumerate(data.themes):
         _sync(
