@@ -76,6 +76,7 @@ class AwardFact:
     # replaces the 6-month one); None when no report has been accepted yet.
     people_reached: int | None
     alignment: Alignment
+    round_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class BidFact:
     status: str
     requested: Decimal
     alignment: Alignment
+    round_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,7 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
         application_id,
         across,
         status,
+        round_id,
     ) in awards.order_by("decided_at", "pk").values_list(
         "pk",
         "uuid",
@@ -261,6 +264,7 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
         "application_id",
         "application__across_west_yorkshire",
         "application__status",
+        "application__round_id",
     ):
         district_ids = districts.get(application_id, set())
         area = plan.area(across_west_yorkshire=across, district_ids=district_ids)
@@ -284,6 +288,7 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
                     area=area,
                     district_ids=district_ids,
                 ),
+                round_id=round_id,
             )
         )
     return facts
@@ -333,6 +338,7 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
         priority_id,
         across,
         status,
+        round_id,
     ) in bids.order_by("submitted_at", "pk").values_list(
         "pk",
         "uuid",
@@ -346,6 +352,7 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
         "primary_priority_id",
         "across_west_yorkshire",
         "status",
+        "round_id",
     ):
         district_ids = districts.get(pk, set())
         area = plan.area(across_west_yorkshire=across, district_ids=district_ids)
@@ -367,6 +374,7 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
                     area=area,
                     district_ids=district_ids,
                 ),
+                round_id=round_id,
             )
         )
     return facts
@@ -386,7 +394,7 @@ def _funding_in_scope(scope: Scope) -> QuerySet[ContractFunding]:
 
 
 def _contract_results(
-    contract_ids: QuerySet, year: int | None
+    contract_ids: QuerySet, year: int | None, quarter: int | None = None
 ) -> dict[int, tuple[int, int, int, dict[str, tuple[Decimal, int]]]]:
     """Per contract: (accepted returns, victims supported, cases closed, cope-and-recover)
     from its accepted, current returns for the period's quarters.
@@ -402,6 +410,8 @@ def _contract_results(
     )
     if year is not None:
         returns = returns.filter(financial_year=year)
+        if quarter:
+            returns = returns.filter(quarter=quarter)
     by_return: dict[int, dict[str, Decimal]] = defaultdict(dict)
     contract_of: dict[int, int] = {}
     for return_id, contract_id, code, value in ReturnValue.objects.filter(
@@ -454,7 +464,7 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
             "service_id", "district_id"
         )
     )
-    results = _contract_results(ids, scope.year)
+    results = _contract_results(ids, scope.year, scope.quarter)
     every_district = set(plan.district)
     streams = dict(FundingStream.choices)
     statuses = dict(Contract.Status.choices)
