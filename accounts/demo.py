@@ -123,7 +123,8 @@ def seed_people_and_organisations() -> list[tuple[str, str]]:
     for email, name, roles in STAFF:
         is_admin = Role.ADMINISTRATOR in roles
         user = _user(email, name, is_staff=is_admin, is_superuser=is_admin)
-        user.groups.add(*Group.objects.filter(name__in=[role.label for role in roles]))
+        # The groups come from a migration; a flushed database (a test's) has lost them.
+        user.groups.add(*(Group.objects.get_or_create(name=role.label)[0] for role in roles))
         rows.append((email, ", ".join(role.label for role in roles)))
     for (
         email,

@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "commissioning.returns_daily",
         "schedule": crontab(hour=7, minute=30),
     },
+    # A new version of the 360Giving file when the grants changed (none when they did not).
+    "opendata-nightly": {
+        "task": "opendata.publish_nightly",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Picks up anything a crashed worker or a down broker left unsent.
     "outbox-relay": {
         "task": "core.outbox_relay",

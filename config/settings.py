@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_list
+from core.orgids import org_id_problem, publisher_prefix_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -58,6 +60,50 @@ CONTACT_PHONE = os.environ.get("CONTACT_PHONE") or (
 )
 FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL") or CONTACT_EMAIL
 
+# Open data: the 360Giving file of the grants awarded. The prefix comes from 360Giving
+# (grant ids are <prefix>-<reference>); the funder is named by an org-id. A funder on no
+# register reuses the publisher prefix, as 360Giving's guidance says.
+OPEN_DATA_PREFIX = os.environ.get("OPEN_DATA_PREFIX") or "360G-wypcc"
+OPEN_DATA_FUNDER_ID = os.environ.get("OPEN_DATA_FUNDER_ID") or OPEN_DATA_PREFIX
+OPEN_DATA_FUNDER_NAME = (
+    os.environ.get("OPEN_DATA_FUNDER_NAME") or "West Yorkshire Combined Authority"
+)
+OPEN_GOVERNMENT_LICENCE = (
+    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
+OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL") or OPEN_GOVERNMENT_LICENCE
+OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME") or (
+    "Open Government Licence v3.0"
+    if OPEN_DATA_LICENCE_URL == OPEN_GOVERNMENT_LICENCE
+    else OPEN_DATA_LICENCE_URL
+)
+# "Across West Yorkshire" is published as the whole area: the combined authority's ONS code.
+OPEN_DATA_AREA_CODE = os.environ.get("OPEN_DATA_AREA_CODE") or "E47000003"
+OPEN_DATA_AREA_NAME = os.environ.get("OPEN_DATA_AREA_NAME") or "West Yorkshire"
+_open_data_problems = [
+    f"{name}: {problem}"
+    for name, problem in (
+        ("OPEN_DATA_PREFIX", publisher_prefix_problem(OPEN_DATA_PREFIX)),
+        ("OPEN_DATA_FUNDER_ID", org_id_problem(OPEN_DATA_FUNDER_ID)),
+        (
+            "OPEN_DATA_LICENCE_URL",
+            None
+            if OPEN_DATA_LICENCE_URL.startswith(("https://", "http://"))
+            and " " not in OPEN_DATA_LICENCE_URL
+            else "give the licence's web address, starting https://",
+        ),
+        (
+            "OPEN_DATA_AREA_CODE",
+            None
+            if re.fullmatch(r"[EWSNK]\d{8}", OPEN_DATA_AREA_CODE)
+            else "give a 9-character ONS code, like E47000003",
+        ),
+    )
+    if problem
+]
+if _open_data_problems:
+    raise ImproperlyConfigured("; ".join(_open_data_problems))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -83,6 +129,7 @@ INSTALLED_APPS = [
     "grants",
     "commissioning",
     "delivery",
+    "opendata",
     "documents",
     "config",  # management commands that span apps (seed_demo)
 ]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("commissioning.urls")),
     path("delivery/", include("delivery.urls")),
+    path("", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]

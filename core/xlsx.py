@@ -32,7 +32,9 @@ class Percent(Decimal):
 @dataclass
 class Sheet:
     name: str  # the tab: 31 characters at most, no / \\ ? * [ ]
-    title: str  # what it is, the period and when it was generated, on row 1
+    # What it is, the period and when it was generated, on row 1. Blank: no title row, the
+    # header is row 1 (a data standard's file, read by tools that expect it there).
+    title: str
     header: list[str]
     rows: list[list[object]]
     notes: list[str] | None = None  # lines after the data (blank row before)
@@ -67,21 +69,22 @@ def workbook(sheets: list[Sheet]) -> bytes:
     book.remove(book.active)
     for spec in sheets:
         sheet = book.create_sheet(spec.name[:31])
-        sheet.append([spreadsheet_safe(spec.title)])
-        sheet["A1"].font = Font(bold=True, size=14)
+        if spec.title:
+            sheet.append([spreadsheet_safe(spec.title)])
+            sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([spreadsheet_safe(name) for name in spec.header])
+        header_row = sheet.max_row
         widths = [len(name) for name in spec.header]
-        for cell in sheet[2]:
+        for cell in sheet[header_row]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-        row_number = 2  # the title and the header
+        row_number = header_row  # counted here: sheet.max_row scans every cell each time
         for row in spec.rows:
             values, formats = (
                 zip(*(_cell(value) for value in row), strict=True) if row else ((), ())
             )
             sheet.append(list(values))
-            # Counted, not read: sheet.max_row scans every cell, so big sheets were slow.
             row_number += 1
             for column, (value, number_format) in enumerate(
                 zip(values, formats, strict=True), start=1
@@ -94,7 +97,7 @@ def workbook(sheets: list[Sheet]) -> bytes:
             sheet.append([])
             for note in spec.notes:
                 sheet.append([spreadsheet_safe(note)])
-        sheet.freeze_panes = "A3"  # the title and header stay in view
+        sheet.freeze_panes = f"A{header_row + 1}"  # the title and header stay in view
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = min(
                 max(width + 2, MIN_WIDTH), MAX_WIDTH

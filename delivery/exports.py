@@ -3,6 +3,7 @@ core.xlsx: every cell guarded against spreadsheet formulas; money as pounds in X
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -279,7 +280,12 @@ def drilldown_download(drill: Drilldown, *, fmt: str, described: str) -> HttpRes
     year = "all-years" if drill.scope.year is None else str(drill.scope.year)
     return download(
         fmt=fmt,
-        filename=f"plan-delivery-{drill.kind}-{drill.dimension}-{drill.key}-{year}",
+        # Plan codes are data: only letters, digits and hyphens go into a file name.
+        filename=re.sub(
+            r"[^A-Za-z0-9-]+",
+            "-",
+            f"plan-delivery-{drill.kind}-{drill.dimension}-{drill.key}-{year}",
+        ),
         title=f"Plan delivery, {drill.kind} behind {drill.label}: {described}",
         header=header,
         rows=rows,

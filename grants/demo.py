@@ -29,6 +29,7 @@ from grants.models import (
 from grants.models.awards import add_months
 from grants.services import awards as award_services
 from grants.services import monitoring as report_services
+from grants.services import publication as publication_services
 from grants.services.assessment import ScoreInput
 from grants.services.panel import InstalmentInput
 from grants.services.screening import CheckAnswer
@@ -607,11 +608,39 @@ def _run_round(
     return round
 
 
+# What each group wrote for publication when it accepted (title, summary, and whether
+# where it works is withheld: the women's centre runs a refuge, so its location never is).
+PUBLIC_TEXT = {
+    "Calder Valley Women's Centre": (
+        "Safe spaces for women and girls",
+        "Drop-in sessions and one-to-one support, run by trained staff and volunteers, for "
+        "women and girls who have lived with domestic abuse.",
+        True,
+    ),
+    "Chapeltown Community Safety Partnership": (
+        "Chapeltown Youth Voices",
+        "Young people design and lead workshops on staying safe online and in their "
+        "neighbourhood, ending with an event for their families.",
+        False,
+    ),
+    "Kirklees Street Angels": (
+        "Night-time Economy Street Angels",
+        "Trained volunteers out on Friday and Saturday nights in the town centres, helping "
+        "people who are vulnerable or alone get home safely.",
+        False,
+    ),
+}
+
+
 def _accept(award, member) -> None:
     organisation = award.application.organisation
-    award_services.award_accept(
+    title, summary, withhold_location = PUBLIC_TEXT[organisation.name]
+    publication_services.award_accept_with_publication(
         award=award,
         actor=member,
+        publication=publication_services.PublicationInput(
+            public_title=title, public_summary=summary, withhold_location=withhold_location
+        ),
         data=award_services.AcceptanceInput(
             signatory_name=member.full_name,
             signatory_position="Chair",

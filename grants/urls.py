@@ -7,6 +7,7 @@ from grants.views import (
     letters,
     monitoring,
     panel,
+    publication,
     rounds,
     screening,
     sections,
@@ -234,6 +235,20 @@ urlpatterns = [
     ),
     path("awards/<uuid:award_uuid>/", awards.award_detail, name="award-detail"),
     path("awards/<uuid:award_uuid>/payments/", awards.award_schedule, name="award-schedule"),
+    path(
+        "awards/<uuid:award_uuid>/publication/",
+        publication.award_publication,
+        name="award-publication",
+    ),
+    *(
+        path(
+            f"awards/<uuid:award_uuid>/publication/{change}/",
+            publication.award_publication_change,
+            {"change": change},
+            name=f"award-publication-{change}",
+        )
+        for change in publication.CHANGES
+    ),
     path(
         "awards/<uuid:award_uuid>/payments/<int:position>/",
         awards.payment_record,

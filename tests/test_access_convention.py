@@ -404,6 +404,7 @@ def _modules(pattern: str) -> list[Path]:
         "delivery",
         "documents",
         "grants",
+        "opendata",
         "outcomes",
     )
     return sorted(

@@ -68,6 +68,11 @@ QUERIES: dict[str, list[str]] = {
         "status=nonsense&pot=abc&district=abc&priority=abc&page=999",
     ],
     "grants:staff-round-ranking": ["pot=abc&district=abc&priority=abc", "pot=999999"],
+    "opendata:funded": [
+        "year=2026&district=Leeds&priority=P3&round=MSCF-R7",
+        "year=abc&round=nonsense&district=Nowhere&priority=P9&page=999",
+        "page=abc",
+    ],
     "outcomes:indicator-list": [
         "period=2021/22",
         "period=Q9+2021",
@@ -552,6 +557,14 @@ def _targets() -> dict[frozenset[str], list[Target]]:
                 {"report_uuid": report.uuid, "evidence_uuid": evidence.uuid},
                 f"report {report.status}",
             )
+    # The open data files: each format of every published version, and a made-up one.
+    from opendata.models import PackageVersion
+
+    for version in PackageVersion.objects.filter(status="published"):
+        for extension in ("json", "csv", "xlsx"):
+            kwargs = {"version": version.number, "extension": extension}
+            add(("version", "extension"), kwargs, f"open data v{version.number}")
+    add(("version", "extension"), {"version": 999, "extension": "txt"}, "open data unknown")
     for service in Service.objects.all()[:1]:
         add(("service_uuid",), {"service_uuid": service.uuid}, "service")
     for contract in contracts:

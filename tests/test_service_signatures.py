@@ -9,7 +9,16 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "commissioning", "delivery", "documents", "grants", "outcomes", "core"]
+APPS = [
+    "accounts",
+    "commissioning",
+    "delivery",
+    "documents",
+    "grants",
+    "opendata",
+    "outcomes",
+    "core",
+]
 FORBIDDEN = re.compile(r"form|request", re.IGNORECASE)
 
 

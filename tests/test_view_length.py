@@ -7,7 +7,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "commissioning", "delivery", "documents", "grants", "outcomes", "core"]
+APPS = [
+    "accounts",
+    "commissioning",
+    "delivery",
+    "documents",
+    "grants",
+    "opendata",
+    "outcomes",
+    "core",
+]
 LIMIT = 45
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,7 +21,7 @@ NO_FIGURE = mark_safe(
 
 def drilldown_url(query: str, kind: str, dimension: str, key: str) -> str:
     filters = f"{query}&" if query else ""
-    return f"{reverse(f'delivery:{kind}')}?{filters}by={dimension}&key={key}"
+    return f"{reverse(f'delivery:{kind}')}?{filters}{urlencode({'by': dimension, 'key': key})}"
 
 
 @register.simple_tag(takes_context=True)

@@ -8,6 +8,7 @@ from django import forms
 from core.forms import MoneyField
 from core.govuk import GovukDateField, GovukFormMixin
 from grants.forms.common import PlainLengthsMixin
+from grants.forms.publication import PublicationFields
 from grants.uploads import ALLOWED_DESCRIPTION
 
 
@@ -63,7 +64,7 @@ class BankForm(ServiceChecksForm):
             attrs.update({"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
 
 
-class AcceptanceForm(BankForm):
+class AcceptanceForm(PublicationFields, BankForm):
     signatory_name = forms.CharField(label="Full name", max_length=150)
     signatory_position = forms.CharField(
         label="Position in the group", max_length=150, help_text="For example, Chair or Treasurer"
@@ -86,6 +87,9 @@ class AcceptanceForm(BankForm):
     )
 
     field_order = [
+        "public_title",
+        "public_summary",
+        "withhold_location",
         "signatory_name",
         "signatory_position",
         "supplier_name",

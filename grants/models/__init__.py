@@ -28,6 +28,7 @@ from grants.models.awards import (
     PanelItem,
     PanelRecommendation,
     PaymentInstalment,
+    PublicationChange,
 )
 from grants.models.monitoring import (
     BENEFICIARY_GROUPS,
@@ -60,6 +61,7 @@ __all__ = [
     "PanelRecommendation",
     "PaymentInstalment",
     "Pot",
+    "PublicationChange",
     "ReminderSent",
     "Round",
     "RoundQuerySet",

@@ -96,6 +96,9 @@ class PanelItem(models.Model):
 
 # The group has this long from the decision to accept its offer (letter, page and emails).
 ACCEPT_WITHIN_DAYS = 28
+# What 360Giving publishes: a title under 140 characters and a short description.
+PUBLIC_TITLE_MAX = 140
+PUBLIC_SUMMARY_MAX = 1000
 
 
 class Award(models.Model):
@@ -132,6 +135,16 @@ class Award(models.Model):
     # Declining the offer frees the money back to the pot.
     offer_declined_at = models.DateTimeField(null=True, blank=True)
     offer_declined_reason = models.TextField(blank=True)
+    # Open data (360Giving): the group writes what is published about the grant when it
+    # accepts; officers may withhold the grant, or only where it works, with a reason. Each
+    # change is a PublicationChange row (who, when, why).
+    public_title = models.CharField(max_length=PUBLIC_TITLE_MAX, blank=True)
+    public_summary = models.TextField(max_length=PUBLIC_SUMMARY_MAX, blank=True)
+    publication_withheld = models.BooleanField(default=False)
+    publication_withheld_reason = models.TextField(blank=True)
+    location_withheld = models.BooleanField(default=False)
+    location_withheld_reason = models.TextField(blank=True)
+    publication_changed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -193,6 +206,29 @@ class Award(models.Model):
             ("6-month report", add_months(self.planned_start, 6)),
             ("End-of-grant report", add_months(self.planned_end, 1)),
         ]
+
+
+class PublicationChange(models.Model):
+    """One change to what is published about a grant: the audit of its open data."""
+
+    class Change(models.TextChoices):
+        TEXT = "text", "Public title and summary written"
+        GRANT_WITHHELD = "grant_withheld", "Grant withheld from publication"
+        GRANT_RELEASED = "grant_released", "Grant published again"
+        LOCATION_WITHHELD = "location_withheld", "Location withheld from publication"
+        LOCATION_RELEASED = "location_released", "Location published again"
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="publication_changes")
+    change = models.CharField(max_length=20, choices=Change.choices)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["award", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} for {self.award}"
 
 
 class AwardCondition(models.Model):

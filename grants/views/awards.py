@@ -31,10 +31,12 @@ from grants.forms.awards import (
     InstalmentFormSet,
     PaymentForm,
 )
+from grants.forms.publication import acceptance_initial, acceptance_preview, publication_input
 from grants.models import BankDetails
 from grants.permissions import can, runs_grants
 from grants.selectors.awards import month_end, payments_due
 from grants.services import awards as award_services
+from grants.services import publication as publication_services
 from grants.services.awards import AcceptanceInput, BankInput
 from grants.services.panel import InstalmentInput
 
@@ -102,6 +104,7 @@ def grant_accept(request, application_uuid):
     initial = {
         "supplier_name": award.application.organisation.name,
         "account_name": award.application.organisation.name,
+        **acceptance_initial(award),
     }
     form = AcceptanceForm(
         request.POST if request.method == "POST" else None,
@@ -110,9 +113,10 @@ def grant_accept(request, application_uuid):
     )
 
     def accept(data):
-        award_services.award_accept(
+        publication_services.award_accept_with_publication(
             award=award,
             actor=request.user,
+            publication=publication_input(data),
             data=AcceptanceInput(
                 signatory_name=data["signatory_name"],
                 signatory_position=data["signatory_position"],
@@ -124,14 +128,16 @@ def grant_accept(request, application_uuid):
             ),
         )
 
-    if request.method == "POST" and run_service_checks(form, accept):
+    accepting = request.method == "POST" and "preview" not in request.POST
+    if accepting and run_service_checks(form, accept):
         messages.success(
             request,
             "Grant accepted. We will check your bank details and then make the first payment.",
         )
         return redirect("grants:grant", application_uuid)
     _choose_file_again(form, request.FILES)
-    return render(request, "grants/grant_accept.html", {"award": award, "form": form})
+    context = {"award": award, "form": form, "preview": acceptance_preview(form, award)}
+    return render(request, "grants/grant_accept.html", context)
 
 
 @login_required

@@ -22,7 +22,7 @@ def one_measure_per_indicator(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_performance_lead_group'),
+        ('accounts', '0001_initial'),
         ('outcomes', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

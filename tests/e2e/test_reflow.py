@@ -145,6 +145,8 @@ def test_applicant_pages_reflow_at_320_pixels(browser, live_server, settings):
         f"/applications/{award.application.uuid}/grant/",
         f"/reports/{report.uuid}/",
         "/organisation/",
+        "/funded/",
+        "/open-data/",
     ]:
         problems += _problems(page, base, path, staff=False)
     for width in (320, 375):
@@ -203,6 +205,8 @@ def test_staff_pages_reflow_at_320_pixels(browser, live_server, settings):
         "/staff/payments/",
         "/staff/reports/",
         "/staff/organisations/",
+        "/staff/open-data/",
+        f"/awards/{award.uuid}/publication/",
     ]:
         problems += _problems(page, base, path, staff=True)
     page.context.close()

@@ -192,6 +192,8 @@ def accept_form(**overrides) -> dict:
         "account_number": "00733445",
         "terms_accepted": "on",
         "evidence": upload(),
+        "public_title": "Gloves Up, Knives Down",
+        "public_summary": "Boxing sessions and mentoring for young people in the evenings.",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -20,6 +20,8 @@ def _accept(client, award, **overrides):
         "sort_code": "30-94-57",
         "account_number": "00733445",
         "terms_accepted": "on",
+        "public_title": "Gloves Up, Knives Down",
+        "public_summary": "Boxing sessions and mentoring for young people in the evenings.",
         "evidence": SimpleUploadedFile("statement.pdf", PDF, "application/pdf"),
         **overrides,
     }

@@ -82,31 +82,31 @@ def upload(plan, personas, reading):
     )
 
 
-@pytest.mark.parametrize("page", ["current", "list", "indicator", "uploaded"])
+@pytest.mark.parametrize("which", ["current", "list", "indicator", "uploaded"])
 def test_the_reading_pages_are_for_staff_who_follow_plan_delivery(
-    client_for, personas, plan, reading, upload, page
+    client_for, personas, plan, reading, upload, which
 ):
-    url = _urls(plan, reading, upload)[page]
+    url = _urls(plan, reading, upload)[which]
     assert refused_everywhere_else(client_for, personas, url=url, allowed=READERS) == []
     for who in READERS:
         assert client_for(personas.get(who)).get(url).status_code == 200, who
 
 
-@pytest.mark.parametrize("page", ["add", "edit", "upload", "template"])
+@pytest.mark.parametrize("which", ["add", "edit", "upload", "template"])
 def test_only_the_performance_lead_and_an_administrator_change_readings(
-    client_for, personas, plan, reading, upload, page
+    client_for, personas, plan, reading, upload, which
 ):
-    url = _urls(plan, reading, upload)[page]
+    url = _urls(plan, reading, upload)[which]
     assert refused_everywhere_else(client_for, personas, url=url, allowed=WRITERS) == []
     for who in WRITERS:
         assert client_for(personas.get(who)).get(url).status_code == 200, who
 
 
-@pytest.mark.parametrize("page", ["add", "edit", "upload"])
-def test_a_refused_post_changes_nothing(client_for, personas, plan, reading, upload, page):
-    url = _urls(plan, reading, upload)[page]
+@pytest.mark.parametrize("which", ["add", "edit", "upload"])
+def test_a_refused_post_changes_nothing(client_for, personas, plan, reading, upload, which):
+    url = _urls(plan, reading, upload)[which]
     data = {"period": "2019/20", "value": "1", "district": "", "measure": reading.measure_id}
-    if page == "upload":
+    if which == "upload":
         data = {
             "file": SimpleUploadedFile(
                 "r.csv", f"{','.join(COLUMNS)}\nP1-I7,,,2021/22,85.6,,,,\n".encode()
@@ -135,9 +135,11 @@ def test_missing_and_other_plans_readings_are_the_same_404(client_for, personas,
 def test_the_list_shows_each_measure_with_its_latest_figure_and_trend(
     client_for, personas, plan, reading
 ):
-    page = client_for(personas.officer).get(reverse("outcomes:indicator-list", args=[plan.code]))
-    html = page.content.decode()
-    assert page.status_code == 200
+    response = client_for(personas.officer).get(
+        reverse("outcomes:indicator-list", args=[plan.code])
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
     assert html.count('class="govuk-table app-indicator-table"') == 4  # one per priority
     assert "72.6%" in html and "-5.1 percentage points" in html
     assert 'data-trend="worsening">Worsening</strong>' in html
@@ -295,7 +297,7 @@ def _grow(personas, years: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("page", "limit"),
+    ("which", "limit"),
     [
         # session, user, roles; the plan; priorities, measures (+indicator, priority), the
         # West Yorkshire readings; the years with readings.
@@ -306,10 +308,10 @@ def _grow(personas, years: int) -> None:
     ],
 )
 def test_the_pages_do_not_grow_with_readings(
-    client_for, personas, plan, reading, upload, page, limit, django_assert_max_num_queries
+    client_for, personas, plan, reading, upload, which, limit, django_assert_max_num_queries
 ):
     client = client_for(personas.performance_lead)
-    url = _urls(plan, reading, upload)[page]
+    url = _urls(plan, reading, upload)[which]
     counts = []
     for years in (1, 12):
         _grow(personas, years)

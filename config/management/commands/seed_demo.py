@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 from accounts.demo import DEMO_PASSWORD, seed_people_and_organisations
 from commissioning.demo import PROVIDERS, seed_commissioning
 from grants.demo import seed_fund_and_rounds
+from opendata.services import package_publish
 from outcomes.demo import seed_indicator_readings
 from outcomes.plan_file import parse_plan_text
 from outcomes.services import plan_load
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             readings = seed_indicator_readings(plan)
             rounds = seed_fund_and_rounds(plan)
             contracts = seed_commissioning(plan)
+            published = package_publish(actor=None)
         emails = len(getattr(mail, "outbox", [])) - outbox_before
         self.stdout.write(f"Plan: {plan.title}")
         if readings is not None:
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Round: {name}")
         for line in contracts:
             self.stdout.write(f"Contract: {line}")
+        self.stdout.write(f"Open data: {published.message}")
         if emails:
             self.stdout.write(f"Emails sent to demo accounts (not shown): {emails}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
