@@ -197,7 +197,7 @@ def test_the_report_page_and_data_make_the_same_queries_at_any_size(client_for, 
     # the district tables (measures, districts, readings); the plan-delivery facts (see
     # delivery.selectors.load_facts: 19 at most); the rounds; the returns by quarter and
     # rating, the overdue ones listed and counted.
-    assert large_data == 29
+    assert large_data == 30
     # The page: session, user, roles, the report (+plan, who asked), then the data.
     assert large_page == large_data + 4
 
