@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
         from core import outbox
 
         outbox.register("accounts.invitation", tasks.send_invitation)
+        outbox.register("accounts.api_token_created", tasks.send_api_token_created)
+        outbox.register("accounts.api_token_revoked", tasks.send_api_token_revoked)
 
         rules.add_perm("accounts.use_admin", permissions.is_administrator)
         areas.register(

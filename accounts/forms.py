@@ -7,7 +7,7 @@ from django import forms
 from django.core.validators import EmailValidator
 
 from accounts import validators
-from accounts.models import District, Organisation
+from accounts.models import ApiToken, District, Organisation
 from core.govuk import GovukFormMixin
 
 ROLE_CHOICES = [
@@ -225,3 +225,65 @@ class MfaReauthenticateForm(PlainWordsMixin, mfa_forms.ReauthenticateForm):
 
 class ActivateTOTPForm(PlainWordsMixin, totp_forms.ActivateTOTPForm):
     wording = SIGN_IN_CODE_WORDING
+
+
+STAFF_ACCESS = "staff"
+
+
+class ApiTokenForm(GovukFormMixin, forms.Form):
+    """A new API token: what it is called, whose it is, what it may do, how long it lasts."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Say which system uses it, like “Case system returns”",
+        error_messages={
+            "required": "Enter a name for the token, like “Case system returns”",
+            "max_length": "The token's name must be 100 characters or fewer",
+        },
+    )
+    organisation = forms.ChoiceField(
+        label="Who is it for?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the organisation the token is for",
+            "invalid_choice": "Choose one of the organisations listed",
+        },
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What may it do?",
+        choices=ApiToken.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Give a token only what its system needs",
+        error_messages={
+            "required": "Choose what the token may do",
+            "invalid_choice": "Choose from the list what the token may do",
+        },
+    )
+    days = forms.IntegerField(
+        label="How many days should it work?",
+        initial=ApiToken.DEFAULT_DAYS,
+        min_value=1,
+        max_value=ApiToken.MAX_DAYS,
+        help_text=f"{ApiToken.DEFAULT_DAYS} days unless you choose otherwise",
+        error_messages={
+            "required": "Enter how many days the token should work, like 90",
+            "invalid": "Enter the number of days as a whole number, like 90",
+            "min_value": "The token must work for at least 1 day",
+            "max_value": f"The token can work for {ApiToken.MAX_DAYS} days at most",
+        },
+    )
+
+    def __init__(self, *args, organisations, staff: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.uuid): o for o in organisations}
+        choices = [(key, o.name) for key, o in self.organisations.items()]
+        if staff:
+            choices.append((STAFF_ACCESS, "My staff access (no organisation)"))
+        self.fields["organisation"].choices = choices
+        self.fields["days"].widget.attrs.update({"class": "govuk-input--width-3"})
+        if len(choices) == 1:
+            self.fields["organisation"].initial = choices[0][0]
+
+    def chosen_organisation(self):
+        return self.organisations.get(self.cleaned_data["organisation"])

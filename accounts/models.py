@@ -197,3 +197,65 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+def _api_token_expiry():
+    return timezone.now() + timedelta(days=ApiToken.DEFAULT_DAYS)
+
+
+class ApiToken(models.Model):
+    """A named key a system uses to call the API for a person: for one organisation they
+    belong to, or (staff) for their staff roles. Only a SHA-256 digest of the key is kept:
+    the key itself is shown once, when it is created. `prefix` (the key's first characters)
+    finds the row; the digest proves the key."""
+
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 365
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read everything you can see"
+        RETURNS_WRITE = "returns:write", "Write and submit monitoring returns (and review them)"
+        APPLICATIONS_WRITE = "applications:write", "Write, submit and withdraw applications"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REVOKED = "revoked", "Revoked"
+
+    TRANSITIONS: dict[str, set[str]] = {Status.ACTIVE: {Status.REVOKED}, Status.REVOKED: set()}
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    # None: a staff token, acting with the person's staff roles and no organisation.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    scopes = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_api_token_expiry)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == self.Status.ACTIVE and not self.is_expired
+
+    def get_scopes_display(self) -> str:
+        labels = dict(self.Scope.choices)
+        return ", ".join(str(labels.get(scope, scope)) for scope in self.scopes)

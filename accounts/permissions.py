@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Invitation, Membership, Organisation, User
+from accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from accounts.roles import Role, has_role, roles_of
 
 
@@ -124,3 +124,24 @@ def access_invitation_by_token(user: User, token) -> Invitation:
     if invitation is None or not getattr(user, "is_authenticated", False):
         raise Http404("No such invitation")
     return invitation
+
+
+def api_tokens_for_user(user: User) -> QuerySet[ApiToken]:
+    """The person's own tokens, and every token of an organisation they own."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    owned = [pk for pk, role in memberships_of(user).items() if role == Membership.Role.OWNER]
+    return ApiToken.objects.filter(Q(user=user) | Q(organisation_id__in=owned))
+
+
+def access_api_token_by_uuid(user: User, token_uuid) -> ApiToken:
+    """A token the user may see and revoke; one 404 for missing and not yours alike."""
+    token = (
+        api_tokens_for_user(user)
+        .select_related("user", "organisation")
+        .filter(uuid=token_uuid)
+        .first()
+    )
+    if token is None:
+        raise Http404("No such token")
+    return token

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import District, Invitation, Membership, Organisation, User
+from accounts.models import ApiToken, District, Invitation, Membership, Organisation, User
+from accounts.permissions import api_tokens_for_user
 
 
 def organisation_list_for_staff(
@@ -33,3 +34,14 @@ def organisation_open_invitations(organisation: Organisation) -> QuerySet[Invita
 
 def organisations_of_member(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).select_related("district")
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The tokens the API access page lists: the person's own and their organisations'."""
+    return api_tokens_for_user(user).select_related("user", "organisation", "revoked_by")
+
+
+def organisations_by_ids(ids) -> QuerySet[Organisation]:
+    """Organisations the caller already knows the person belongs to (memberships_of: for an
+    API token, only the token's organisation)."""
+    return Organisation.objects.filter(pk__in=list(ids)).select_related("district").order_by("name")

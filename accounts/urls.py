@@ -24,6 +24,8 @@ urlpatterns = [
         name="organisation-invite",
     ),
     path("invitations/<uuid:token>/", views.invitation_accept, name="invitation-accept"),
+    path("api-access/", views.api_access, name="api-access"),
+    path("api-access/<uuid:token_uuid>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/organisations/", views.staff_organisation_list, name="staff-organisation-list"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from commissioning.models import Measure
@@ -67,7 +67,7 @@ def parse_return_csv(content: bytes, measures: Iterable[Measure], set_name: str)
         )
     if len(rows) > MAX_ROWS + 1:
         return _file_error(f"The file has more than {MAX_ROWS:,} lines of figures.")
-    by_code = {measure.code.upper(): measure for measure in measures}
+    by_code = measures_by_code(measures)
     parsed = ParsedCsv()
 
     def error(number: int, message: str) -> None:
@@ -83,38 +83,69 @@ def parse_return_csv(content: bytes, measures: Iterable[Measure], set_name: str)
             )
             continue
         code, category, value = (cell.strip() for cell in row)
-        measure = by_code.get(code.upper())
-        if measure is None:
-            error(number, f"there is no measure “{code}” in {set_name}.")
+        found = check_figure_row(
+            by_code,
+            code,
+            category,
+            value,
+            set_name=set_name,
+            given_before=lambda key: (
+                f"on line {parsed.lines[key]}" if key in parsed.lines else None
+            ),
+        )
+        if found.problem:
+            error(number, found.problem)
             continue
-        category = category.lower()
-        if category and category not in measure.category_codes:
-            if measure.categories:
-                known = ", ".join(measure.category_codes)
-                error(
-                    number,
-                    f"{measure.label} has no category “{category}”; "
-                    f"use one of {known}, or leave it blank for the total.",
-                )
-            else:
-                error(number, f"{measure.label} has no breakdown; leave the category blank.")
-            continue
-        key = (measure.code, category)
-        if key in parsed.lines:
-            error(
-                number,
-                f"{measure.label}"
-                f"{' (' + measure.category_label(category) + ')' if category else ''} "
-                f"is already given on line {parsed.lines[key]}.",
-            )
-            continue
-        _figure, problem = parse_figure(measure, value, category)
-        if problem:
-            error(number, problem)
-            continue
-        parsed.lines[key] = number
-        parsed.raw[key] = value
+        parsed.lines[found.key] = number
+        parsed.raw[found.key] = value
     return parsed
+
+
+def measures_by_code(measures: Iterable[Measure]) -> dict[str, Measure]:
+    """Measures by code in capitals: a code is found whatever its case."""
+    return {measure.code.upper(): measure for measure in measures}
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    key: Key  # (measure code, category) as the measure set spells them
+    problem: str  # "" when the row is fine
+    part: str = ""  # what the problem is about: "measure", "category" or "value"
+
+
+def check_figure_row(
+    by_code: dict[str, Measure],
+    code: str,
+    category: str,
+    value: str,
+    *,
+    set_name: str,
+    given_before: Callable[[Key], str | None],
+) -> RowCheck:
+    """One figure as sent (a CSV line, an item of the API's list): the measure exists, the
+    category is one of its breakdown's, it is not given twice (`given_before` says where
+    it was, e.g. "on line 3"), and the value reads. The CSV upload and the API share it."""
+    measure = by_code.get(code.upper())
+    if measure is None:
+        return RowCheck((code, category), f"there is no measure “{code}” in {set_name}.", "measure")
+    category = category.lower()
+    if category and category not in measure.category_codes:
+        if measure.categories:
+            known = ", ".join(measure.category_codes)
+            problem = (
+                f"{measure.label} has no category “{category}”; "
+                f"use one of {known}, or leave it blank for the total."
+            )
+        else:
+            problem = f"{measure.label} has no breakdown; leave the category blank."
+        return RowCheck((measure.code, category), problem, "category")
+    key = (measure.code, category)
+    before = given_before(key)
+    if before:
+        named = f" ({measure.category_label(category)})" if category else ""
+        return RowCheck(key, f"{measure.label}{named} is already given {before}.", "measure")
+    _figure, problem = parse_figure(measure, value, category)
+    return RowCheck(key, problem, "value" if problem else "")
 
 
 def lines_text(lines: list[int]) -> str:

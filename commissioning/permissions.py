@@ -18,7 +18,7 @@ from accounts.permissions import (
     is_provider_member,
     memberships_of,
 )
-from commissioning.models import Contract, MonitoringReturn, Service
+from commissioning.models import Contract, MeasureSet, MonitoringReturn, Service
 
 runs_commissioning = is_commissioner | is_administrator
 
@@ -108,3 +108,12 @@ def access_service_by_uuid(user: User, service_uuid) -> Service:
     if service is None or not (runs_commissioning(user) or getattr(user, "is_superuser", False)):
         raise Http404("No such service")
     return service
+
+
+def access_measure_set_by_uuid(user: User, measure_set_uuid) -> MeasureSet:
+    """A measure set, for the commissioners and providers who report against them."""
+    measure_set = MeasureSet.objects.filter(uuid=measure_set_uuid).first()
+    allowed = runs_commissioning(user) or is_provider_member(user)
+    if measure_set is None or not allowed:
+        raise Http404("No such measure set")
+    return measure_set

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
     "core",
@@ -346,14 +347,70 @@ MFA_FORMS = {
 MFA_TOTP_ISSUER = SERVICE_NAME
 SESSION_COOKIE_AGE = 8 * 3600
 
+# The REST API (/api/v1/, docs/api.md): people use their browser session (with CSRF),
+# systems an API token (accounts.api_tokens). One error format (core.api.problems).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.api_auth.HasScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.TokenRateThrottle",
+        "core.api.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PagePagination",
+    "EXCEPTION_HANDLER": "core.api.problems.problem_exception_handler",
     "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": f"{SERVICE_NAME} API", "VERSION": "1"}
+# Requests per minute. Counted in the cache (Redis with REDIS_URL); with the cache down the
+# API serves without counting and logs a warning (core.api.throttling: fails open).
+API_THROTTLE_RATES = {
+    "token": int(os.environ.get("API_RATE_PER_TOKEN", 600)),
+    "user": int(os.environ.get("API_RATE_PER_USER", 600)),
+    "anon": int(os.environ.get("API_RATE_ANONYMOUS", 120)),
+}
+# A token's last-used time is written at most this often (seconds), not on every request.
+API_TOKEN_LAST_USED_EVERY = 300
+API_TOKEN_DEFAULT_DAYS = 90
+# How long a stored Idempotency-Key answer is replayed (seconds).
+API_IDEMPOTENCY_KEEP = 24 * 3600
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SERVICE_NAME} API",
+    "DESCRIPTION": (
+        "Grants and commissioning over HTTP: the same rules as the web pages. Errors are "
+        "RFC 9457 problem details (application/problem+json). See docs/api.md."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "grants.models.Application.Status",
+        "RoundStatusEnum": "grants.models.Round.Status",
+        "ReportKindEnum": "grants.models.MonitoringReport.Kind",
+        "DocumentKindEnum": "grants.models.ApplicationDocument.Kind",
+        "MonitoringStatusEnum": "commissioning.models.MonitoringReturn.Status",
+        "ContractStatusEnum": "commissioning.models.Contract.Status",
+        "MeasureKindEnum": "commissioning.models.Measure.Kind",
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

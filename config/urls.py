@@ -19,5 +19,9 @@ urlpatterns = [
     path("", include("commissioning.urls")),
     path("delivery/", include("delivery.urls")),
     path("", include("opendata.urls")),
+    path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a missing address answers with a problem document, like every API error.
+handler404 = "config.views.not_found"

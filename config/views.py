@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -67,3 +68,19 @@ def accessibility(request):
 
 def terms(request):
     return render(request, "pages/terms.html")
+
+
+def not_found(request, exception=None):
+    """404: a problem document (RFC 9457) under /api/, the service's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "type": f"{settings.SITE_URL}/api/problems/not-found",
+                "title": "Not found",
+                "status": 404,
+                "detail": "There is nothing at this address.",
+            },
+            status=404,
+            content_type="application/problem+json",
+        )
+    return page_not_found(request, exception)

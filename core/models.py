@@ -80,3 +80,31 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.content_type_id}:{self.object_id}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a request sent with an Idempotency-Key header, replayed when the
+    same caller sends the same key to the same address again (a retried submit), until
+    `expires_at`. Only successful answers are kept: a refused request can be fixed and
+    sent again with the same key."""
+
+    owner = models.CharField(max_length=80)  # "token:<id>" or "user:<id>"
+    key = models.CharField(max_length=255)
+    path = models.CharField(max_length=300)  # method and path
+    fingerprint = models.CharField(max_length=64)  # of the request body
+    status_code = models.PositiveSmallIntegerField(default=0)
+    body = models.JSONField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "key", "path"], name="one_answer_per_idempotency_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key} {self.path}"

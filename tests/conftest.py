@@ -154,6 +154,29 @@ def _celery_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def _migration_data_after_a_flush(request):
+    """A transactional test (a live server) ends by flushing the database, which takes what
+    migrations made with it: the staff groups and the 2026/27 measure set. Each transactional
+    test starts by putting them back, so it does not depend on which test ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+    from commissioning.catalogue import seed_measure_set
+    from commissioning.models import Measure, MeasureSet
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.label)
+    seed_measure_set(MeasureSet, Measure, year=2026, code="victim-services-2026-27")
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(settings):
     """A fresh in-memory cache per test: rate limits (allauth keeps them in the cache) and
     cached values must not leak between tests or between runs sharing one Redis."""

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts import permissions as account_access
 from accounts.models import Invitation
+from accounts.services import api_token_create
 from commissioning import permissions as commissioning_access
 from commissioning.models import Contract
 from delivery import permissions as delivery_access
@@ -278,6 +279,20 @@ def _cases(personas, plan) -> dict[str, Case]:
             upload,
             p.assessor,
         ),
+        "measure set": Case(
+            lambda u, o: commissioning_access.access_measure_set_by_uuid(
+                u, o.uuid if o else MISSING
+            ),
+            monitoring_return.measure_set,
+            p.applicant_a,
+        ),
+        "api token": Case(
+            lambda u, o: account_access.access_api_token_by_uuid(u, o.uuid if o else MISSING),
+            api_token_create(
+                actor=p.applicant_b, organisation=p.org_b, name="B's system", scopes=["read"]
+            ).token,
+            p.applicant_a,
+        ),
     }
 
 
@@ -306,6 +321,8 @@ OWNERS = {
     "indicator": "decision_maker",
     "reading": "performance_lead",
     "readings upload": "commissioner",
+    "measure set": "provider",
+    "api token": "applicant_b",
 }
 
 
@@ -365,6 +382,7 @@ def test_the_404_page_says_the_same_for_missing_and_not_yours(client, personas, 
 
 # Models a URL names (by uuid, token or number) in some app's urls.py.
 URL_MODELS = {
+    "ApiToken",
     "Application",
     "ApplicationDocument",
     "Assessment",
@@ -375,6 +393,7 @@ URL_MODELS = {
     "Indicator",
     "IndicatorReading",
     "Invitation",
+    "MeasureSet",
     "MonitoringEvidence",
     "MonitoringReport",
     "MonitoringReturn",

@@ -41,6 +41,10 @@ pytestmark = pytest.mark.django_db
 # Patterns the crawl does not visit, and why.
 NOT_CRAWLED: dict[str, str] = {
     "admin": "Django's admin site (its own markup, not the GOV.UK layout); the whole namespace",
+    # The API's endpoints (namespace "api") are crawled like the pages; these two are not.
+    "api-docs": "Swagger UI's own page from the drf-spectacular-sidecar package, not the GOV.UK "
+    "layout; tests/api/test_machinery.py checks it is served from the package",
+    "api-schema": "the OpenAPI document: tests/api (the access matrix, schemathesis) read it",
 }
 # Query strings visited as well as the bare page: filters, exports, and bad values (a
 # typed-in or stale link), which must get the page with an error, never a server error.
@@ -441,7 +445,7 @@ def _panel_reports() -> list:
 
 
 def _targets() -> dict[frozenset[str], list[Target]]:
-    from commissioning.models import Contract, MonitoringReturn, Service
+    from commissioning.models import Contract, MeasureSet, MonitoringReturn, Service
     from grants.models import (
         Application,
         Assessment,
@@ -604,6 +608,15 @@ def _targets() -> dict[frozenset[str], list[Target]]:
     for report in _panel_reports():
         kwargs = {"panel_report_uuid": report.uuid}
         add(("panel_report_uuid",), kwargs, f"panel report {report.status}")
+    for measure_set in MeasureSet.objects.all()[:1]:
+        add(("measure_set_uuid",), {"measure_set_uuid": measure_set.uuid}, "measure set")
+    from accounts.services import api_token_create
+
+    demo_applicant = User.objects.get(email=DEMO_EMAILS["applicant_a"])
+    token = api_token_create(
+        actor=demo_applicant, organisation=org_a, name="Crawl token", scopes=["read"]
+    ).token
+    add(("token_uuid",), {"token_uuid": token.uuid}, "API token")
     # allauth's links from emails: a made-up key shows its "bad link" page.
     add(("key",), {"key": "not-a-real-key"}, "bad key")
     add(("key", "uidb36"), {"uidb36": "zz", "key": "not-a-real-key"}, "bad key")

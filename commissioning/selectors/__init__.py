@@ -30,6 +30,7 @@ from commissioning.selectors.returns import (
     figures_of,
     latest_review,
     measures_of,
+    return_with_reviews,
 )
 from commissioning.selectors.rollup import (
     REPORTING_CONTRACTS,
@@ -67,6 +68,7 @@ __all__ = [
     "missing_table",
     "newest_versions",
     "previous_returns",
+    "return_with_reviews",
     "rollup",
     "rollup_table",
     "target_table",

@@ -42,3 +42,12 @@ def figures_as_text(
         for key, value in figures_of([monitoring_return])[monitoring_return.pk].items()
         if key[0] in by_code
     }
+
+
+def return_with_reviews(monitoring_return: MonitoringReturn) -> MonitoringReturn:
+    """The return as saved just now, with its contract, provider and reviews' comments."""
+    return (
+        MonitoringReturn.objects.select_related("contract__provider", "measure_set")
+        .prefetch_related("reviews__comments__measure")
+        .get(pk=monitoring_return.pk)
+    )

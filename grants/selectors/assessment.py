@@ -10,7 +10,8 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from accounts.models import User
 from accounts.roles import Role
-from grants.models import Assessment, Criterion, Round, Score
+from grants.models import Application, Assessment, Criterion, Round, Score
+from grants.selectors.panel import RANKED_STATUSES
 
 
 def assessments_for_assessor(*, user) -> QuerySet[Assessment]:
@@ -104,4 +105,16 @@ def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
         )
         .order_by("full_name", "email")
         .values("full_name", "email", "active", "submitted")
+    )
+
+
+def assessment_summary(*, round: Round) -> QuerySet[Application]:
+    """A round's ranked bids with their scores and how many assessors each has (1 query)."""
+    return (
+        Application.objects.filter(round=round, status__in=RANKED_STATUSES)
+        .select_related("organisation")
+        .annotate(
+            assessors=Count("assessments", filter=Q(assessments__status__in=Assessment.ACTIVE))
+        )
+        .order_by("reference")
     )

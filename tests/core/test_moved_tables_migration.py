@@ -8,6 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("accounts", "0006_statuschange_by_system"), ("core", None)]
+# Tables later migrations add (API tokens, Idempotency-Key answers): not part of the move.
+LATER_TABLES = {"accounts_apitoken", "core_idempotencykey"}
 
 
 def migrate(targets):
@@ -42,7 +44,7 @@ def test_the_move_keeps_both_tables_their_rows_and_their_content_types():
 
     new = migrate(leaves)
 
-    assert set(connection.introspection.table_names()) == tables_before
+    assert set(connection.introspection.table_names()) - LATER_TABLES == tables_before
     assert "accounts_statuschange" in tables_before
     assert "accounts_outboxmessage" in tables_before
     change = new.get_model("core", "StatusChange").objects.get()
@@ -70,7 +72,7 @@ def test_the_move_can_be_undone_without_losing_rows():
     new.get_model("core", "StatusChange").objects.create(
         content_type=user_type, object_id=user.pk, from_status="a", to_status="b"
     )
-    tables = set(connection.introspection.table_names())
+    tables = set(connection.introspection.table_names()) - LATER_TABLES
 
     old = migrate(BEFORE)
 
