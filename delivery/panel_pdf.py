@@ -27,7 +27,7 @@ def _cell(cell: Cell | None, heading: str = "") -> str:
     if cell is None:
         return NONE
     if heading and cell.period_label != heading:
-        return f"{cell.text} ({cell.period_label})"
+        return f"{cell.text}\n{cell.period_label}"  # its own period, on a line of its own
     return cell.text
 
 
@@ -140,13 +140,15 @@ def _district_indicator(table: DistrictTable) -> list:
 def _grants(data: PanelReportData) -> list:
     total = data.grant_total
     story: list = [PageBreak(), r.heading("Safer Communities Fund")]
-    if total is not None:
+    if total is not None and total.figures.awards:
         story.append(
             r.para(
-                f"{count_text(total.figures.awards, 'project')} were awarded "
+                f"{count_text(total.figures.awards, 'project')} awarded "
                 f"{money(total.figures.awarded, pence=True)} in {data.period_label}."
             )
         )
+    elif total is not None:
+        story.append(r.para(f"No project was awarded a grant in {data.period_label}."))
     story.extend(_sub("Rounds in the period"))
     if data.rounds:
         story.append(

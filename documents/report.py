@@ -152,7 +152,7 @@ def data_table(
         style = (
             (right_bold if strong else right) if column in numeric else (bold if strong else cell)
         )
-        return Paragraph(with_symbols(escape(value)), style)
+        return Paragraph(with_symbols(escape(value)).replace("\n", "<br/>"), style)
 
     last = len(rows)
     data = [[wrap(h, i, True) for i, h in enumerate(header)]]
