@@ -487,7 +487,16 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Run in-process (no Redis), every task's success line and kombu's missing-broker
+        # notice would bury `make run`'s own output; a real worker still logs them.
+        **(
+            {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+            if CELERY_TASK_ALWAYS_EAGER
+            else {}
+        ),
+    },
 }
 # Celery's worker and beat log through the handler above instead of replacing it with their
 # own plain-text one.
