@@ -7,7 +7,10 @@ class DeliveryConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import areas
-        from delivery import permissions
+        from delivery import (
+            permissions,
+            tasks,  # noqa: F401  (registers the build task, sent by name)
+        )
 
         areas.register(
             areas.Area(

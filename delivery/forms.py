@@ -10,7 +10,9 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from commissioning.quarters import financial_year_of
 from core.govuk import GovukFormMixin
+from delivery.models import SECTION_ORDER, Section
 from delivery.selectors import DIMENSIONS, TOTAL, Options, Scope, slug
 
 ALL_YEARS = "all"
@@ -168,3 +170,81 @@ class DrilldownForm(DashboardForm):
 
     def figure_missing(self) -> None:
         self.add_error(None, NO_SUCH_ROW)
+
+
+WHOLE_YEAR = "0"
+
+
+class PanelReportForm(GovukFormMixin, forms.Form):
+    """Ask for a Panel report: a plan, a financial year or a quarter of it, the sections."""
+
+    plan = forms.ChoiceField(
+        label="Plan",
+        error_messages={
+            "required": "Choose the plan the report is about",
+            "invalid_choice": "Choose a plan from the list",
+        },
+    )
+    year = forms.ChoiceField(
+        label="Financial year",
+        help_text="April to March",
+        error_messages={
+            "required": "Choose the financial year the report covers",
+            "invalid_choice": "Choose a financial year from the list",
+        },
+    )
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        required=False,
+        choices=[
+            (WHOLE_YEAR, "The whole year"),
+            ("1", "Q1: April to June"),
+            ("2", "Q2: July to September"),
+            ("3", "Q3: October to December"),
+            ("4", "Q4: January to March"),
+        ],
+        error_messages={"invalid_choice": "Choose a quarter from the list, or the whole year"},
+    )
+    sections = forms.MultipleChoiceField(
+        label="Sections",
+        help_text="Select all that apply",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one section for the report",
+            "invalid_choice": "Choose the sections from the list",
+        },
+    )
+
+    def __init__(self, data=None, *, options: Options, initial: dict | None = None) -> None:
+        self.options = options
+        super().__init__(
+            data,
+            initial={
+                "plan": options.plan.code if options.plan else "",
+                "year": str(options.current_year),
+                "quarter": WHOLE_YEAR,
+                "sections": SECTION_ORDER,
+                **(initial or {}),
+            },
+        )
+        self.fields["plan"].choices = [(p.code, p.title) for p in options.plans]
+        self.fields["year"].choices = [
+            (str(y), options.year_label(y)) for y in report_years(options)
+        ]
+        self.fields["sections"].choices = Section.choices
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "plan" in data:
+            data["plan"] = next(p for p in self.options.plans if p.code == data["plan"])
+        if "year" in data:
+            data["year"] = int(data["year"])
+        data["quarter"] = int(data.get("quarter") or WHOLE_YEAR)
+        return data
+
+
+def report_years(options: Options) -> list[int]:
+    """Every financial year any loaded plan covers, and this one; latest first."""
+    first = min([financial_year_of(p.starts_on) for p in options.plans] + [options.current_year])
+    last = max([financial_year_of(p.ends_on) for p in options.plans] + [options.current_year])
+    return list(range(last, first - 1, -1))

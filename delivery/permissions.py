@@ -24,6 +24,7 @@ from accounts.permissions import (
     is_performance_lead,
 )
 from commissioning.models import Contract
+from delivery.models import PanelReport
 from grants.models import Award
 
 VIEW = "delivery.view_plan_delivery"
@@ -66,3 +67,14 @@ def access_contract_by_uuid(user: User, contract_uuid) -> Contract:
     if contract is None or not can_view_plan_delivery(user):
         raise Http404("No such contract")
     return contract
+
+
+def access_panel_report_by_uuid(user: User, report_uuid) -> PanelReport:
+    """A Panel report version; one 404 for a missing report and for someone who may not
+    read the plan-delivery picture (the view refuses them first with a 403)."""
+    report = (
+        PanelReport.objects.select_related("plan", "requested_by").filter(uuid=report_uuid).first()
+    )
+    if report is None or not can_view_plan_delivery(user):
+        raise Http404("No such report")
+    return report

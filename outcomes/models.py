@@ -267,3 +267,57 @@ class IndicatorReading(models.Model):
 
 
 WEST_YORKSHIRE = "West Yorkshire"
+
+
+class Crosswalk(models.Model):
+    """How an earlier plan's priorities, outcomes and themes map onto a later plan's, so
+    awards and contracts aligned to the earlier plan can be shown under the later one
+    (marked as mapped). Loaded from a file; loading it again replaces its links."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    from_plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="crosswalks_out")
+    to_plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="crosswalks_in")
+    file_name = models.CharField(max_length=255)
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_plan", "to_plan"], name="one_crosswalk_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(from_plan=F("to_plan")), name="crosswalk_between_two_plans"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_plan.code} -> {self.to_plan.code}"
+
+
+class CrosswalkLink(models.Model):
+    """One line of a crosswalk: an earlier plan's code and the later plan's code it maps
+    to. A priority maps to one priority; an outcome or a theme may map to several."""
+
+    class Kind(models.TextChoices):
+        PRIORITY = "priority", "Priority"
+        OUTCOME = "outcome", "Outcome"
+        THEME = "theme", "Theme"
+
+    crosswalk = models.ForeignKey(Crosswalk, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_code = models.CharField(max_length=20)
+    to_code = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["crosswalk", "kind", "from_code", "to_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crosswalk", "kind", "from_code", "to_code"], name="one_crosswalk_link"
+            ),
+            models.UniqueConstraint(
+                fields=["crosswalk", "from_code"],
+                condition=Q(kind="priority"),
+                name="a_priority_maps_to_one_priority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_code} -> {self.to_code}"

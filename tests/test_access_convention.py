@@ -49,6 +49,19 @@ ROOT = Path(__file__).resolve().parent.parent
 MISSING = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 
+def _panel_report(plan, who):
+    from delivery.models import SECTION_ORDER, PanelReport
+
+    return PanelReport.objects.create(
+        plan=plan,
+        year=2025,
+        sections=SECTION_ORDER,
+        version=1,
+        requested_by=who,
+        requested_at=timezone.now(),
+    )
+
+
 @dataclass
 class Case:
     """How to ask one helper: `call(user, obj_or_None)`, the object someone else owns, and
@@ -238,6 +251,11 @@ def _cases(personas, plan) -> dict[str, Case]:
         "contract summary": Case(
             lambda u, o: delivery_access.access_contract_by_uuid(u, o.uuid if o else MISSING),
             contract,
+            p.provider,
+        ),
+        "panel report": Case(
+            lambda u, o: delivery_access.access_panel_report_by_uuid(u, o.uuid if o else MISSING),
+            _panel_report(plan, p.performance_lead),
             p.provider,
         ),
         # Plans and their readings are for the staff who follow plan delivery.

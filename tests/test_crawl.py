@@ -414,6 +414,36 @@ def _one_per_status(rows, status_of: Callable, prefer: Callable = lambda row: Fa
     return list(chosen.values())
 
 
+def _panel_reports() -> list:
+    from django.core.files.base import ContentFile
+
+    from delivery.models import SECTION_ORDER, PanelReport
+    from outcomes.models import Plan as PlanModel
+
+    plan = PlanModel.objects.get(is_current=True)
+    lead = User.objects.filter(email__startswith="performance").first() or User.objects.first()
+    reports = []
+    for version, status in enumerate(("ready", "failed", "waiting"), start=1):
+        report = PanelReport(
+            plan=plan,
+            year=2025,
+            sections=SECTION_ORDER,
+            version=version,
+            requested_by=lead,
+            requested_at=timezone.now(),
+            status=status,
+            failure_reason="The report could not be built: a test failure."
+            if status == "failed"
+            else "",
+        )
+        if status == "ready":
+            report.file.save("report.pdf", ContentFile(b"%PDF-1.4 crawl"), save=False)
+            report.built_at = timezone.now()
+        report.save()
+        reports.append(report)
+    return reports
+
+
 def _targets() -> dict[frozenset[str], list[Target]]:
     from commissioning.models import Contract, MeasureSet, MonitoringReturn, Service
     from grants.models import (
@@ -574,6 +604,10 @@ def _targets() -> dict[frozenset[str], list[Target]]:
     for upload in ReadingUpload.objects.select_related("plan")[:1]:
         kwargs = {"code": upload.plan.code, "upload_uuid": upload.uuid}
         add(("code", "upload_uuid"), kwargs, "readings upload")
+    # Panel reports: one ready (with its PDF), one failed, one still waiting.
+    for report in _panel_reports():
+        kwargs = {"panel_report_uuid": report.uuid}
+        add(("panel_report_uuid",), kwargs, f"panel report {report.status}")
     for measure_set in MeasureSet.objects.all()[:1]:
         add(("measure_set_uuid",), {"measure_set_uuid": measure_set.uuid}, "measure set")
     from accounts.services import api_token_create

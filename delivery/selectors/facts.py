@@ -31,7 +31,7 @@ from delivery.selectors.scope import (
     slug,
 )
 from grants.models import Application, Award, MonitoringReport, PaymentInstalment
-from outcomes.models import Outcome, Priority, Theme
+from outcomes.models import CrosswalkLink, Outcome, Plan, Priority, Theme
 
 ZERO = Decimal(0)
 
@@ -76,6 +76,8 @@ class AwardFact:
     # replaces the 6-month one); None when no report has been accepted yet.
     people_reached: int | None
     alignment: Alignment
+    round_id: int = 0
+    mapped_from: str = ""  # "mapped from 2021-24 P2": aligned to an earlier plan
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class BidFact:
     status: str
     requested: Decimal
     alignment: Alignment
+    round_id: int = 0
+    mapped_from: str = ""  # "mapped from 2021-24 P2": aligned to an earlier plan
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class ContractFact:
     # {measure code: (people reporting it, people leaving support on those returns)}
     cope: dict[str, tuple[Decimal, int]]
     alignment: Alignment
+    mapped_from: str = ""
 
 
 @dataclass
@@ -124,14 +129,58 @@ class Facts:
 
 
 class _Plan:
-    """The plan's codes by id and the districts' keys, to turn ids into keys."""
+    """The plan's codes by id and the districts' keys, to turn ids into keys; with a
+    crosswalk into the plan, an earlier plan's ids too, as the codes they map to."""
 
     def __init__(self, facts: Facts) -> None:
+        self.plan_ids = [facts.scope.plan.pk]
         self.priority = {p.pk: p.code for p in facts.priorities}
-        self.outcome = {o.pk: o.code for o in facts.outcomes}
-        self.theme = {t.pk: t.code for t in facts.themes}
+        self.outcome: dict[int, tuple[str, ...]] = {o.pk: (o.code,) for o in facts.outcomes}
+        self.theme: dict[int, tuple[str, ...]] = {t.pk: (t.code,) for t in facts.themes}
         self.district = {d.pk: slug(d.name) for d in facts.districts}
         self.area_labels = {slug(d.name): d.name for d in facts.districts} | AREA_LABELS
+        # An earlier plan's id: its short name ("2021-24"); its priorities' ids: their codes.
+        self.earlier: dict[int, str] = {}
+        self.earlier_priority: dict[int, str] = {}
+
+    def map_earlier(self, scope: Scope) -> None:
+        """Add the earlier plans a crosswalk maps into this one: 1 query without one, 4
+        with any."""
+        links = list(
+            CrosswalkLink.objects.filter(crosswalk__to_plan=scope.plan).select_related(
+                "crosswalk__from_plan"
+            )
+        )
+        if not links:
+            return
+        to: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+        for link in links:
+            plan = link.crosswalk.from_plan
+            self.earlier[plan.pk] = plan_short_name(plan)
+            to[(plan.pk, link.kind, link.from_code)].append(link.to_code)
+        self.plan_ids += list(self.earlier)
+        kinds = CrosswalkLink.Kind
+        for pk, plan_id, code in Priority.objects.filter(plan__in=self.earlier).values_list(
+            "pk", "plan_id", "code"
+        ):
+            self.earlier_priority[pk] = code
+            mapped = to.get((plan_id, kinds.PRIORITY, code))
+            self.priority[pk] = mapped[0] if mapped else NOT_STATED
+        for model, kind, into in (
+            (Outcome, kinds.OUTCOME, self.outcome),
+            (Theme, kinds.THEME, self.theme),
+        ):
+            for pk, plan_id, code in model.objects.filter(plan__in=self.earlier).values_list(
+                "pk", "plan_id", "code"
+            ):
+                into[pk] = tuple(to.get((plan_id, kind, code), ()))
+
+    def mapped_from(self, plan_id: int, priority_id: int | None) -> str:
+        """'mapped from 2021-24 P2' for something aligned to an earlier plan; else ''."""
+        if plan_id not in self.earlier:
+            return ""
+        code = self.earlier_priority.get(priority_id or 0, "no priority")
+        return f"mapped from {self.earlier[plan_id]} {code}"
 
     def alignment(
         self,
@@ -145,8 +194,8 @@ class _Plan:
         districts = frozenset(self.district[d] for d in district_ids if d in self.district)
         return Alignment(
             priority=self.priority.get(priority_id or 0, NOT_STATED),
-            outcomes=frozenset(self.outcome[o] for o in outcome_ids if o in self.outcome),
-            themes=frozenset(self.theme[t] for t in theme_ids if t in self.theme),
+            outcomes=frozenset(c for o in outcome_ids for c in self.outcome.get(o, ())),
+            themes=frozenset(c for t in theme_ids for c in self.theme.get(t, ())),
             area=area,
             area_label=self.area_labels.get(area, area),
             districts=named_districts(area, districts),
@@ -157,6 +206,11 @@ class _Plan:
         return area_key(
             across_west_yorkshire=across_west_yorkshire, district_ids=known, slugs=self.district
         )
+
+
+def plan_short_name(plan: Plan) -> str:
+    """'2021-24' for the 2021-24 plan (its years), to say where a mapped award came from."""
+    return f"{plan.starts_on.year}-{plan.ends_on.year % 100:02d}"
 
 
 def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
@@ -177,10 +231,12 @@ def _local_date(moment: dt.datetime | None, zone: dt.tzinfo) -> dt.date:
     return moment.astimezone(zone).date()
 
 
-def _awards_in_scope(scope: Scope) -> QuerySet[Award]:
+def _awards_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySet[Award]:
     """Awards under the plan version decided in the period; offers the group declined are
     left out (the money went back to the pot)."""
-    awards = Award.objects.filter(plan=scope.plan, offer_declined_at__isnull=True)
+    awards = Award.objects.filter(
+        plan_id__in=plan_ids or [scope.plan.pk], offer_declined_at__isnull=True
+    )
     instants = scope.instants()
     if instants:
         awards = awards.filter(decided_at__gte=instants[0], decided_at__lt=instants[1])
@@ -209,7 +265,7 @@ def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
 
 
 def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
-    awards = _awards_in_scope(scope)
+    awards = _awards_in_scope(scope, plan.plan_ids)
     ids = awards.values("pk")
     outcomes = _pairs(
         Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
@@ -247,6 +303,8 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
         application_id,
         across,
         status,
+        round_id,
+        plan_id,
     ) in awards.order_by("decided_at", "pk").values_list(
         "pk",
         "uuid",
@@ -261,6 +319,8 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
         "application_id",
         "application__across_west_yorkshire",
         "application__status",
+        "application__round_id",
+        "plan_id",
     ):
         district_ids = districts.get(application_id, set())
         area = plan.area(across_west_yorkshire=across, district_ids=district_ids)
@@ -284,14 +344,18 @@ def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
                     area=area,
                     district_ids=district_ids,
                 ),
+                round_id=round_id,
+                mapped_from=plan.mapped_from(plan_id, priority_id),
             )
         )
     return facts
 
 
-def _bids_in_scope(scope: Scope) -> QuerySet[Application]:
+def _bids_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySet[Application]:
     """Bids to the plan version's rounds submitted in the period, whatever became of them."""
-    bids = Application.objects.filter(round__plan=scope.plan, submitted_at__isnull=False)
+    bids = Application.objects.filter(
+        round__plan_id__in=plan_ids or [scope.plan.pk], submitted_at__isnull=False
+    )
     instants = scope.instants()
     if instants:
         bids = bids.filter(submitted_at__gte=instants[0], submitted_at__lt=instants[1])
@@ -303,7 +367,7 @@ def _bids_in_scope(scope: Scope) -> QuerySet[Application]:
 
 
 def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
-    bids = _bids_in_scope(scope)
+    bids = _bids_in_scope(scope, plan.plan_ids)
     ids = bids.values("pk")
     through = Application.outcomes.through.objects.filter(application__in=ids)
     outcomes = _pairs(through.values_list("application_id", "outcome_id"))
@@ -333,6 +397,8 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
         priority_id,
         across,
         status,
+        round_id,
+        plan_id,
     ) in bids.order_by("submitted_at", "pk").values_list(
         "pk",
         "uuid",
@@ -346,6 +412,8 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
         "primary_priority_id",
         "across_west_yorkshire",
         "status",
+        "round_id",
+        "round__plan_id",
     ):
         district_ids = districts.get(pk, set())
         area = plan.area(across_west_yorkshire=across, district_ids=district_ids)
@@ -367,17 +435,19 @@ def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
                     area=area,
                     district_ids=district_ids,
                 ),
+                round_id=round_id,
+                mapped_from=plan.mapped_from(plan_id, priority_id),
             )
         )
     return facts
 
 
-def _funding_in_scope(scope: Scope) -> QuerySet[ContractFunding]:
+def _funding_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySet[ContractFunding]:
     """Funding lines of the plan version's contracts for the period (the contract year is
     the financial year), from the chosen stream; drafts are not commissioned yet."""
-    funding = ContractFunding.objects.filter(contract__plan=scope.plan).exclude(
-        contract__status=Contract.Status.DRAFT
-    )
+    funding = ContractFunding.objects.filter(
+        contract__plan_id__in=plan_ids or [scope.plan.pk]
+    ).exclude(contract__status=Contract.Status.DRAFT)
     if scope.year is not None:
         funding = funding.filter(financial_year=scope.year)
     if scope.stream:
@@ -386,7 +456,7 @@ def _funding_in_scope(scope: Scope) -> QuerySet[ContractFunding]:
 
 
 def _contract_results(
-    contract_ids: QuerySet, year: int | None
+    contract_ids: QuerySet, year: int | None, quarter: int | None = None
 ) -> dict[int, tuple[int, int, int, dict[str, tuple[Decimal, int]]]]:
     """Per contract: (accepted returns, victims supported, cases closed, cope-and-recover)
     from its accepted, current returns for the period's quarters.
@@ -402,6 +472,8 @@ def _contract_results(
     )
     if year is not None:
         returns = returns.filter(financial_year=year)
+        if quarter:
+            returns = returns.filter(quarter=quarter)
     by_return: dict[int, dict[str, Decimal]] = defaultdict(dict)
     contract_of: dict[int, int] = {}
     for return_id, contract_id, code, value in ReturnValue.objects.filter(
@@ -437,7 +509,7 @@ def _contract_results(
 
 
 def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
-    funding = _funding_in_scope(scope)
+    funding = _funding_in_scope(scope, plan.plan_ids)
     ids = funding.values("contract_id")
     outcomes = _pairs(
         Contract.outcomes.through.objects.filter(contract__in=ids).values_list(
@@ -454,7 +526,7 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
             "service_id", "district_id"
         )
     )
-    results = _contract_results(ids, scope.year)
+    results = _contract_results(ids, scope.year, scope.quarter)
     every_district = set(plan.district)
     streams = dict(FundingStream.choices)
     statuses = dict(Contract.Status.choices)
@@ -470,6 +542,7 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
         service_id,
         priority_id,
         status,
+        plan_id,
     ) in funding.order_by("contract__reference", "stream").values_list(
         "contract_id",
         "stream",
@@ -481,6 +554,7 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
         "contract__service_id",
         "contract__primary_priority_id",
         "contract__status",
+        "contract__plan_id",
     ):
         row = rows.setdefault(
             contract_id,
@@ -492,6 +566,7 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
                 "service_id": service_id,
                 "priority_id": priority_id,
                 "status": status,
+                "plan_id": plan_id,
                 "streams": defaultdict(lambda: ZERO),
                 "by_stream": defaultdict(lambda: ZERO),
             },
@@ -528,6 +603,7 @@ def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
                     area=area,
                     district_ids=() if area == ACROSS_WEST_YORKSHIRE else covered,
                 ),
+                mapped_from=plan.mapped_from(row["plan_id"], row["priority_id"]),
             )
         )
     return facts
@@ -540,8 +616,10 @@ def _kept(alignment: Alignment, district_key: str | None, theme_code: str | None
 
 
 def load_facts(scope: Scope) -> Facts:
-    """Every award, contract and bid the scope counts, with its keys: 19 queries at most,
-    however many there are."""
+    """Every award, contract and bid the scope counts, with its keys: 20 queries at most
+    (23 with a crosswalk into the plan), however many there are. Through a crosswalk,
+    what is aligned to an earlier plan counts under the codes it maps to, marked as
+    mapped."""
     facts = Facts(
         scope=scope,
         priorities=list(scope.plan.priorities.order_by("position", "code")),
@@ -554,13 +632,15 @@ def load_facts(scope: Scope) -> Facts:
         districts=list(District.objects.order_by("position", "name")),
     )
     plan = _Plan(facts)
+    plan.map_earlier(scope)
     if scope.includes_grants:
         facts.awards = _award_facts(scope, plan)
         facts.bids = _bid_facts(scope, plan)
     if scope.includes_contracts:
         facts.contracts = _contract_facts(scope, plan)
     district_key = plan.district.get(scope.district_id or 0)
-    theme_code = plan.theme.get(scope.theme_id or 0)
+    # The chosen theme is the plan's own: its one code (an earlier plan's maps to several).
+    theme_code = next(iter(plan.theme.get(scope.theme_id or 0, ())), None)
     if district_key or theme_code:
         facts.awards = [f for f in facts.awards if _kept(f.alignment, district_key, theme_code)]
         facts.bids = [f for f in facts.bids if _kept(f.alignment, district_key, theme_code)]

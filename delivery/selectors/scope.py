@@ -45,6 +45,9 @@ class Scope:
     stream: str | None = None
     district_id: int | None = None
     theme_id: int | None = None
+    # A quarter of the year (1: April to June), for the Panel report: grants decided and
+    # returns for that quarter. Contract funding is for the whole year either way.
+    quarter: int | None = None
 
     @property
     def includes_grants(self) -> bool:
@@ -56,7 +59,11 @@ class Scope:
 
     @property
     def period_label(self) -> str:
-        return "all years" if self.year is None else financial_year_label(self.year)
+        if self.year is None:
+            return "all years"
+        if self.quarter:
+            return f"Q{self.quarter} {financial_year_label(self.year)}"
+        return financial_year_label(self.year)
 
     @property
     def first_day(self) -> dt.date | None:
@@ -70,10 +77,23 @@ class Scope:
         """[start, end) of the year as aware instants: midnight London time on 1 April."""
         if self.year is None:
             return None
+        if self.quarter:
+            first = _quarter_start(self.year, self.quarter)
+            after = _quarter_start(self.year + (self.quarter == 4), self.quarter % 4 + 1)
+            return (
+                dt.datetime(first.year, first.month, 1, tzinfo=LONDON),
+                dt.datetime(after.year, after.month, 1, tzinfo=LONDON),
+            )
         return (
             dt.datetime(self.year, 4, 1, tzinfo=LONDON),
             dt.datetime(self.year + 1, 4, 1, tzinfo=LONDON),
         )
+
+
+def _quarter_start(year: int, quarter: int) -> dt.date:
+    """The first day of quarter 1-4 of the financial year starting in `year`."""
+    month = 4 + 3 * (quarter - 1)
+    return dt.date(year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
 def slug(name: str) -> str:
