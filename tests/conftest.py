@@ -11,6 +11,7 @@ import copy
 import functools
 import hashlib
 import importlib.util
+import logging
 import os
 import sqlite3
 import uuid
@@ -144,9 +145,13 @@ def _celery_in_process(request):
     from config.celery import app
 
     before = app.conf.task_always_eager
+    root_level = logging.getLogger().level
     app.conf.task_always_eager = "needs_redis" not in request.keywords
     yield
     app.conf.task_always_eager = before
+    # A real worker (start_worker) sets up logging and leaves the root logger at ERROR;
+    # put it back so later tests that read log records see their warnings.
+    logging.getLogger().setLevel(root_level)
     # Celery keeps "inside a task" in one process-wide flag. When a live-server thread and
     # the test thread both run eager tasks at once, their save-and-restore can interleave
     # and leave it set, and every later result.get() then raises. Start each test clear.

@@ -99,6 +99,11 @@ def test_the_json_formatter_writes_one_parsable_line_per_record():
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonLinesFormatter())
     logger = logging.getLogger("tests.deploy.json")
+    # A real Celery worker started earlier in the run may have raised the root
+    # logger's level; this test is about the formatter, so pin its own level.
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
     logger.addHandler(handler)
     try:
         logger.warning('line one\nline "two"', extra={"status_code": 404, "request": object()})
@@ -108,6 +113,8 @@ def test_the_json_formatter_writes_one_parsable_line_per_record():
             logger.exception("failed")
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
     first, second = (json.loads(line) for line in stream.getvalue().splitlines())
     assert first["message"] == 'line one\nline "two"'
     assert first["status_code"] == 404
