@@ -30,6 +30,7 @@ def test_the_reliability_settings_are_on():
 
 
 @pytest.mark.needs_redis
+@pytest.mark.django_db  # the worker's Django fixup runs the system checks, which read the DB
 def test_a_worker_runs_a_task_through_real_redis():
     assert app.conf.task_always_eager is False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
