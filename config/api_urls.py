@@ -8,6 +8,7 @@ v1 = [
     path("", include("outcomes.api")),
     path("", include("grants.api.urls")),
     path("", include("commissioning.api.urls")),
+    path("", include("delivery.api")),
 ]
 
 urlpatterns = [

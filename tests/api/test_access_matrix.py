@@ -61,6 +61,13 @@ WHO: dict[str, set[str]] = {
     "POST /api/v1/returns/{return_uuid}/accept/": {"commissioner"},
     "POST /api/v1/returns/{return_uuid}/request-changes/": {"commissioner"},
     "GET /api/v1/rollup/": {"commissioner", "administrator"},
+    "GET /api/v1/plan-delivery/": {
+        "performance_lead",
+        "officer",
+        "commissioner",
+        "decision_maker",
+        "administrator",
+    },
 }
 # Operations on group B's application: group A's people must get 404, as if it were missing.
 NOT_THEIRS = {"applicant_a", "colleague_a"}
