@@ -450,10 +450,7 @@ PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "battery",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
