@@ -232,3 +232,44 @@ def test_an_old_provider_name_with_a_line_break_no_longer_stops_the_escalation(
 def test_send_tracked_flattens_any_subject():
     send_tracked(subject="Line one\nLine two", body="Hello", to=["a@example.org"])
     assert mail.outbox[-1].subject == "Line one Line two"
+
+
+def test_every_admin_form_of_ours_applies_the_one_line_rule():
+    from django.contrib import admin
+
+    from core.admin_forms import SingleLineAdminMixin, SingleLineInlineMixin
+
+    ours = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in APPS
+    }
+    assert len(ours) >= 10
+    missing = [
+        type(model_admin).__name__
+        for model_admin in ours.values()
+        if not isinstance(model_admin, SingleLineAdminMixin)
+    ]
+    missing += [
+        inline.__name__
+        for model_admin in ours.values()
+        for inline in model_admin.inlines
+        if not issubclass(inline, SingleLineInlineMixin)
+    ]
+    assert not missing, missing
+
+
+def test_the_admin_refuses_a_line_break_in_an_organisation_name(rf, personas):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = personas.administrator
+    form_class = admin.site._registry[Organisation].get_form(request, personas.org_a, change=True)
+    data = {
+        field: value
+        for field, value in form_class(instance=personas.org_a).initial.items()
+        if value is not None
+    }
+    form = form_class({**data, "name": "Org A\nYouth"}, instance=personas.org_a)
+    assert not form.is_valid()
+    assert form.errors["name"] == ["Name must not contain line breaks: write it on one line"]
