@@ -273,3 +273,29 @@ def test_the_admin_refuses_a_line_break_in_an_organisation_name(rf, personas):
     form = form_class({**data, "name": "Org A\nYouth"}, instance=personas.org_a)
     assert not form.is_valid()
     assert form.errors["name"] == ["Name must not contain line breaks: write it on one line"]
+
+
+def test_the_admin_pages_with_checked_forms_still_open_and_refuse_a_line_break(
+    client_for, personas
+):
+    client = client_for(personas.administrator)
+    change = reverse("admin:accounts_organisation_change", args=[personas.org_a.pk])
+    assert client.get(change).status_code == 200
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+    assert client.get(reverse("admin:commissioning_measureset_add")).status_code == 200
+    response = client.post(
+        change,
+        {
+            "name": "Org A\r\nYouth",
+            "type": personas.org_a.type,
+            "address_line_1": "1 Street",
+            "town": "Leeds",
+            "postcode": "LS1 1AA",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Name must not contain line breaks" in response.content.decode()
+    personas.org_a.refresh_from_db()
+    assert personas.org_a.name == "Org A Youth Project"
