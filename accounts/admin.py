@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import District, Invitation, Membership, Organisation, User
+from core.admin_forms import SingleLineAdminMixin, SingleLineInlineMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SingleLineAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
     search_fields = ["email", "full_name"]
@@ -19,14 +20,14 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SingleLineInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(SingleLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "type", "district", "is_applicant", "is_provider"]
     list_filter = ["type", "district", "is_applicant", "is_provider"]
     search_fields = ["name", "charity_number", "company_number", "postcode"]
@@ -34,11 +35,11 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["name", "ons_code", "position"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["email", "organisation", "created_at", "expires_at", "accepted_at"]
     search_fields = ["email", "organisation__name"]

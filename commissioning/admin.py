@@ -4,9 +4,10 @@ read-mostly here and changed through the commissioning pages, which apply the ru
 from django.contrib import admin
 
 from commissioning.models import Contract, Measure, MeasureSet, MonitoringReturn, Service
+from core.admin_forms import SingleLineAdminMixin, SingleLineInlineMixin
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(SingleLineInlineMixin, admin.TabularInline):
     model = Measure
     fk_name = "measure_set"
     extra = 0
@@ -25,19 +26,19 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(MeasureSet)
-class MeasureSetAdmin(admin.ModelAdmin):
+class MeasureSetAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "financial_year"]
     inlines = [MeasureInline]
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["name", "category"]
     list_filter = ["category"]
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "provider", "service", "status", "start_date", "end_date"]
     list_filter = ["status", "service__category"]
     search_fields = ["reference", "provider__name"]
@@ -45,7 +46,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonitoringReturn)
-class MonitoringReturnAdmin(admin.ModelAdmin):
+class MonitoringReturnAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["contract", "financial_year", "quarter", "version", "status", "due_date"]
     list_filter = ["status", "financial_year", "quarter"]
     readonly_fields = [f.name for f in MonitoringReturn._meta.fields]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
+
+from core.text import SingleLineValidator
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -75,10 +78,48 @@ def style_widgets(form: forms.BaseForm) -> None:
             widget.attrs["aria-describedby"] = " ".join(described)
 
 
+def field_name_in_words(name: str, field: forms.Field) -> str:
+    """How messages name a field: as its own too-long message does ("What the cost is for
+    must be…"), else its label without "(optional)", else its name."""
+    too_long = str(field.error_messages.get("max_length", ""))
+    if " must " in too_long and "%(" not in too_long:
+        return too_long.split(" must ", 1)[0]
+    label = str(field.label or "").removesuffix("(optional)").strip()
+    return label or name.replace("_", " ").capitalize()
+
+
+def is_single_line(field: forms.Field) -> bool:
+    """A text field typed on one line: no textarea, not a password."""
+    return isinstance(field, forms.CharField) and not isinstance(
+        field.widget, forms.Textarea | forms.PasswordInput
+    )
+
+
+def refuse_line_breaks(form: forms.BaseForm) -> None:
+    """Every one-line text field refuses line breaks and control characters, with a
+    message naming it ("Organisation name must not contain line breaks: …")."""
+    for name, field in form.fields.items():
+        if is_single_line(field) and not any(
+            isinstance(v, SingleLineValidator) for v in field.validators
+        ):
+            # Ours names the field; Django's null-character check says only "Null
+            # characters are not allowed."
+            field.validators = [
+                *(
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ),
+                SingleLineValidator(field_name_in_words(name, field)),
+            ]
+
+
 class GovukFormMixin:
-    """Mixin for every form: GOV.UK classes, and errors rendered in the GOV.UK pattern."""
+    """Mixin for every form: GOV.UK classes, errors rendered in the GOV.UK pattern, and
+    no line breaks or control characters in a one-line answer."""
 
     def full_clean(self) -> None:
+        refuse_line_breaks(self)
         super().full_clean()
         style_widgets(self)
 

@@ -220,7 +220,9 @@ class ReportDocument(BaseDocTemplate):
             key = f"h{self.headings}"
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.plain, key, level=flowable.level - 1)
-            self.notify("TOCEntry", (flowable.level - 1, flowable.plain, self.page, key))
+            # The contents draws each entry as a Paragraph, which reads markup: escape it,
+            # as the heading itself is (a "<" in a priority's title must stay text).
+            self.notify("TOCEntry", (flowable.level - 1, escape(flowable.plain), self.page, key))
 
     def handle_documentBegin(self) -> None:
         self.headings = 0  # each layout pass numbers the bookmarks afresh

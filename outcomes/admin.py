@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_forms import SingleLineAdminMixin
 from outcomes.models import (
     Indicator,
     IndicatorMeasure,
@@ -14,30 +15,30 @@ from outcomes.models import (
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "starts_on", "ends_on", "is_current"]
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "plan"]
     list_filter = ["plan"]
 
 
 @admin.register(Outcome, Indicator, Theme)
-class PlanPartAdmin(admin.ModelAdmin):
+class PlanPartAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "plan"]
     list_filter = ["plan"]
 
 
 @admin.register(IndicatorMeasure)
-class IndicatorMeasureAdmin(admin.ModelAdmin):
+class IndicatorMeasureAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "code", "title", "unit", "tolerance"]
     list_filter = ["indicator__plan", "unit"]
 
 
 @admin.register(IndicatorReading)
-class IndicatorReadingAdmin(SimpleHistoryAdmin):
+class IndicatorReadingAdmin(SingleLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["measure", "district", "period_label", "value", "unit", "changed_by"]
     list_filter = ["measure__indicator__plan", "district", "period_kind"]
     list_select_related = ["measure", "district", "changed_by"]
@@ -45,6 +46,6 @@ class IndicatorReadingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReadingUpload)
-class ReadingUploadAdmin(admin.ModelAdmin):
+class ReadingUploadAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     list_display = ["file_name", "plan", "uploaded_by", "uploaded_at", "added", "changed"]
     readonly_fields = ["lines"]

@@ -51,12 +51,14 @@ class ComparisonRow:
 
     @property
     def chart(self) -> list[tuple[Decimal | str | None, int]]:
-        """Bar heights (0-100) for the previous quarters and this one."""
+        """Bar heights (0-100, in steps of 5: a CSS class each, as the Content Security
+        Policy refuses style attributes) for the previous quarters and this one."""
         values = [v for v in [*self.history, self.value] if isinstance(v, Decimal)]
         top = max(values, default=Decimal(0))
         bars = []
         for v in [*self.history, self.value]:
-            height = int(v / top * 100) if isinstance(v, Decimal) and top else 0
+            height = round(v / top * 20) * 5 if isinstance(v, Decimal) and top > 0 else 0
+            height = min(max(height, 0), 100)
             bars.append((v, height))
         return bars
 

@@ -15,6 +15,7 @@ from core import outbox
 from core.mail import new_message_id
 from core.models import OutboxMessage
 from core.outbox import outbox_enqueue
+from core.text import one_line
 from core.workflow import SYSTEM, transition
 from grants import letters
 from grants.models import Application, Award, Letter
@@ -109,7 +110,7 @@ def letter_send(*, application: Application, kind: str, updated: bool = False) -
         title = f"Updated {title[0].lower()}{title[1:]}"
     message_id = new_message_id()
     email = EmailMultiAlternatives(
-        subject=f"{title}: {application.reference}",
+        subject=one_line(f"{title}: {application.reference}"),
         body=render_to_string(f"{template}.txt", context),
         to=sorted(application.organisation.memberships.values_list("user__email", flat=True)),
         headers={"Message-ID": message_id},

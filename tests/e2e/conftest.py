@@ -2,6 +2,9 @@
 
 Every page a journey loads, error states included, is checked with axe as it loads; a
 journey with any violation of impact moderate or above fails at its end, listing them all.
+The Content Security Policy is on (as in production): a journey during which the browser
+refused anything under it (an inline script or style without the nonce, a style
+attribute, a resource from elsewhere) fails at its end too, listing each refusal.
 """
 
 from __future__ import annotations
@@ -20,6 +23,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 FAILING_IMPACTS = ("moderate", "serious", "critical")
+# Pages that are not ours to make accessible: Swagger UI's own page from the
+# drf-spectacular-sidecar package (the crawl leaves it out too). The policy still applies.
+NOT_AXE_CHECKED = ("/api/docs/",)
+CSP_WORDS = ("Content Security Policy", "Refused to")
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    "Content Security Policy violation: " + event.effectiveDirective + " refused " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber
+  );
+});
+"""
 AXE_RUN = Axe.run  # the journeys' own axe calls are made to wait for the watch (below)
 
 
@@ -37,8 +52,21 @@ class AxeWatch:
         # A script error (GOV.UK Frontend failing to start a component, say) breaks the
         # page for its user as surely as an accessibility fault: keep those too.
         self.script_errors: list[str] = []
+        # What the Content Security Policy refused: chromium says so on the console, and
+        # the document's securitypolicyviolation event (reported by a script the browser
+        # adds itself, outside the policy) names the directive even when it does not.
+        self.csp_violations: list[str] = []
         page.on("load", lambda _page: self.check())
         page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
+        page.on("console", self._console)
+        page.add_init_script(CSP_REPORTER)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if message.type == "error" and any(words in text for words in CSP_WORDS):
+            entry = f"{self.page.url}: {text}"
+            if entry not in self.csp_violations:
+                self.csp_violations.append(entry)
 
     def check(self) -> None:
         # Playwright can deliver a load event while a check waits on the browser: run
@@ -65,6 +93,9 @@ class AxeWatch:
         url = self.page.url
         if not url.startswith("http"):
             return
+        path = "/" + url.split("/", 3)[-1] if url.count("/") >= 3 else url
+        if path.startswith(NOT_AXE_CHECKED):
+            return
         try:
             results = AXE_RUN(self.axe, self.page)
         except Exception as error:  # the document went away mid-run: the next load is checked
@@ -75,7 +106,6 @@ class AxeWatch:
                 return
             raise
         self.checked.append(url)
-        path = "/" + url.split("/", 3)[-1] if url.count("/") >= 3 else url
         for violation in results.response["violations"]:
             if violation["impact"] not in FAILING_IMPACTS:
                 continue
@@ -118,6 +148,11 @@ def pytest_runtest_call(item):
             # style, which axe would take for a link told apart by colour alone.
             watch.page.evaluate("document.activeElement && document.activeElement.blur()")
             watch.check()
+        if watch.csp_violations:
+            raise AssertionError(
+                "the browser refused something under the Content Security Policy:\n"
+                + "\n".join(watch.csp_violations)
+            )
         if watch.script_errors:
             raise AssertionError(
                 "the browser reported script errors:\n" + "\n".join(watch.script_errors)
