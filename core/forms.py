@@ -12,12 +12,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models as django_models
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from core.errors import ApplicationError
 from core.money import InvalidMoney, parse_money
+from core.parsers import parse_id, parse_uuid
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -135,3 +137,30 @@ class MoneyField(forms.DecimalField):
             if key not in self.error_messages or "%(" in str(self.error_messages[key]):
                 key = "invalid"  # a field without its own wording says what to type
             raise forms.ValidationError(self.error_messages[key], code=key) from None
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but an id no row could have (99999999999999999999999, "1e3", "²") is
+    refused with the field's "invalid_pk_value" message before any query: PostgreSQL and
+    SQLite raise on an integer beyond their range in an IN list."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.pk if key == "pk" else None
+        if isinstance(field, django_models.AutoField | django_models.IntegerField):
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        if isinstance(field, django_models.UUIDField):
+            for pk in value:
+                if parse_uuid(pk) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)

@@ -7,6 +7,7 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import Role
+from core.forms import ModelMultipleChoiceField
 from core.govuk import GovukFormMixin, style_widgets
 from grants.forms.common import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
 from grants.models import Assessment, Criterion
@@ -88,7 +89,7 @@ class AssignForm(GovukFormMixin, forms.Form):
 
 
 class BulkAssignForm(GovukFormMixin, forms.Form):
-    assessors = forms.ModelMultipleChoiceField(
+    assessors = ModelMultipleChoiceField(
         label="Assessors to share the bids between",
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
