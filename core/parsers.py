@@ -50,6 +50,8 @@ class InvalidInput(ValueError):
 
 def _text(raw: object) -> str:
     """What was sent as text: a number from a JSON body in its plain decimal form."""
+    if raw is None:
+        return ""
     if isinstance(raw, bool):
         return str(raw)
     if isinstance(raw, int):
