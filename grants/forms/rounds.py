@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import District
+from core.forms import MoneyField
 from core.govuk import GovukDateField, GovukFormMixin
 from grants.forms.common import PlainWordsMixin, details_from
 from grants.models import Application, Fund, Pot, Round
@@ -195,6 +196,8 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
             "position": "Order on the page",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        # Read by core.money: "1e3", "NaN" and "Infinity" are refused, not taken as numbers.
+        field_classes = {"min_award": MoneyField, "max_award": MoneyField, "budget": MoneyField}
 
     def clean(self):
         data = super().clean()

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from commissioning.models import ReturnValue, Target
@@ -444,3 +447,48 @@ def test_amounts_are_decimal_strings_in_the_body(personas):
     """Keep the JSON module honest: the body above sends floats as floats."""
     assert json.loads(json.dumps({"a": 1e23}))["a"] == 1e23
     assert Decimal("1E+23") == Decimal(str(1e23))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL's numeric(12, 2) refuses 1e23 on write"
+)
+def test_a_report_with_1e23_already_stored_still_opens_and_check_data_finds_it(
+    six_month, personas, client_for
+):
+    """The issue's "broken for ever" report: spent-<id>=1e23 stored on SQLite made every
+    later GET a 500 for the group and the officers."""
+    line = six_month.spend.first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {line._meta.db_table} SET spent = 1e23 WHERE id = %s",  # noqa: S608
+            [line.pk],
+        )
+    url = reverse("grants:report", args=[six_month.uuid])
+    assert client_for(personas.applicant_a).get(url).status_code == 200
+    assert client_for(personas.officer).get(url).status_code == 200
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_data", stdout=out)
+    assert f"grants.SpendLine id={line.pk} spent:" in out.getvalue()
+
+
+@pytest.mark.parametrize("typed", ["1e3", "NaN", "1E+30", "-0", "inf"])
+def test_a_pots_amounts_refuse_exponents_and_non_numbers(
+    typed, scoring_round, personas, client_for
+):
+    client = client_for(personas.officer)
+    before = scoring_round.pots.count()
+    response = client.post(
+        reverse("grants:staff-pot-create", args=[scoring_round.uuid]),
+        {
+            "name": "Pot 3",
+            "description": "",
+            "min_award": typed,
+            "max_award": "5000",
+            "budget": "10000",
+            "position": "3",
+        },
+    )
+    refused(response)
+    said(response, "Enter the smallest grant in pounds, like 5000")
+    assert scoring_round.pots.count() == before
