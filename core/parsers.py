@@ -95,9 +95,9 @@ def parse_decimal(
 
     `name` starts every message ("Score must be a number, like 72.5"). A minus sign is
     refused unless `min_value` is None or negative; "-0" counts as negative."""
-    text = _text(raw).replace(" ", "")
+    text = _text(raw)
     if allow_percent and text.endswith("%"):
-        text = text[:-1]
+        text = text[:-1].rstrip()
     if not text:
         return None
     unsigned = text.lstrip("".join(_MINUS))
