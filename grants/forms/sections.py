@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import District
-from core.forms import ModelMultipleChoiceField
+from core.forms import ModelMultipleChoiceField, WholeNumberField
 from core.govuk import GovukDateField, GovukFormMixin
 from grants.forms.common import MoneyField, choice_errors, length_errors
 from grants.models import Application
@@ -173,7 +173,7 @@ class WhereForm(SectionForm):
         help_text="For example: young people aged 11 to 17 at risk of exploitation",
         rows=4,
     )
-    beneficiary_count = forms.IntegerField(
+    beneficiary_count = WholeNumberField(
         label="How many people will it help?",
         required=False,
         min_value=1,

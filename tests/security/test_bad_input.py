@@ -516,3 +516,42 @@ def test_marking_a_bid_by_a_malformed_uuid_or_with_bad_money_is_refused(
     assert response.status_code in (200, 302, 400)
     if amount != "6000":
         assert Application.objects.get(pk=assessed_application.pk).recommended_amount is None
+
+
+@pytest.mark.parametrize("typed", [TOO_BIG_ID, "1e3", "NaN", "-0", "2.5", "\u0662"])
+@pytest.mark.parametrize("field", ["weight", "scale_max", "minimum_score", "position"])
+def test_a_criterions_numbers_refuse_what_the_column_cannot_hold(
+    field, typed, scoring_round, personas, client_for
+):
+    client = client_for(personas.officer)
+    before = scoring_round.criteria.count()
+    values = {
+        "name": "Reach",
+        "weight": "1",
+        "scale_max": "4",
+        "minimum_score": "",
+        "position": "9",
+    }
+    response = client.post(
+        reverse("grants:staff-criterion-create", args=[scoring_round.uuid]),
+        {**values, field: typed},
+    )
+    refused(response)
+    said(response, "govuk-error-summary")
+    assert "Ensure this value" not in response.content.decode()
+    assert scoring_round.criteria.count() == before
+
+
+@pytest.mark.parametrize("typed", [TOO_BIG_ID, "1e3", "NaN", "-0", "\u0662"])
+def test_a_rounds_number_refuses_what_the_column_cannot_hold(typed, personas, client_for, plan):
+    from grants.models import Fund, Round
+
+    client = client_for(personas.officer)
+    fund = Fund.objects.first()
+    response = client.post(
+        reverse("grants:staff-round-create"),
+        {"fund": str(fund.pk) if fund else "", "number": typed, "name": "Round"},
+    )
+    refused(response)
+    assert "Ensure this value" not in response.content.decode()
+    assert not Round.objects.filter(title="Round").exists()
