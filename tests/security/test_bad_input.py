@@ -555,3 +555,21 @@ def test_a_rounds_number_refuses_what_the_column_cannot_hold(typed, personas, cl
     refused(response)
     assert "Ensure this value" not in response.content.decode()
     assert not Round.objects.filter(title="Round").exists()
+
+
+def test_a_readings_csv_field_over_the_csv_modules_limit_is_named_by_line(
+    personas, client_for, plan
+):
+    from outcomes.models import IndicatorReading
+    from outcomes.readings_csv import COLUMNS
+
+    long_note = "n" * 131_073
+    row = ["ASB-1", "", "West Yorkshire", "2023/24", "12", "count", "", long_note, ""]
+    content = (",".join(COLUMNS) + "\n" + ",".join(row) + "\n").encode()
+    response = client_for(personas.performance_lead).post(
+        reverse("outcomes:readings-upload", args=[plan.code]),
+        {"file": SimpleUploadedFile("readings.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code in (200, 400)
+    said(response, "Line 2, column 8 (H)", "longer than 131,072 characters")
+    assert not IndicatorReading.objects.exists()
