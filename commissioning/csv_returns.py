@@ -6,13 +6,12 @@ line-numbered errors for every line that cannot be read.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from commissioning.models import Measure
 from commissioning.validation import Key, parse_figure
+from core.csvfiles import CsvUnreadable, read_csv_rows
 from core.exports import spreadsheet_unguard
 
 HEADER = ["measure_code", "category", "value"]
@@ -48,10 +47,10 @@ def parse_return_csv(content: bytes, measures: Iterable[Measure], set_name: str)
     if "\x00" in text:
         return _file_error("The file is not a CSV file. Save it as “CSV UTF-8” and try again.")
     # A cell our own template guarded against spreadsheet formulas reads as typed.
-    rows = [
-        [spreadsheet_unguard(cell) for cell in row]
-        for row in csv.reader(io.StringIO(text, newline=""))
-    ]
+    try:
+        rows = [[spreadsheet_unguard(cell) for cell in row] for row in read_csv_rows(text)]
+    except CsvUnreadable as unreadable:
+        return ParsedCsv(errors=[(unreadable.line, unreadable.message)])
     if not rows:
         return _file_error("The file is empty.")
     header = [cell.strip().lower() for cell in rows[0]]

@@ -17,7 +17,7 @@ from commissioning.models import (
 )
 from commissioning.quarters import PERIOD_CHOICES, financial_year_label, financial_year_of
 from commissioning.services.contracts import AmendmentInput, ContractInput, FundingLine
-from core.forms import MoneyField
+from core.forms import ModelMultipleChoiceField, MoneyField
 from core.govuk import GovukDateField, GovukFormMixin, style_widgets
 from outcomes.models import Outcome, Plan, Priority, Theme
 
@@ -45,7 +45,7 @@ class ServiceForm(GovukFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = ModelMultipleChoiceField(
         label="Areas covered",
         queryset=District.objects.order_by("name"),
         required=False,
@@ -89,13 +89,13 @@ class ContractForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    outcomes = forms.ModelMultipleChoiceField(
+    outcomes = ModelMultipleChoiceField(
         label="Plan outcomes the service supports",
         queryset=Outcome.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label="Cross-cutting themes",
         queryset=Theme.objects.none(),
         required=False,

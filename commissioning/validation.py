@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from commissioning.models import Measure
-from core.money import InvalidMoney, parse_money
+from core.parsers import InvalidInput, parse_decimal, parse_pounds
 
 Key = tuple[str, str]
 Figure = Decimal | str  # text measures keep their text
@@ -32,25 +32,15 @@ def field_name(code: str, category: str = "") -> str:
     return f"m-{code}-{category}" if category else f"m-{code}"
 
 
-def _number(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _money(name: str, raw: str) -> tuple[Figure | None, str]:
     try:
-        value = parse_money(raw, max_whole_digits=len(str(MAX_FIGURE)))
-    except InvalidMoney as refused:
+        value = parse_pounds(raw, name=name, max_digits=len(str(MAX_FIGURE)) + 2)
+    except InvalidInput as refused:
         return None, {
             "negative": f"{name} cannot be negative.",
-            "pence": f"{name} must be in pounds and pence, like 12500.50.",
+            "places": f"{name} must be in pounds and pence, like 12500.50.",
             "too_large": f"{name} is too large.",
         }.get(refused.reason, f"{name} must be an amount in pounds, like 12500 or 12500.50.")
-    if value is not None and value > MAX_FIGURE:
-        return None, f"{name} is too large."
     return value, ""
 
 
@@ -68,24 +58,30 @@ def parse_figure(measure: Measure, raw: str, category: str = "") -> tuple[Figure
         return (text or None), ""
     if measure.kind == Measure.Kind.MONEY:
         return _money(name, raw)
-    text = (raw or "").strip().replace(",", "")
+    whole_digits = len(str(MAX_FIGURE))
     if measure.kind == Measure.Kind.PERCENTAGE:
-        text = text.rstrip("%").strip()
-    if not text:
-        return None, ""
-    value = _number(text)
-    if measure.kind == Measure.Kind.COUNT:
-        if value is None or value != value.to_integral_value():
-            return None, f"{name} must be a whole number, like 12 or 0."
-        if value < 0:
-            return None, f"{name} cannot be negative."
-    elif measure.kind == Measure.Kind.PERCENTAGE:
-        if value is None or not (0 <= value <= HUNDRED):
+        try:
+            value = parse_decimal(
+                raw,
+                name=name,
+                max_digits=4,
+                decimal_places=1,
+                max_value=HUNDRED,
+                allow_percent=True,
+            )
+        except InvalidInput as refused:
+            if refused.reason == "places":
+                return None, f"{name} must have no more than one decimal place, like 72.5."
             return None, f"{name} must be a percentage from 0 to 100, like 85 or 72.5."
-        if value != value.quantize(Decimal("0.1")):
-            return None, f"{name} must have no more than one decimal place, like 72.5."
-    if value > MAX_FIGURE:
-        return None, f"{name} is too large."
+        return value, ""
+    try:  # a count
+        value = parse_decimal(raw, name=name, max_digits=whole_digits, decimal_places=0)
+    except InvalidInput as refused:
+        if refused.reason == "negative":
+            return None, f"{name} cannot be negative."
+        if refused.reason == "too_large":
+            return None, f"{name} is too large."
+        return None, f"{name} must be a whole number, like 12 or 0."
     return value, ""
 
 

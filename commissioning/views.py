@@ -40,19 +40,21 @@ from core import xlsx
 from core.errors import ApplicationError
 from core.exports import SafeWriter
 from core.forms import run_form
+from core.parsers import InvalidInput, parse_financial_year
 from documents.formatting import clock_text, date_text
 
 MANAGE = "commissioning.manage"
 
 
 def _year(request) -> int:
-    """The ?year= asked for, or this financial year when it is missing or not a four-digit
-    year (a mistyped or stale link: -1 would break the page's links)."""
+    """The ?year= asked for, or this financial year when it is missing or not a financial
+    year from 2000/01 to 2100/01 (a mistyped or stale link: -1 or 9999, whose last quarter
+    ends in the year 10000, would break the page)."""
     try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    return year if 1000 <= year <= 9999 else financial_year_of(timezone.localdate())
+        year = parse_financial_year(request.GET.get("year", ""))
+    except InvalidInput:
+        year = None
+    return year or financial_year_of(timezone.localdate())
 
 
 @permission_required(MANAGE)

@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers the outbox's Celery tasks in every process, so a send by name finds them.
         from core import tasks  # noqa: F401
+        from core.storedvalues import read_broken_decimals_as_missing
+
+        read_broken_decimals_as_missing()

@@ -12,12 +12,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models as django_models
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from core.errors import ApplicationError
 from core.money import InvalidMoney, parse_money
+from core.parsers import BIGINT_MAX, InvalidInput, parse_id, parse_uuid, parse_whole_number
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -135,3 +138,59 @@ class MoneyField(forms.DecimalField):
             if key not in self.error_messages or "%(" in str(self.error_messages[key]):
                 key = "invalid"  # a field without its own wording says what to type
             raise forms.ValidationError(self.error_messages[key], code=key) from None
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but an id no row could have (99999999999999999999999, "1e3", "²") is
+    refused with the field's "invalid_pk_value" message before any query: PostgreSQL and
+    SQLite raise on an integer beyond their range in an IN list."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.pk if key == "pk" else None
+        if isinstance(field, django_models.AutoField | django_models.IntegerField):
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        if isinstance(field, django_models.UUIDField):
+            for pk in value:
+                if parse_uuid(pk) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number read by core.parsers: "1e3", "NaN", "-0", "٢" and numbers beyond
+    the database's integer range are refused with the field's own messages, where
+    Django's IntegerField would take "٢" as 2 and "-0" as 0."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        floor = self.min_value if self.min_value is not None and self.min_value >= 0 else None
+        try:
+            return parse_whole_number(
+                value, name=str(self.label or "The number"), min_value=floor, max_value=BIGINT_MAX
+            )
+        except InvalidInput as refused:
+            if refused.reason == "negative" and floor is not None:
+                raise forms.ValidationError(
+                    self.error_messages.get("min_value", MinValueValidator.message),
+                    code="min_value",
+                    params={"limit_value": floor},
+                ) from None
+            if refused.reason == "too_large" and self.max_value is not None:
+                raise forms.ValidationError(
+                    self.error_messages.get("max_value", MaxValueValidator.message),
+                    code="max_value",
+                    params={"limit_value": self.max_value},
+                ) from None
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

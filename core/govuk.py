@@ -13,6 +13,7 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
 
+from core.forms import WholeNumberField
 from core.text import SingleLineValidator
 
 WIDGET_CLASSES = {
@@ -168,9 +169,9 @@ class GovukDateField(forms.MultiValueField):
 
     def __init__(self, **kwargs) -> None:
         fields = (
-            forms.IntegerField(min_value=1, max_value=31),
-            forms.IntegerField(min_value=1, max_value=12),
-            forms.IntegerField(min_value=1900, max_value=2200),
+            WholeNumberField(min_value=1, max_value=31),
+            WholeNumberField(min_value=1, max_value=12),
+            WholeNumberField(min_value=1900, max_value=2200),
         )
         kwargs.setdefault("help_text", "For example, 27 3 2026")
         # A form names the date in its own messages ("Start date must be a real date").

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.parsers import InvalidInput, parse_year
 from grants.forms.common import PlainLengthsMixin
 from opendata.selectors import FundedFilters
 
@@ -15,12 +16,10 @@ class FundedFilterForm(PlainLengthsMixin, forms.Form):
     priority = forms.CharField(label="Plan priority", required=False, max_length=20)
 
     def clean_year(self) -> int | None:
-        value = self.cleaned_data["year"].strip()
-        if not value:
-            return None
-        if not value.isdigit() or not 2000 <= int(value) <= 2100:
-            raise forms.ValidationError("Choose a year from the list.")
-        return int(value)
+        try:
+            return parse_year(self.cleaned_data["year"], name="Year")
+        except InvalidInput:
+            raise forms.ValidationError("Choose a year from the list.") from None
 
     def filters(self) -> FundedFilters:
         """The filters that could be read; one that could not is left out (and named)."""

@@ -22,12 +22,11 @@ codes' together.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import yaml
 
+from core.csvfiles import CsvUnreadable, read_csv_rows
 from outcomes.plan_file import _List, _Loader, _Map
 
 KINDS = {"priorities": "priority", "outcomes": "outcome", "themes": "theme"}
@@ -111,7 +110,10 @@ def _parse_yaml(text: str, source: str) -> CrosswalkData:
 
 
 def _parse_csv(text: str, source: str) -> CrosswalkData:
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = read_csv_rows(text)
+    except CsvUnreadable as unreadable:
+        raise CrosswalkFileError(source, [unreadable.message]) from None
     if not rows or [c.strip().lower() for c in rows[0]] != CSV_COLUMNS:
         raise CrosswalkFileError(source, [f"line 1: the header must be {','.join(CSV_COLUMNS)}"])
     problems: list[str] = []

@@ -8,17 +8,16 @@ a whole number, a percentage is from 0 to 100, and nothing is negative.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django.db import models
+
+from core.parsers import InvalidInput, parse_decimal
 
 MAX_DIGITS = 12
 DECIMAL_PLACES = 3
 MAX_WHOLE_DIGITS = MAX_DIGITS - DECIMAL_PLACES
 HUNDRED = Decimal(100)
-
-_NUMBER = re.compile(r"(?P<whole>[0-9][0-9,]*)(?:\.(?P<fraction>[0-9]+))?|\.(?P<bare>[0-9]+)")
 
 
 class Unit(models.TextChoices):
@@ -42,24 +41,25 @@ class InvalidFigure(ValueError):
 
 
 def parse_number(raw: str | None, *, allow_percent: bool = False) -> Decimal | None:
-    """The number typed; None for a blank. InvalidFigure says what to type instead."""
-    text = (raw or "").strip()
-    if allow_percent and text.endswith("%"):
-        text = text[:-1].strip()
-    if not text:
-        return None
-    if text[0] in ("-", "\u2212") and _NUMBER.fullmatch(text[1:].strip()):
-        raise InvalidFigure("Enter a number of 0 or more, without a minus sign")
-    match = _NUMBER.fullmatch(text)
-    if match is None:
-        raise InvalidFigure("Enter a number, like 72.6 or 1,250")
-    whole = (match["whole"] or "0").replace(",", "").lstrip("0") or "0"
-    fraction = match["fraction"] or match["bare"] or ""
-    if len(whole) > MAX_WHOLE_DIGITS:
-        raise InvalidFigure(f"Enter a number smaller than {10**MAX_WHOLE_DIGITS:,}")
-    if len(fraction) > DECIMAL_PLACES:
-        raise InvalidFigure(f"Enter no more than {DECIMAL_PLACES} decimal places, like 72.625")
-    return Decimal(f"{whole}.{fraction}") if fraction else Decimal(whole)
+    """The number typed; None for a blank. InvalidFigure says what to type instead.
+
+    Read by core.parsers, as every number typed in the service is."""
+    try:
+        return parse_decimal(
+            raw,
+            name="The value",
+            max_digits=MAX_DIGITS,
+            decimal_places=DECIMAL_PLACES,
+            allow_percent=allow_percent,
+        )
+    except InvalidInput as refused:
+        raise InvalidFigure(
+            {
+                "negative": "Enter a number of 0 or more, without a minus sign",
+                "too_large": f"Enter a number smaller than {10**MAX_WHOLE_DIGITS:,}",
+                "places": f"Enter no more than {DECIMAL_PLACES} decimal places, like 72.625",
+            }.get(refused.reason, "Enter a number, like 72.6 or 1,250")
+        ) from None
 
 
 def unit_problem(value: Decimal, unit: str) -> str:

@@ -8,12 +8,11 @@ own problems, so `outcomes.services.readings_import` can add what only the datab
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.csvfiles import CsvUnreadable, read_csv_rows
 from core.exports import spreadsheet_unguard
 from outcomes.figures import InvalidFigure, parse_number
 from outcomes.periods import InvalidPeriod, Period, parse_period
@@ -133,7 +132,10 @@ def parse_readings_csv(content: bytes) -> ParsedReadings:
     text, problem = _decode(content)
     if text is None:
         return ParsedReadings(file_errors=[problem])
-    lines = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        lines = read_csv_rows(text)
+    except CsvUnreadable as unreadable:
+        return ParsedReadings(file_errors=[unreadable.message])
     if not lines or not any(cell.strip() for cell in lines[0]):
         return ParsedReadings(file_errors=["The file is empty. Download the template to start."])
     if len(lines) > MAX_ROWS + 1:

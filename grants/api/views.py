@@ -23,6 +23,7 @@ from core.api.pagination import CreatedCursorPagination
 from core.api.problems import Problem, form_problem
 from core.api.schema import api_operation
 from core.forms import call_service
+from core.parsers import parse_id
 from grants import services
 from grants.access import (
     access_application_by_uuid,
@@ -365,7 +366,7 @@ class BudgetLine(APIView):
         found = access_application_by_uuid(
             request.user, application_uuid, "grants.change_application"
         )
-        if not found.budget_lines.filter(pk=line_id).exists():
+        if parse_id(line_id) is None or not found.budget_lines.filter(pk=line_id).exists():
             raise Http404("No such budget line")
         return found
 

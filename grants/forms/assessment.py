@@ -7,6 +7,7 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import Role
+from core.forms import ModelMultipleChoiceField, WholeNumberField
 from core.govuk import GovukFormMixin, style_widgets
 from grants.forms.common import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
 from grants.models import Assessment, Criterion
@@ -40,6 +41,9 @@ class CriterionForm(PlainWordsMixin, forms.ModelForm):
             "minimum_score": "Minimum acceptable score (optional)",
             "allow_not_applicable": "Assessors may mark this criterion not applicable",
             "position": "Order",
+        }
+        field_classes = {
+            name: WholeNumberField for name in ("weight", "scale_max", "minimum_score", "position")
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -88,13 +92,13 @@ class AssignForm(GovukFormMixin, forms.Form):
 
 
 class BulkAssignForm(GovukFormMixin, forms.Form):
-    assessors = forms.ModelMultipleChoiceField(
+    assessors = ModelMultipleChoiceField(
         label="Assessors to share the bids between",
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one assessor."},
     )
-    per_application = forms.IntegerField(
+    per_application = WholeNumberField(
         label="Assessors for each bid",
         min_value=1,
         max_value=10,

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from core.forms import MoneyField as CoreMoneyField
 from core.govuk import GovukFormMixin
+from core.parsers import parse_id
 
 
 def form_data(request, *, files: bool = False) -> tuple:
@@ -22,10 +23,10 @@ def form_data(request, *, files: bool = False) -> tuple:
 
 def posted_id(request, name: str) -> int:
     """An integer id from a POSTed button value; anything else is a missing row (404)."""
-    value = request.POST.get(name, "")
-    if not value.isdigit():
+    value = parse_id(request.POST.get(name, ""))
+    if value is None:
         raise Http404("No such row")
-    return int(value)
+    return value
 
 
 def length_errors(name: str, max_length: int, required: str) -> dict[str, str]:

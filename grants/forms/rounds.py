@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import District
+from core.forms import ModelMultipleChoiceField, MoneyField, WholeNumberField
 from core.govuk import GovukDateField, GovukFormMixin
 from grants.forms.common import PlainWordsMixin, details_from
 from grants.models import Application, Fund, Pot, Round
@@ -85,6 +86,11 @@ class RoundForm(PlainWordsMixin, forms.ModelForm):
             "postcodes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"all_districts": "Open to projects anywhere in West Yorkshire"}
+        field_classes = {
+            "number": WholeNumberField,
+            "priorities": ModelMultipleChoiceField,
+            "districts": ModelMultipleChoiceField,
+        }
         help_texts = {"reference_prefix": "Starts every application reference, like MSCF-R8"}
         error_messages = {
             "reference_prefix": {"unique": "Another round already uses this reference prefix"}
@@ -195,6 +201,13 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
             "position": "Order on the page",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        # Read by core.money: "1e3", "NaN" and "Infinity" are refused, not taken as numbers.
+        field_classes = {
+            "min_award": MoneyField,
+            "max_award": MoneyField,
+            "budget": MoneyField,
+            "position": WholeNumberField,
+        }
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import District
+from core.forms import ModelMultipleChoiceField, WholeNumberField
 from core.govuk import GovukDateField, GovukFormMixin
 from grants.forms.common import MoneyField, choice_errors, length_errors
 from grants.models import Application
@@ -145,7 +146,7 @@ class WhereForm(SectionForm):
         required=False,
         error_messages={"required": "Select if your project works across all of West Yorkshire"},
     )
-    districts = forms.ModelMultipleChoiceField(
+    districts = ModelMultipleChoiceField(
         label="Which districts will your project work in?",
         queryset=District.objects.all(),
         required=False,
@@ -172,7 +173,7 @@ class WhereForm(SectionForm):
         help_text="For example: young people aged 11 to 17 at risk of exploitation",
         rows=4,
     )
-    beneficiary_count = forms.IntegerField(
+    beneficiary_count = WholeNumberField(
         label="How many people will it help?",
         required=False,
         min_value=1,
@@ -255,7 +256,7 @@ class AlignmentForm(SectionForm):
             "Select one of the priorities listed",
         ),
     )
-    outcomes = forms.ModelMultipleChoiceField(
+    outcomes = ModelMultipleChoiceField(
         label="Which outcomes will it contribute to?",
         queryset=None,
         required=False,
@@ -266,7 +267,7 @@ class AlignmentForm(SectionForm):
             "Select outcomes from the list",
         ),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label="Which cross-cutting themes does it support?",
         queryset=None,
         required=False,

@@ -17,6 +17,7 @@ from accounts.models import District, Organisation, User
 from accounts.permissions import is_org_member
 from core.errors import NotAllowed
 from core.outbox import outbox_enqueue
+from core.parsers import parse_uuid
 from core.workflow import SystemActor, transition
 from documents.formatting import deadline_text
 from grants import uploads
@@ -202,7 +203,8 @@ def document_upload(
 def document_remove(*, application: Application, actor: User, document_uuid) -> None:
     application = _lock(application)
     _require_draft(application)
-    document = application.documents.filter(uuid=document_uuid).first()
+    document_uuid = parse_uuid(document_uuid)
+    document = application.documents.filter(uuid=document_uuid).first() if document_uuid else None
     if document is None:
         return
     stored = document.file.name

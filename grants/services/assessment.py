@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from accounts.models import Membership, User
 from accounts.permissions import is_assessor
 from core.errors import NotAllowed
 from core.models import StatusChange
+from core.parsers import InvalidInput, parse_decimal
 from core.workflow import transition
 from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
@@ -487,12 +488,15 @@ def application_moderate(
     value = None
     if score not in (None, ""):
         try:
-            value = Decimal(str(score).strip()).quantize(scoring.CENT)
-        except InvalidOperation:
+            value = parse_decimal(
+                score,
+                name="The moderated score",
+                max_digits=5,
+                decimal_places=2,
+                max_value=100,
+            )
+        except InvalidInput:
             errors["score"] = "Enter the moderated score as a number from 0 to 100, like 72.5."
-        else:
-            if not 0 <= value <= 100:
-                errors["score"] = "Enter the moderated score as a number from 0 to 100, like 72.5."
     if not reason.strip():
         errors["reason"] = "Say why you moderated the score. The panel sees this."
     if errors:

@@ -16,6 +16,7 @@ from accounts.models import Membership, User
 from core.errors import NotAllowed
 from core.money import InvalidMoney, parse_money
 from core.outbox import outbox_enqueue, outbox_next_period
+from core.parsers import InvalidInput, parse_pounds, parse_whole_number
 from core.workflow import transition
 from documents.formatting import money
 from grants import uploads
@@ -61,20 +62,18 @@ def _lock_report_for_group(report: MonitoringReport, actor: User) -> MonitoringR
 
 def _money_or_error(raw: str, label: str) -> tuple[Decimal | None, str | None]:
     try:
-        return parse_money(raw), None
-    except InvalidMoney as refused:
+        return parse_pounds(raw, name=label), None
+    except InvalidInput as refused:
         if refused.reason == "too_large":
             return None, f"Enter {label} of less than £10,000,000,000."
         return None, f"Enter {label}, in pounds, like 1250 or 1250.50."
 
 
 def _count_or_error(raw: str, label: str) -> tuple[int | None, str | None]:
-    text = (raw or "").strip().replace(",", "")
-    if not text:
-        return None, None
-    if not text.isdigit():
+    try:
+        return parse_whole_number(raw, name=label), None
+    except InvalidInput:
         return None, f"Enter the number of {label.lower()} as a whole number, like 35 or 0."
-    return int(text), None
 
 
 def _too_long(text: str, limit: int, label: str) -> str | None:

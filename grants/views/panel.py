@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import permission_required, rule_required
 from core.errors import ApplicationError
 from core.forms import run_form
+from core.parsers import parse_uuid
 from documents.formatting import count_text, money
 from grants import scoring, services
 from grants.access import access_panel_by_uuid, access_staff_round_by_uuid
@@ -88,9 +89,12 @@ def _mark_errors(application: Application, problem: Exception) -> list[dict]:
 
 
 def _mark(request, round):
-    application = Application.objects.filter(
-        round=round, uuid=request.POST.get("application")
-    ).first()
+    application_uuid = parse_uuid(request.POST.get("application", ""))
+    application = (
+        Application.objects.filter(round=round, uuid=application_uuid).first()
+        if application_uuid
+        else None
+    )
     if application is None:
         raise Http404("No such application")
     form = MarkForm(request.POST)

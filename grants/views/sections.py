@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import OrganisationForm
 from accounts.services import organisation_update
 from core.forms import call_service
+from core.parsers import parse_uuid
 from documents.formatting import clock_text
 from grants import services
 from grants.access import access_application_by_uuid
@@ -248,8 +249,11 @@ def application_documents(request, application_uuid):
     form = DocumentForm(*form_data(request, files=True))
     if request.method == "POST":
         if "remove" in request.POST:
+            document_uuid = parse_uuid(request.POST["remove"])
+            if document_uuid is None:
+                raise Http404("No such file")
             services.document_remove(
-                application=application, actor=request.user, document_uuid=request.POST["remove"]
+                application=application, actor=request.user, document_uuid=document_uuid
             )
             return redirect(request.get_full_path())
         if form.is_valid() and call_service(
