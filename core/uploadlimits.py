@@ -101,3 +101,45 @@ class BodyLimitUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+class AsgiBodyLimit:
+    """The same limit for the ASGI entry point (config/asgi.py), where Django reads the
+    whole body into a temporary file before any middleware runs: a declared length over the
+    limit gets 413 at once, and a body that grows past it is cut off as a disconnect, so
+    Django discards what it had spooled."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = settings.MAX_REQUEST_BODY_BYTES
+        headers = dict(scope.get("headers") or [])
+        try:
+            declared = int(headers.get(b"content-length", b"") or -1)
+        except ValueError:
+            declared = -1
+        if declared > limit:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                }
+            )
+            await send({"type": "http.response.body", "body": TOO_LARGE_DETAIL.encode()})
+            return None
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    return {"type": "http.disconnect"}
+            return message
+
+        return await self.app(scope, limited_receive, send)

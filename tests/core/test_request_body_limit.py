@@ -136,3 +136,47 @@ def test_a_live_server_answers_413_to_a_streamed_300_mb_post_without_reading_it(
             answer += part
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert list(upload_temp_dir.iterdir()) == []
+
+
+def _asgi_call(app, headers, chunks):
+    import asyncio
+
+    sent = []
+    pending = [{"type": "http.request", "body": c, "more_body": True} for c in chunks]
+    pending.append({"type": "http.request", "body": b"", "more_body": False})
+
+    async def receive():
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": headers}
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def test_under_asgi_a_declared_300_mb_body_is_refused_before_django_reads_it():
+    from core.uploadlimits import AsgiBodyLimit
+
+    inner = mock.AsyncMock()
+    sent = _asgi_call(AsgiBodyLimit(inner), [(b"content-length", str(300 * MB).encode())], [])
+    assert sent[0]["status"] == 413
+    inner.assert_not_called()
+
+
+def test_under_asgi_a_body_that_grows_past_the_limit_reads_as_a_disconnect(settings):
+    from core.uploadlimits import AsgiBodyLimit
+
+    settings.MAX_REQUEST_BODY_BYTES = 1000
+    seen = []
+
+    async def inner(scope, receive, send):
+        while True:
+            message = await receive()
+            seen.append(message["type"])
+            if message["type"] == "http.disconnect" or not message.get("more_body"):
+                return
+
+    _asgi_call(AsgiBodyLimit(inner), [], [b"0" * 600, b"0" * 600, b"0" * 600])
+    assert seen == ["http.request", "http.disconnect"]
