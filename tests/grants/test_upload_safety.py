@@ -381,3 +381,24 @@ def test_the_page_shows_the_refusal_on_the_file_field(client_for, personas, draf
     assert "“constitution.pdf” contains a virus" in page
     assert 'href="#file"' in page or "#id_file" in page
     assert not draft.documents.exists()
+
+
+def test_a_pdf_that_needs_a_password_to_open_is_refused_and_one_without_is_kept(
+    personas, draft, fake_scanner
+):
+    from pypdf import PdfWriter
+
+    def encrypted(user_password: str) -> bytes:
+        writer = PdfWriter(clone_from=io.BytesIO(minimal_pdf()))
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    message = _refused(draft, personas, "statement.pdf", encrypted("secret"))
+    assert message == (
+        "“statement.pdf” is protected with a password. Save a copy without the password and "
+        "upload that."
+    )
+    # Banks often restrict printing with an owner password only: it opens without one.
+    assert _upload(draft, personas, "restricted.pdf", encrypted("")).content_type == PDF
