@@ -116,6 +116,15 @@ def minimal_pdf(*extra: bytes, catalog_extra: bytes = b"", padding: int = 0) -> 
     return bytes(out)
 
 
+def pdf_of_size(size: int) -> bytes:
+    """A valid PDF of exactly `size` bytes (for the 10 MB limit)."""
+    padding = size - len(minimal_pdf())
+    padding -= len(minimal_pdf(padding=padding)) - size  # the xref offset grows digits
+    content = minimal_pdf(padding=padding)
+    assert len(content) == size
+    return content
+
+
 PDF = minimal_pdf()
 
 
