@@ -402,3 +402,36 @@ def test_a_pdf_that_needs_a_password_to_open_is_refused_and_one_without_is_kept(
     )
     # Banks often restrict printing with an owner password only: it opens without one.
     assert _upload(draft, personas, "restricted.pdf", encrypted("")).content_type == PDF
+
+
+def test_clamd_over_tcp_gets_the_file_in_length_prefixed_chunks_and_its_verdict_is_read():
+    """A stand-in clamd that checks the INSTREAM framing byte by byte."""
+    import socketserver
+    import struct
+    import threading
+
+    received: list[bytes] = []
+
+    class Clamd(socketserver.BaseRequestHandler):
+        def handle(self):
+            stream = self.request.makefile("rb")
+            assert stream.read(len(b"zINSTREAM\0")) == b"zINSTREAM\0"
+            data = b""
+            while size := struct.unpack("!L", stream.read(4))[0]:
+                data += stream.read(size)
+            received.append(data)
+            verdict = b"stream: Eicar-Test-Signature FOUND\0" if EICAR in data else b"stream: OK\0"
+            self.request.sendall(verdict)
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Clamd) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        scanner = ClamdScanner(address=server.server_address, timeout=10)
+        big = b"x" * (scanning.CHUNK_BYTES * 2 + 5) + EICAR
+        infected = io.BytesIO(big)
+        infected.seek(7)
+        result = scanner.scan(infected)
+        assert result == ScanResult.infected("Eicar-Test-Signature")
+        assert infected.tell() == 7, "the file is left where it was"
+        assert scanner.scan(io.BytesIO(b"hello")).is_clean
+        server.shutdown()
+    assert received == [big, b"hello"]
