@@ -2,6 +2,7 @@ import rules
 from django.conf import settings
 
 from accounts.permissions import is_provider_member, is_staff_member
+from core.scanning import uploads_are_scanned
 
 
 def service(request):
@@ -15,6 +16,8 @@ def service(request):
         "CONTACT_PHONE": settings.CONTACT_PHONE,
         "FEEDBACK_EMAIL": settings.FEEDBACK_EMAIL,
         "user_is_staff_member": bool(user and is_staff_member(user)),
+        # Staff are told, beside uploaded files, when no virus scanner is set up.
+        "uploads_not_scanned": lambda: not uploads_are_scanned(),
         # Called only where the template asks (non-staff navigation): one cached query.
         "user_is_provider": lambda: bool(user and is_provider_member(user)),
         # The plan-delivery link, for the staff roles delivery's rule lets in (no query).

@@ -19,6 +19,7 @@ from commissioning.quarters import PERIOD_CHOICES, financial_year_label, financi
 from commissioning.services.contracts import AmendmentInput, ContractInput, FundingLine
 from core.forms import ModelMultipleChoiceField, MoneyField
 from core.govuk import GovukDateField, GovukFormMixin, style_widgets
+from core.scanning import ScannedFileField
 from outcomes.models import Outcome, Plan, Priority, Theme
 
 FUNDING_ROWS = 3  # blank funding rows shown after the existing ones
@@ -333,10 +334,13 @@ class CorrectionForm(GovukFormMixin, forms.Form):
 
 
 class UploadForm(GovukFormMixin, forms.Form):
-    file = forms.FileField(
+    file = ScannedFileField(
         label="Upload a CSV file",
         help_text="Columns measure_code,category,value. Download the template to start.",
-        error_messages={"required": "Choose a CSV file to upload"},
+        error_messages={
+            "required": "Choose a CSV file to upload",
+            "empty": "The file is empty. Download the template to start",
+        },
     )
 
 

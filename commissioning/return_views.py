@@ -153,8 +153,12 @@ def return_upload(request, return_uuid):
         raise PermissionDenied
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
+        # No file chosen, or the virus scanner refused it or could not check it.
         return _render_return(
-            request, found, upload_errors=["Choose a CSV file to upload."], status=400
+            request,
+            found,
+            upload_errors=form.errors.get("file") or ["Choose a CSV file to upload."],
+            status=400,
         )
     uploaded = form.cleaned_data["file"]
     # As for the return page: the file's problems come back in result.errors, a refusal as

@@ -137,6 +137,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuse an oversized body before anything reads it (core.uploadlimits).
+    "core.uploadlimits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.security.PermissionsPolicyMiddleware",
@@ -288,10 +290,26 @@ STORAGES = {
     },
 }
 # Uploaded files over 2 MB are spooled to a temporary file, never held in memory; form
-# fields are capped at 5 MB. Each file is limited to 10 MB (grants.uploads), and the proxy
-# refuses any request body over 12 MB before it reaches gunicorn (deploy/Caddyfile).
+# fields are capped at 5 MB. Each file is limited to 10 MB (grants.uploads). A request body
+# over MAX_REQUEST_BODY_BYTES (the largest file plus room for the form's other fields) is
+# refused with 413 before any of it is read: by the proxy (deploy/Caddyfile, the same
+# variable), then by the first middleware (Content-Length), then by the first upload
+# handler (bodies that grow past it while being read). core.uploadlimits has the details.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", 12 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploadlimits.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Virus scanning (core.scanning): clamd over a Unix socket (CLAMD_SOCKET) or TCP
+# (CLAMD_TCP=host:port). With neither, uploads are not scanned and staff are told so.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_TCP = os.environ.get("CLAMD_TCP", "")
+if CLAMD_TCP and not re.fullmatch(r"[\w.\-\[\]:]+:\d{1,5}", CLAMD_TCP):
+    raise ImproperlyConfigured(f"CLAMD_TCP={CLAMD_TCP!r}: give host:port, like clamav:3310.")
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", 30))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -5,6 +5,12 @@ X-Forwarded-* headers gunicorn sees are the proxy's own. The proxy has already r
 oversized bodies; these limits bound what is left: the request line, header count and
 size, and how long a worker may spend on one request. Access and error logs are JSON lines
 on stdout, like Django's (LOG_FORMAT, config/settings.py).
+
+Request bodies: gunicorn has no body-size setting. The proxy refuses any body over
+MAX_REQUEST_BODY_BYTES (12 MB) and buffers the rest; behind it Django's first middleware refuses a larger Content-Length with 413 before anything reads
+the body, and the first upload handler stops a multipart body that grows past the limit
+(core.uploadlimits). Django never reads past Content-Length, so a chunked body without one
+is not read at all.
 """
 
 from __future__ import annotations

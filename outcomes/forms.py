@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from core.govuk import GovukFormMixin
+from core.scanning import ScannedFileField
 from outcomes.figures import InvalidFigure, Unit, parse_number
 from outcomes.models import WEST_YORKSHIRE, IndicatorMeasure, IndicatorReading
 from outcomes.periods import HINT, InvalidPeriod, Period, parse_period
@@ -122,7 +123,7 @@ class ReadingForm(GovukFormMixin, forms.Form):
 
 
 class ReadingsUploadForm(GovukFormMixin, forms.Form):
-    file = forms.FileField(
+    file = ScannedFileField(
         label="CSV file of readings",
         help_text="Columns indicator, measure, area, period, value, unit, baseline, note, source.",
         error_messages={

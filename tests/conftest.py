@@ -1,8 +1,8 @@
 """Personas and the rule for tests that need a real server.
 
-Without DATABASE_URL/REDIS_URL the suite runs on SQLite and skips the tests marked
-needs_postgres/needs_redis, naming each in the summary. In CI (CI=true) nothing may be
-skipped: a missing server fails those tests instead.
+Without DATABASE_URL/REDIS_URL/CLAMD_SOCKET the suite runs on SQLite and skips the tests
+marked needs_postgres/needs_redis/needs_clamav, naming each in the summary. In CI (CI=true)
+nothing may be skipped: a missing server fails those tests instead.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def _missing_server(item) -> str | None:
         return "needs a Redis server: set REDIS_URL"
     if "needs_postgres" in item.keywords and connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL"
+    if "needs_clamav" in item.keywords and not (settings.CLAMD_SOCKET or settings.CLAMD_TCP):
+        return "needs a clamd virus scanner: set CLAMD_SOCKET"
     return None
 
 

@@ -92,7 +92,40 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 # Grants: rows made straight in the database, for tests where the journey is not the point.
 # Tests of a journey (submitting, screening, scoring, deciding) call the services instead.
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+def minimal_pdf(*extra: bytes, catalog_extra: bytes = b"", padding: int = 0) -> bytes:
+    """A valid one-page PDF (uploads are parsed): `extra` objects numbered from 4,
+    `catalog_extra` added to the catalog, `padding` bytes of comment after the header."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R" + catalog_extra + b">>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+        *extra,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    if padding:
+        out += b"%" + b"0" * (padding - 2) + b"\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_of_size(size: int) -> bytes:
+    """A valid PDF of exactly `size` bytes (for the 10 MB limit)."""
+    padding = size - len(minimal_pdf())
+    padding -= len(minimal_pdf(padding=padding)) - size  # the xref offset grows digits
+    content = minimal_pdf(padding=padding)
+    assert len(content) == size
+    return content
+
+
+PDF = minimal_pdf()
 
 
 def _latest_plan():

@@ -223,3 +223,26 @@ def test_docker_compose_accepts_the_files(tmp_path, arguments):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_uploads_are_scanned_by_the_clamav_service_over_the_backend_network():
+    clamav = SERVICES["clamav"]
+    assert clamav["image"].startswith("clamav/clamav:")
+    assert clamav["networks"] == ["backend"], "clamd is reachable by the app only"
+    assert not clamav.get("ports")
+    assert clamav["healthcheck"]["test"] == ["CMD", "clamdcheck.sh"]
+    assert "clamav:/var/lib/clamav" in clamav["volumes"], "signatures survive a restart"
+    assert "clamav" in COMPOSE["volumes"]
+    for name in ("web", "worker"):
+        assert _environment(SERVICES[name])["CLAMD_TCP"] == "clamav:3310", name
+
+
+def test_the_proxy_and_the_app_refuse_bodies_over_the_same_limit():
+    proxy_limit = _environment(SERVICES["proxy"])["MAX_REQUEST_BODY_BYTES"]
+    assert proxy_limit == _environment(SERVICES["web"])["MAX_REQUEST_BODY_BYTES"]
+    assert proxy_limit == "${MAX_REQUEST_BODY_BYTES:-12582912}"
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "max_size {$MAX_REQUEST_BODY_BYTES:12582912}" in caddyfile
+    from django.conf import settings
+
+    assert settings.MAX_REQUEST_BODY_BYTES == 12582912

@@ -35,7 +35,7 @@ from grants.selectors.panel import ranking_for_round
 from grants.services import awards as award_services
 from grants.services.awards import AcceptanceInput, BankInput
 from grants.services.panel import InstalmentInput
-from tests.factories import AwardFactory, OrganisationFactory, UserFactory
+from tests.factories import AwardFactory, OrganisationFactory, UserFactory, pdf_of_size
 from tests.grants.conftest import (
     PDF,
     eligible_application,
@@ -393,7 +393,7 @@ def test_bank_evidence_may_be_a_pdf_word_jpeg_or_png(award, personas, name, cont
 
 
 def test_evidence_of_exactly_10_mb_is_accepted(award, personas):
-    content = PDF + b"0" * (10 * 1024 * 1024 - len(PDF))
+    content = pdf_of_size(10 * 1024 * 1024)
     accept(award, personas.applicant_a, evidence=upload("big.pdf", content))
     assert BankDetails.objects.get(award=award).evidence_size == 10 * 1024 * 1024
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from grants import services
 from grants.errors import UploadRefused
+from tests.factories import pdf_of_size
 from tests.grants.conftest import PDF, pdf_upload
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
@@ -46,7 +47,7 @@ def test_a_renamed_exe_is_refused_by_its_content(client_for, personas, draft):
 
 def test_a_file_of_10_mb_is_accepted_and_one_byte_more_is_refused(personas, draft):
     limit = 10 * 1024 * 1024
-    exactly = PDF + b"0" * (limit - len(PDF))
+    exactly = pdf_of_size(limit)
     services.document_upload(
         application=draft,
         actor=personas.applicant_a,
@@ -58,7 +59,7 @@ def test_a_file_of_10_mb_is_accepted_and_one_byte_more_is_refused(personas, draf
             application=draft,
             actor=personas.applicant_a,
             kind="other",
-            uploaded=pdf_upload("bigger.pdf", exactly + b"0"),
+            uploaded=pdf_upload("bigger.pdf", pdf_of_size(limit + 1)),
         )
     assert draft.documents.count() == 1
 
