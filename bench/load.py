@@ -891,6 +891,41 @@ LABELS = {
 }
 
 
+def _against_before(label: str, rows: list[dict]) -> list[str]:
+    """The same pages in the "before" run beside this one, for the closing note."""
+    path = HERE / "load-before.json"
+    if label == "before" or not path.exists():
+        return []
+    before = json.loads(path.read_text())["rows"]
+    lines = [
+        "",
+        "Against the before run (same pages and sets):",
+        "",
+        "| page | set | p95 ms before -> now | req/s before -> now | x bare before -> now | "
+        "queries before -> now | KB before -> now |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        old = next(
+            (
+                r
+                for r in before
+                if r["page"] == row["page"] and r["set"] == row["set"] and _name(r) == _name(row)
+            ),
+            None,
+        )
+        if old is None:
+            continue
+        lines.append(
+            f"| {_name(row)} | {row['set']} | {_ms(old.get('p95_ms'))} -> {_ms(row.get('p95_ms'))} | "
+            f"{old.get('rps', 0):.1f} -> {row.get('rps', 0):.1f} | "
+            f"{old.get('ratio', 0):.2f} -> {row.get('ratio', 0):.2f} | "
+            f"{old.get('queries')} -> {row.get('queries')} | "
+            f"{_bytes(old) / 1024:.0f} -> {_bytes(row) / 1024:.0f} |"
+        )
+    return lines
+
+
 def report(label: str, run: dict) -> str:
     rows = run["rows"]
     lines = [
@@ -943,6 +978,7 @@ def report(label: str, run: dict) -> str:
             f"{statistics.median(r['bare_rps'] for r in bare):.0f} req/s, "
             f"{statistics.median(r['bare_median_ms'] for r in bare):.1f} ms median.",
         ]
+    lines += _against_before(label, rows)
     lines += ["", "| target | measured | result |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(rows)]
     sweep = [r for r in rows if r["page"] == "staff_pages"]
