@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in emails and letters point here; follows HOST and PORT unless given.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run install test lint format bench migrate seed assets clean
+.PHONY: run install test lint format bench bench-load migrate seed assets clean
 
 run: install migrate seed ## install, migrate, load demo data, serve on http://$(HOST):$(PORT)
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
@@ -53,6 +53,12 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/load.py
+
+# The load benchmark alone (issue 18): gunicorn on PostgreSQL against bare Django; the data
+# sets are built once (bench/generate.py). BENCH_ARGS="--sets small --pages ranking" etc.
+bench-load: install
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
