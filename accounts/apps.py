@@ -8,6 +8,8 @@ def _second_factor_set_up(sender, request, user, authenticator, **kwargs) -> Non
 
     if request is not None and authenticator.type == "totp":
         record_second_factor(request, user, kind="totp", enrolled=True)
+        # Sent on commit, which may come after the response has saved the session.
+        request.session.save()
 
 
 class AccountsConfig(AppConfig):

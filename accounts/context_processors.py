@@ -2,6 +2,7 @@ import rules
 from django.conf import settings
 
 from accounts.permissions import is_provider_member, is_staff_member
+from accounts.security import idle_timeout_for
 
 
 def service(request):
@@ -15,6 +16,9 @@ def service(request):
         "CONTACT_PHONE": settings.CONTACT_PHONE,
         "FEEDBACK_EMAIL": settings.FEEDBACK_EMAIL,
         "user_is_staff_member": bool(user and is_staff_member(user)),
+        # The timeout warning (templates/includes/timeout_warning.html), signed-in pages only.
+        "idle_timeout": lambda: idle_timeout_for(user),
+        "idle_warning": settings.IDLE_WARNING_BEFORE,
         # Called only where the template asks (non-staff navigation): one cached query.
         "user_is_provider": lambda: bool(user and is_provider_member(user)),
         # The plan-delivery link, for the staff roles delivery's rule lets in (no query).
