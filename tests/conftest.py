@@ -234,6 +234,14 @@ def _force_login_is_a_full_sign_in(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _idle_timeout_beyond_time_travel(settings):
+    """Tests travel in time (time_machine) across hours and days within one signed-in
+    session; the idle timeout would sign them out. tests/security/test_idle_timeout.py puts
+    the real limits back and tests them."""
+    settings.IDLE_TIMEOUT_STAFF = settings.IDLE_TIMEOUT_OTHERS = 10 * 365 * 24 * 3600
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -8,6 +8,16 @@ import pytest
 
 from accounts.security import LAST_ACTIVITY_SESSION_KEY
 
+
+@pytest.fixture(autouse=True)
+def _real_idle_limits(settings):
+    """The limits config/settings.py sets (tests/conftest.py lifts them for time travel)."""
+    from config import settings as configured
+
+    settings.IDLE_TIMEOUT_STAFF = configured.IDLE_TIMEOUT_STAFF
+    settings.IDLE_TIMEOUT_OTHERS = configured.IDLE_TIMEOUT_OTHERS
+
+
 SIGNED_OUT = "You were signed out because you had not used the service for a while"
 
 
