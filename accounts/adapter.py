@@ -5,9 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
+from accounts import signin_throttle
 from accounts.landing import landing_for
+from accounts.security import has_authenticator, recently_authenticated, recently_signed_in
 
 
 class ServiceSite:
@@ -52,6 +56,46 @@ class AccountAdapter(DefaultAccountAdapter):
             "You cannot remove your main email address. Make another address your main one first"
         ),
     }
+
+    # Sign-in throttling (accounts.signin_throttle) replaces allauth's per-account limit,
+    # which refused even the right password once someone else had guessed five times.
+    def pre_authenticate(self, request, **credentials) -> None:
+        ip = self.get_client_ip(request)
+        refusal = signin_throttle.check(ip=ip, email=credentials.get("email", ""))
+        if refusal is not None:
+            signin_throttle.refused(ip=ip)
+            raise ValidationError(refusal.message, code="too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            signin_throttle.succeeded(
+                ip=self.get_client_ip(request), email=credentials.get("email", "")
+            )
+        return user
+
+    def authentication_failed(self, request, **credentials) -> None:
+        signin_throttle.failed(ip=self.get_client_ip(request), email=credentials.get("email", ""))
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A sign-in or a code given within ACCOUNT_REAUTHENTICATION_TIMEOUT counts.
+
+        Setting up two-step sign-in straight after signing in with a password does not ask
+        for the password again.
+        """
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = context.request
+        if app == "allauth.mfa" and recently_signed_in(request):
+            return False
+        return not recently_authenticated(request)
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """Staff with an authenticator confirm it is them with a code, not their password."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and has_authenticator(user):
+            methods.sort(key=lambda method: not method["id"].startswith("mfa_"))
+        return methods
 
     def get_login_redirect_url(self, request) -> str:
         return landing_for(request.user).url

@@ -2,6 +2,16 @@ import rules
 from django.apps import AppConfig
 
 
+def _second_factor_set_up(sender, request, user, authenticator, **kwargs) -> None:
+    """Setting up the app means typing a code from it: that is this session's second factor."""
+    from accounts.security import record_second_factor
+
+    if request is not None and authenticator.type == "totp":
+        record_second_factor(request, user, kind="totp", enrolled=True)
+        # Sent on commit, which may come after the response has saved the session.
+        request.session.save()
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and organisations"
@@ -15,6 +25,9 @@ class AccountsConfig(AppConfig):
         outbox.register("accounts.api_token_revoked", tasks.send_api_token_revoked)
 
         rules.add_perm("accounts.use_admin", permissions.is_administrator)
+        from allauth.mfa.signals import authenticator_added
+
+        authenticator_added.connect(_second_factor_set_up, dispatch_uid="accounts-mfa-added")
         areas.register(
             areas.Area(
                 title="Organisations",

@@ -2,6 +2,7 @@ import rules
 from django.conf import settings
 
 from accounts.permissions import is_provider_member, is_staff_member
+from accounts.security import idle_timeout_for
 from core.scanning import uploads_are_scanned
 
 
@@ -18,6 +19,9 @@ def service(request):
         "user_is_staff_member": bool(user and is_staff_member(user)),
         # Staff are told, beside uploaded files, when no virus scanner is set up.
         "uploads_not_scanned": lambda: not uploads_are_scanned(),
+        # The timeout warning (templates/includes/timeout_warning.html), signed-in pages only.
+        "idle_timeout": lambda: idle_timeout_for(user),
+        "idle_warning": settings.IDLE_WARNING_BEFORE,
         # Called only where the template asks (non-staff navigation): one cached query.
         "user_is_provider": lambda: bool(user and is_provider_member(user)),
         # The plan-delivery link, for the staff roles delivery's rule lets in (no query).

@@ -9,6 +9,21 @@ from accounts.models import District, Membership, Organisation, User
 from accounts.roles import Role
 
 DEMO_PASSWORD = "safer-communities-demo"  # noqa: S105 (demo only; seed_demo refuses without DEBUG)
+# Every demo staff account's authenticator app key (two-step sign-in is required for staff).
+# Add it to an authenticator app, or print the current code with `manage.py demo_code`.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 (demo only, as above)
+
+
+def _give_demo_authenticator(user: User) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
+
 
 STAFF = [
     ("officer@demo.example", "Grace Officer", [Role.GRANTS_OFFICER]),
@@ -125,6 +140,7 @@ def seed_people_and_organisations() -> list[tuple[str, str]]:
         user = _user(email, name, is_staff=is_admin, is_superuser=is_admin)
         # The groups come from a migration; a flushed database (a test's) has lost them.
         user.groups.add(*(Group.objects.get_or_create(name=role.label)[0] for role in roles))
+        _give_demo_authenticator(user)
         rows.append((email, ", ".join(role.label for role in roles)))
     for (
         email,

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signed-in/", views.after_login, name="after-login"),
+    path("session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
     path("organisation/", views.organisation_mine, name="organisation-mine"),
     path("organisation/new/", views.organisation_create, name="organisation-create"),
     path(

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import time
+
+from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -19,6 +23,7 @@ from accounts.permissions import (
     access_organisation_by_uuid,
     is_staff_member,
 )
+from accounts.security import LAST_ACTIVITY_SESSION_KEY, idle_timeout_for, recently_authenticated
 from core.errors import ApplicationError
 from core.forms import call_service
 
@@ -26,6 +31,15 @@ from core.forms import call_service
 def home(request):
     landing = landing_for(request.user) if request.user.is_authenticated else None
     return render(request, "home.html", {"landing": landing})
+
+
+@require_http_methods(["POST"])
+def session_keep_alive(request):
+    """The timeout warning's "Stay signed in": the request itself is the activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session[LAST_ACTIVITY_SESSION_KEY] = time.time()
+    return JsonResponse({"signed_in": True, "timeout": idle_timeout_for(request.user)})
 
 
 @login_required
@@ -173,10 +187,9 @@ def staff_organisation_list(request):
 
 
 def second_factor_confirmed_for_staff_token(request) -> bool:
-    """Hook for issue 17 (MFA): a staff member must re-authenticate with their second factor
-    before making a staff API token. Until allauth's MFA is switched on for staff this lets
-    them through; issue 17 makes it check a recent second-factor authentication."""
-    return True
+    """Has this person proved who they are in the last few minutes (staff: with their
+    second factor)? Anyone making a token must have (accounts.security)."""
+    return recently_authenticated(request)
 
 
 def _api_token_form(request):
@@ -191,11 +204,11 @@ def _api_token_form(request):
 @require_http_methods(["GET", "POST"])
 def api_access(request):
     """The person's API tokens: make one (its key shown once) and see and revoke them."""
+    if request.method == "POST" and not second_factor_confirmed_for_staff_token(request):
+        # allauth asks for a code (staff) or the password, then carries out this POST.
+        raise ReauthenticationRequired()
     form = _api_token_form(request)
-    staff_token = request.POST.get("organisation") == "staff"
-    if staff_token and not second_factor_confirmed_for_staff_token(request):
-        form.add_error(None, "Confirm it is you with your second factor first.")
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         created = []
         if call_service(
             form,

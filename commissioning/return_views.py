@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import rule_required
+from accounts.decorators import recent_authentication_required, rule_required
 from commissioning import selectors
 from commissioning.csv_returns import return_csv_rows
 from commissioning.forms import CorrectionForm, ReviewForm, UploadForm
@@ -180,6 +180,7 @@ def return_upload(request, return_uuid):
 
 
 @login_required
+@recent_authentication_required
 def return_csv(request, return_uuid):
     """The return as CSV: a template to fill in, with any figures already saved."""
     found = access_return_by_uuid(request.user, return_uuid)

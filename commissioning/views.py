@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import permission_required
+from accounts.decorators import permission_required, require_recent_authentication
 from commissioning import selectors
 from commissioning.forms import (
     AmendmentForm,
@@ -394,6 +394,8 @@ def rollup(request):
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
             published = request.GET.get("published") == "1"
+            if not published:  # the full figures, small counts included
+                require_recent_authentication(request)
             return _export(result, export, published=published)
     return render(
         request,

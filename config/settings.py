@@ -150,6 +150,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Sign-in security (issue 17): idle sessions end; staff finish two-step sign-in first.
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -368,6 +371,32 @@ MFA_FORMS = {
 }
 MFA_TOTP_ISSUER = SERVICE_NAME
 SESSION_COOKIE_AGE = 8 * 3600
+
+# Sign-in security (issue 17; accounts.security, accounts.middleware, accounts.signin_throttle).
+# Staff (any staff role, Django staff, superuser) must use a second factor (TOTP, with
+# recovery codes) before any page but setting it up opens. Creating an API token, exporting
+# victim-service data and changing bank details ask who it is again unless the person signed
+# in or confirmed within this many seconds.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Idle timeout: signed out after this many seconds without a request (GOV.UK warning 2
+# minutes before). Last activity is written to the session at most once a minute.
+IDLE_TIMEOUT_STAFF = int(os.environ.get("IDLE_TIMEOUT_STAFF", 30 * 60))
+IDLE_TIMEOUT_OTHERS = int(os.environ.get("IDLE_TIMEOUT_OTHERS", 2 * 3600))
+IDLE_WARNING_BEFORE = 120
+IDLE_ACTIVITY_RESOLUTION = 60
+# Failed password sign-ins, counted in the cache (fails open, logged, with the cache down):
+# an address with `ip_failures` failures in `window` seconds is refused; after
+# `free_failures` failures for one account from one address each retry waits a doubling
+# delay up to `max_delay` seconds; the owner is emailed once a window after `notice_after`
+# failures from anywhere. The right password from any other address always signs in.
+# (ACCOUNT_RATE_LIMITS["login_failed"] above now limits only second-factor codes.)
+SIGNIN_THROTTLE = {
+    "window": 15 * 60,
+    "ip_failures": 20,
+    "free_failures": 3,
+    "max_delay": 5 * 60,
+    "notice_after": 5,
+}
 
 # The REST API (/api/v1/, docs/api.md): people use their browser session (with CSRF),
 # systems an API token (accounts.api_tokens). One error format (core.api.problems).

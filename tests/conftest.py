@@ -195,6 +195,54 @@ def _private_cache(settings):
     }
 
 
+def record_full_sign_in(client, user: User, *, at: float | None = None) -> None:
+    """Write into the client's session what allauth writes when `user` signs in through
+    the sign-in pages: their password, then (staff) a code from their authenticator app."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+
+    from accounts.security import LAST_ACTIVITY_SESSION_KEY, needs_second_factor
+
+    at = time.time() if at is None else at
+    records = [{"method": "password", "at": at, "email": user.email}]
+    if needs_second_factor(user):
+        records.append({"method": "mfa", "at": at, "type": "totp"})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session[LAST_ACTIVITY_SESSION_KEY] = at
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_full_sign_in(monkeypatch):
+    """`client.force_login(user)` stands for a full sign-in through the sign-in pages,
+    including a staff member's second factor (accounts.middleware.SecondFactorMiddleware
+    lets only such sessions reach staff pages). Tests of the sign-in pages themselves sign
+    in through them (client.post to /accounts/login/), or call force_login_password_only.
+    """
+    from django.test import Client
+
+    real_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        real_force_login(self, user, backend)
+        record_full_sign_in(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", real_force_login, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _idle_timeout_beyond_time_travel(settings):
+    """Tests travel in time (time_machine) across hours and days within one signed-in
+    session; the idle timeout would sign them out. tests/security/test_idle_timeout.py puts
+    the real limits back and tests them."""
+    settings.IDLE_TIMEOUT_STAFF = settings.IDLE_TIMEOUT_OTHERS = 10 * 365 * 24 * 3600
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import permission_required, rule_required
+from accounts.decorators import (
+    permission_required,
+    recent_authentication_required,
+    rule_required,
+)
 from core.downloads import private_file_response
 from core.errors import ApplicationError
 from core.forms import run_form, run_service_checks
@@ -159,6 +163,7 @@ def grant_decline(request, application_uuid):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@recent_authentication_required(keep_post=False)
 def grant_bank(request, application_uuid):
     """New bank details after a rejection or a change of bank: members or officers."""
     award = access_grant_by_application_uuid(request.user, application_uuid)

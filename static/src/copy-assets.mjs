@@ -8,3 +8,4 @@ cpSync(`${from}/assets/images`, "static/build/assets/images", { recursive: true 
 cpSync(`${from}/assets/manifest.json`, "static/build/assets/manifest.json");
 cpSync("static/src/app.js", "static/build/app.js");
 cpSync("static/src/autosave.js", "static/build/autosave.js");
+cpSync("static/src/timeout.js", "static/build/timeout.js");

@@ -91,11 +91,23 @@ def test_the_sign_in_page_has_no_remember_me_box(client, db):
     assert 'name="remember"' not in page
 
 
+def age_sign_in(client, *, seconds: int) -> None:
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
+        record["at"] -= seconds
+    session.save()
+
+
 def test_the_two_step_sign_in_pages_are_in_plain_words(client, db):
     user = UserFactory(email="ann@example.org")
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     _assert_in_our_words(_page(client.get("/accounts/2fa/")), "Two-step sign-in")
-    # Turning it on asks for the password again first.
+    # Straight after signing in it opens; minutes later it asks for the password again.
+    fresh = _page(client.get("/accounts/2fa/totp/activate/", follow=True))
+    _assert_in_our_words(fresh, "Turn on two-step sign-in")
+    age_sign_in(client, seconds=600)
     reauthenticate = _page(client.get("/accounts/2fa/totp/activate/", follow=True))
     _assert_in_our_words(reauthenticate, "Enter your password to continue")
     client.post("/accounts/reauthenticate/", {"password": PASSWORD})

@@ -2,6 +2,8 @@
 
 import pytest
 
+from accounts.security import needs_second_factor
+from tests import totp
 from tests.factories import PASSWORD, UserFactory
 
 LANDINGS = [
@@ -20,8 +22,14 @@ LANDINGS = [
 @pytest.mark.parametrize(("persona", "landing"), LANDINGS)
 def test_signing_in_lands_each_person_where_their_work_is(client, personas, persona, landing):
     user = personas.get(persona)
+    if needs_second_factor(user):
+        totp.give_authenticator(user)
     response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
+    if needs_second_factor(user):  # staff give the code from their authenticator app next
+        assert response.url == "/accounts/2fa/authenticate/"
+        response = client.post(response.url, {"code": totp.code(user=user)})
+        assert response.status_code == 302
     assert response.url == landing
     assert client.get(landing).status_code == 200
 

@@ -58,6 +58,26 @@ def test_demo_users_can_sign_in(client, db, settings):
     assert client.get("/organisation/", follow=True).status_code == 200
 
 
+def test_demo_staff_sign_in_with_the_documented_authenticator_key(client, db, settings):
+    from pathlib import Path
+
+    from tests import totp
+
+    settings.DEBUG = True
+    output = _seed()
+    assert totp.SECRET in output
+    assert totp.SECRET in (Path(settings.BASE_DIR) / "README.md").read_text()
+    officer = User.objects.get(email="officer@demo.example")
+    response = client.post(
+        "/accounts/login/",
+        {"login": officer.email, "password": "safer-communities-demo"},
+    )
+    assert response.url == "/accounts/2fa/authenticate/"
+    response = client.post(response.url, {"code": totp.code(user=officer)})
+    assert response.url == "/staff/"
+    assert client.get("/staff/").status_code == 200
+
+
 def test_the_demo_has_a_second_grants_officer_for_the_bank_check(db, settings):
     settings.DEBUG = True
     output = _seed()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from accounts.demo import DEMO_PASSWORD, seed_people_and_organisations
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people_and_organisations
 from commissioning.demo import PROVIDERS, seed_commissioning
 from grants.demo import seed_fund_and_rounds
 from opendata.services import package_publish
@@ -51,6 +51,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Open data: {published.message}")
         if emails:
             self.stdout.write(f"Emails sent to demo accounts (not shown): {emails}")
+        self.stdout.write(
+            f"\nStaff accounts also ask for a code from an authenticator app: add the key "
+            f"{DEMO_TOTP_SECRET} to one, or run `python manage.py demo_code` for the current code."
+        )
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         listed = {email for email, _ in people}
         people += [
