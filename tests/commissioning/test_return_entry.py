@@ -514,3 +514,13 @@ def test_the_return_csv_guards_text_a_spreadsheet_would_run_and_reads_back_as_ty
     with at(dt.date(2026, 7, 4)):
         assert upload(draft, personas.provider, response.content).errors == []
     assert figures(draft)[("SUCCESSES", "")] == typed
+
+
+def test_the_return_csv_is_the_bytes_it_was_before_it_streamed(draft, personas, client_for):
+    from tests.downloads import assert_golden, body
+
+    response = client_for(personas.provider).get(
+        reverse("commissioning:return-csv", args=[draft.uuid])
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert_golden("return-draft.csv", body(response))

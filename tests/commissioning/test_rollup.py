@@ -586,3 +586,13 @@ def test_the_internal_exports_hide_nothing_whatever_the_rule(small, export, stri
     rows = {(line[0], line[2]): line for line in lines[1:] if len(line) == 7}
     assert rows[("REF", "health")][6] == "5"
     assert rows[("REF", "police")][6] == "1"
+
+
+def test_the_exports_are_the_bytes_they_were_before_they_streamed(small, export, second):
+    from tests.downloads import assert_golden, body, xlsx_text
+
+    assert_golden("rollup-internal.csv", body(export("csv")))
+    assert_golden("rollup-published-h1.csv", body(export("csv", published=True, period="H1")))
+    assert_golden(
+        "rollup-internal-h1.xlsx.txt", xlsx_text(body(export("xlsx", period="H1"))).encode()
+    )

@@ -339,3 +339,34 @@ def test_a_lists_errors_link_only_to_fields_on_its_page(lead, plan):
     assert "#id_by" not in summary and "#id_key" not in summary
     assert '<details class="govuk-details" id="change-filters" open>' in page
     assert 'id="id_year"' in page
+
+
+def test_the_exports_are_the_bytes_they_were_before_they_streamed(lead, plan):
+    from tests.downloads import assert_golden, body, xlsx_text
+
+    first = RoundFactory(plan=plan, status="closed", number=7)
+    second = RoundFactory(plan=plan, status="closed", number=8)
+    bad_name = OrganisationFactory(name='=HYPERLINK("http://x")')
+    _award(plan, round=first, organisation=bad_name, amount="5980")
+    _award(
+        plan, round=second, organisation=OrganisationFactory(name='Ünïcode, "Group"'), across=True
+    )
+    districts = lead.get(reverse("delivery:dashboard"), {"table": "districts", "export": "csv"})
+    awards_csv = lead.get(reverse("delivery:awards"), {"export": "csv"})
+    awards_xlsx = lead.get(reverse("delivery:awards"), {"export": "xlsx"})
+    outcomes = lead.get(reverse("delivery:dashboard"), {"table": "outcomes", "export": "xlsx"})
+    year = str(THIS_YEAR)
+
+    def fixed(text: str) -> str:
+        """Less what changes from run to run: when it was made, the year, references."""
+        text = re.sub(r"Generated [^.]*[.]", "Generated WHEN.", text)
+        text = re.sub(r"[A-Z]+\d+-\d+", "REF", text)
+        text = re.sub(r"\b\d{4}/\d{2}\b", "YEAR/YY", text)
+        return text.replace(year, "YEAR")
+
+    awards = body(awards_csv).decode()
+    assert awards.count("\n") == 5  # the title, the header, two awards, the total
+    assert_golden("delivery-districts.csv", fixed(body(districts).decode()).encode())
+    assert_golden("delivery-awards.csv", fixed(awards).encode())
+    assert_golden("delivery-awards.xlsx.txt", fixed(xlsx_text(body(awards_xlsx))).encode())
+    assert_golden("delivery-outcomes.xlsx.txt", fixed(xlsx_text(body(outcomes))).encode())

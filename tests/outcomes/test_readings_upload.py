@@ -202,3 +202,10 @@ def test_only_the_performance_lead_or_an_administrator_may_import(plan, personas
 def test_the_import_refuses_no_rows(plan, personas):
     with pytest.raises(ValidationError):
         readings_import(plan=plan, rows=[], by=personas.performance_lead, file_name="x.csv")
+
+
+def test_the_template_is_the_bytes_it_was_before_it_streamed(lead, plan):
+    from tests.downloads import assert_golden, body
+
+    response = lead.get(reverse("outcomes:readings-template", args=[plan.code]))
+    assert_golden("readings-template.csv", body(response))
