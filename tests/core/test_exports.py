@@ -124,5 +124,4 @@ def test_xlsx_download_streams_the_workbook_from_a_generator():
     assert response["Content-Disposition"] == 'attachment; filename="x.xlsx"'
     assert response["Cache-Control"] == "private, no-store"
     content = b"".join(response.streaming_content)
-    response.close()
     assert cells(content) == cells(old_workbook(_sheets(SHEET_ROWS)))

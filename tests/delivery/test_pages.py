@@ -22,6 +22,7 @@ from commissioning.quarters import financial_year_of
 from delivery.charts import Bar, bar_chart
 from grants.models import BankDetails
 from tests.commissioning.builders import make_contract
+from tests.downloads import body
 from tests.factories import AwardFactory, FundFactory, OrganisationFactory, RoundFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -211,7 +212,7 @@ def test_exports_have_the_seed_shape_and_guard_against_formulas(lead, plan):
     response = lead.get(reverse("delivery:dashboard"), {"table": "districts", "export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert f'filename="plan-delivery-districts-{THIS_YEAR}.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(body(response).decode())))
     assert rows[1] == [
         "District",
         "No of Projects",
@@ -222,10 +223,10 @@ def test_exports_have_the_seed_shape_and_guard_against_formulas(lead, plan):
     assert rows[-1][:3] == ["TOTAL", "2", "11956.00"]
     assert rows[5][:3] == ["Leeds", "1", "5980.00"]
     assert rows[8][:3] == ["Across West Yorkshire", "1", "5976.00"]
-    listed = lead.get(reverse("delivery:awards"), {"export": "csv"}).content.decode()
+    listed = body(lead.get(reverse("delivery:awards"), {"export": "csv"})).decode()
     assert "'=HYPERLINK" in listed
     workbook = load_workbook(
-        io.BytesIO(lead.get(reverse("delivery:awards"), {"export": "xlsx"}).content)
+        io.BytesIO(body(lead.get(reverse("delivery:awards"), {"export": "xlsx"})))
     )
     sheet = workbook.active
     assert sheet["A1"].value.startswith("Plan delivery, awards behind All")
@@ -241,7 +242,7 @@ def test_every_table_downloads_as_csv_and_xlsx(lead, plan):
             assert response.status_code == 200
             assert response["Content-Disposition"].endswith(f'.{fmt}"'), (table, fmt)
     outcomes = lead.get(reverse("delivery:dashboard"), {"table": "outcomes", "export": "csv"})
-    assert "do not add up" in outcomes.content.decode()
+    assert "do not add up" in body(outcomes).decode()
 
 
 def test_a_chart_is_an_image_with_a_title_a_description_and_escaped_text():
