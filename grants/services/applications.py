@@ -121,11 +121,12 @@ def application_autosave(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Autosave needs the application locked in an open transaction")
     _require_draft(application)
-    application.skip_history_when_saving = True
+    # django-simple-history writes no row for a save while this attribute is set.
+    setattr(application, "skip_history_when_saving", True)  # noqa: B010
     try:
         _save_answers(application, section, values, unsaved)
     finally:
-        del application.skip_history_when_saving
+        delattr(application, "skip_history_when_saving")
     return application
 
 
