@@ -59,7 +59,8 @@ def csv_text(rows: Iterable[Iterable[Any]]) -> str:
 
 
 def csv_response(filename: str, *, private: bool = True) -> tuple[HttpResponse, SafeWriter]:
-    """An attachment response and a guarded writer that writes into it (for streaming rows)."""
+    """An attachment response and a guarded writer that writes into it. The response holds
+    every row in memory: a download streams with `csv_download` instead."""
     response = HttpResponse(content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     if private:
