@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from commissioning.permissions import access_return_by_uuid, can
 from commissioning.services import returns as return_services
 from commissioning.validation import Key, field_name
 from core.errors import ApplicationError
-from core.exports import CSV_CONTENT_TYPE, csv_text
+from core.exports import csv_download
 from core.forms import run_form
 
 
@@ -186,13 +185,8 @@ def return_csv(request, return_uuid):
     found = access_return_by_uuid(request.user, return_uuid)
     measures = selectors.measures_of(found)
     shown = selectors.figures_as_text(found, measures)
-    response = HttpResponse(
-        csv_text(return_csv_rows(measures, shown)), content_type=CSV_CONTENT_TYPE
-    )
     name = f"{found.contract.reference}-{found.financial_year}-Q{found.quarter}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(name, return_csv_rows(measures, shown))
 
 
 @login_required

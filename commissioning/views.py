@@ -3,14 +3,12 @@ the roll-up. Views parse, fetch with permission, call one service or selector, r
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +36,7 @@ from commissioning.suppression import privacy_note
 from commissioning.validation import figure_text
 from core import xlsx
 from core.errors import ApplicationError
-from core.exports import SafeWriter
+from core.exports import csv_download
 from core.forms import run_form
 from core.parsers import InvalidInput, parse_financial_year
 from documents.formatting import clock_text, date_text
@@ -410,7 +408,7 @@ def rollup(request):
     )
 
 
-def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpResponse:
+def _export(result: selectors.Rollup, export: str, *, published: bool) -> StreamingHttpResponse:
     table = selectors.rollup_table(result, published=published)
     missing = selectors.missing_table(result)
     name = (
@@ -425,21 +423,13 @@ def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpRe
     generated = f"Generated {date_text(now.date())} at {clock_text(now)}."
     missing_title = f"Contracts with no accepted return for {period}"
     if export == "csv":
-        buffer = io.StringIO()
-        writer = SafeWriter(buffer)
-        writer.writerows(table)
-        if published:
-            writer.writerow([])
-            writer.writerow([privacy_note()])
-        writer.writerow([])
-        writer.writerow([missing_title if result.missing else f"{missing_title}: none."])
-        if result.missing:
-            writer.writerows(missing)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_download(
+            f"{name}.csv",
+            _rollup_csv_lines(table, missing, missing_title, result, published=published),
+        )
     kind = "figures for publication" if published else "full figures, internal use only"
-    content = xlsx.workbook(
+    return xlsx.xlsx_download(
+        f"{name}.xlsx",
         [
             xlsx.Sheet(
                 name=f"{result.period} {financial_year_label(result.financial_year)}".replace(
@@ -460,8 +450,16 @@ def _export(result: selectors.Rollup, export: str, *, published: bool) -> HttpRe
                 rows=missing[1:],
                 notes=None if result.missing else ["None: every contract has an accepted return."],
             ),
-        ]
+        ],
     )
-    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+
+
+def _rollup_csv_lines(table, missing, missing_title, result, *, published: bool):
+    yield from table
+    if published:
+        yield []
+        yield [privacy_note()]
+    yield []
+    yield [missing_title if result.missing else f"{missing_title}: none."]
+    if result.missing:
+        yield from missing

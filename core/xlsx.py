@@ -1,14 +1,20 @@
 """Spreadsheets (XLSX): every sheet has a title row saying what it is, for
 which period and when it was made, then a styled header row frozen above the data. Money
 is a number formatted as pounds, percentages are percentages, so totals and charts work
-in Excel without retyping. Data in, bytes out; no queries.
+in Excel without retyping. Data in, bytes out; no queries (a lazy `rows` iterable may
+run its own while the file is written).
 Text that a spreadsheet would run as a formula is guarded (core.exports)."""
 
 from __future__ import annotations
 
-import io
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, islice
+from typing import IO
+
+from django.http import FileResponse
 
 from core.exports import spreadsheet_safe
 
@@ -36,7 +42,7 @@ class Sheet:
     # header is row 1 (a data standard's file, read by tools that expect it there).
     title: str
     header: list[str]
-    rows: list[list[object]]
+    rows: Iterable[list[object]]  # a list, or a generator read once as the file is written
     notes: list[str] | None = None  # lines after the data (blank row before)
 
 
@@ -58,50 +64,93 @@ def _width(value: object, number_format: str | None) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def workbook(sheets: list[Sheet]) -> bytes:
-    """The sheets as one XLSX file."""
+WIDTH_SAMPLE = 1000  # rows read ahead to size the columns (the whole sheet when smaller)
+
+
+def write_workbook(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
+    """Write the sheets as one XLSX file to `target`, in openpyxl's write-only mode: each
+    row goes to a temporary file as it is read, so memory stays flat whatever the number
+    of rows (`Sheet.rows` may be any iterable, a generator included). Columns are sized
+    from the header and the first WIDTH_SAMPLE rows."""
     # openpyxl is imported here: only exports need it, and selectors import this module.
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    title_font = Font(bold=True, size=14)
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    header_alignment = Alignment(vertical="top", wrap_text=True)
+
+    book = Workbook(write_only=True)
     for spec in sheets:
         sheet = book.create_sheet(spec.name[:31])
-        if spec.title:
-            sheet.append([spreadsheet_safe(spec.title)])
-            sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([spreadsheet_safe(name) for name in spec.header])
-        header_row = sheet.max_row
+        rows = iter(spec.rows)
+        sample = list(islice(rows, WIDTH_SAMPLE))
         widths = [len(name) for name in spec.header]
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        row_number = header_row  # counted here: sheet.max_row scans every cell each time
-        for row in spec.rows:
-            values, formats = (
-                zip(*(_cell(value) for value in row), strict=True) if row else ((), ())
-            )
-            sheet.append(list(values))
-            row_number += 1
-            for column, (value, number_format) in enumerate(
-                zip(values, formats, strict=True), start=1
-            ):
-                if number_format:
-                    sheet.cell(row=row_number, column=column).number_format = number_format
-                if column <= len(widths):
-                    widths[column - 1] = max(widths[column - 1], _width(value, number_format))
-        if spec.notes:
-            sheet.append([])
-            for note in spec.notes:
-                sheet.append([spreadsheet_safe(note)])
+        for row in sample:
+            for column, value in enumerate(row[: len(widths)]):
+                shown, number_format = _cell(value)
+                widths[column] = max(widths[column], _width(shown, number_format))
+        header_row = 2 if spec.title else 1
         sheet.freeze_panes = f"A{header_row + 1}"  # the title and header stay in view
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = min(
                 max(width + 2, MIN_WIDTH), MAX_WIDTH
             )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        if spec.title:
+            title = WriteOnlyCell(sheet, spreadsheet_safe(spec.title))
+            title.font = title_font
+            sheet.append([title])
+        header = []
+        for name in spec.header:
+            cell = WriteOnlyCell(sheet, spreadsheet_safe(name))
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = header_alignment
+            header.append(cell)
+        sheet.append(header)
+        for row in chain(sample, rows):
+            cells = []
+            for value in row:
+                shown, number_format = _cell(value)
+                if number_format:
+                    cell = WriteOnlyCell(sheet, shown)
+                    cell.number_format = number_format
+                    cells.append(cell)
+                else:
+                    cells.append(shown)
+            sheet.append(cells)
+        if spec.notes:
+            sheet.append([])
+            for note in spec.notes:
+                sheet.append([spreadsheet_safe(note)])
+    book.save(target)
+
+
+def workbook(sheets: list[Sheet]) -> bytes:
+    """The sheets as one XLSX file (for a file kept or attached; a download streams it
+    with `xlsx_download`)."""
+    with tempfile.TemporaryFile() as spool:
+        write_workbook(sheets, spool)
+        spool.seek(0)
+        return spool.read()
+
+
+def xlsx_download(filename: str, sheets: Iterable[Sheet], *, private: bool = True) -> FileResponse:
+    """An XLSX attachment, written to a temporary file in write-only mode and sent from
+    it in blocks: memory stays flat at any number of rows. The file is deleted when the
+    response is closed."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    try:
+        write_workbook(sheets, spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    response = FileResponse(spool, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response

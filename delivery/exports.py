@@ -4,14 +4,15 @@ core.xlsx: every cell guarded against spreadsheet formulas; money as pounds in X
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from commissioning.models import FundingStream
 from core import xlsx
-from core.exports import CSV_CONTENT_TYPE, csv_text
+from core.exports import csv_download
 from core.xlsx import Money, Percent
 from delivery.selectors import COPE_MEASURES, TABLES, Dashboard, Drilldown, Figures, Row
 from documents.formatting import clock_text, date_text
@@ -240,28 +241,32 @@ def download(
     header: list[str],
     rows: list[list[object]],
     notes: list[str],
-) -> HttpResponse:
-    """A CSV or XLSX attachment of one table: a title line (what, plan, period, filters,
-    when), the header, the rows and any notes."""
+) -> StreamingHttpResponse:
+    """A CSV or XLSX attachment of one table, streamed: a title line (what, plan, period,
+    filters, when), the header, the rows and any notes."""
     title = f"{title}. {_generated()}"
     if fmt == "csv":
-        lines: list[list[object]] = [[title], header, *rows]
-        if notes:
-            lines += [[], *([note] for note in notes)]
-        response = HttpResponse(csv_text(lines), content_type=CSV_CONTENT_TYPE)
-        extension = "csv"
-    else:
-        content = xlsx.workbook(
-            [xlsx.Sheet(name=filename[:31], title=title, header=header, rows=rows, notes=notes)]
-        )
-        response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
-        extension = "xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return csv_download(f"{filename}.csv", _csv_lines(title, header, rows, notes))
+    return xlsx.xlsx_download(
+        f"{filename}.xlsx",
+        [xlsx.Sheet(name=filename[:31], title=title, header=header, rows=rows, notes=notes)],
+    )
 
 
-def table_download(dashboard: Dashboard, *, name: str, fmt: str, described: str) -> HttpResponse:
+def _csv_lines(
+    title: str, header: list[str], rows: list[list[object]], notes: list[str]
+) -> Iterator[list[object]]:
+    yield [title]
+    yield header
+    yield from rows
+    if notes:
+        yield []
+        yield from ([note] for note in notes)
+
+
+def table_download(
+    dashboard: Dashboard, *, name: str, fmt: str, described: str
+) -> StreamingHttpResponse:
     header, rows, notes = table_rows(dashboard, name)
     scope = dashboard.scope
     year = "all-years" if scope.year is None else str(scope.year)
@@ -275,7 +280,7 @@ def table_download(dashboard: Dashboard, *, name: str, fmt: str, described: str)
     )
 
 
-def drilldown_download(drill: Drilldown, *, fmt: str, described: str) -> HttpResponse:
+def drilldown_download(drill: Drilldown, *, fmt: str, described: str) -> StreamingHttpResponse:
     header, rows = drilldown_rows(drill)
     year = "all-years" if drill.scope.year is None else str(drill.scope.year)
     return download(

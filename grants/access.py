@@ -28,6 +28,7 @@ from grants.permissions import (
     access_application_by_uuid,
     applications_for_user,
     can,
+    lock_application_to_change,
     rounds_visible_to,
     runs_grants,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "access_staff_round_by_uuid",
     "award_for_application",
     "award_queryset",
+    "lock_application_to_change",
 ]
 
 

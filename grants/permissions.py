@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.permissions import (
     is_administrator,
     is_assessor,
@@ -109,6 +109,30 @@ def access_application_by_uuid(user: User, application_uuid, perm: str) -> Appli
     if not rules.test_rule("grants.view_application", user, application):
         raise Http404("No such application")
     if not rules.test_rule(perm, user, application):
+        raise PermissionDenied("You cannot do that to this application now")
+    return application
+
+
+def lock_application_to_change(user: User, application_uuid) -> Application:
+    """The group's draft under its row lock, for a change made inside the caller's
+    transaction (autosave): one query, and the access check is made on that same row (the
+    user's memberships are a subquery, so no other row is loaded or locked). Anyone
+    refused is answered as access_application_by_uuid answers them (404 for outsiders,
+    403 for officers and for a bid that is no longer a draft)."""
+    found = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .filter(
+            uuid=application_uuid,
+            organisation_id__in=Membership.objects.filter(user=user).values("organisation_id"),
+        )
+        .order_by()[:1]
+    )
+    if not found:
+        access_application_by_uuid(user, application_uuid, "grants.change_application")
+        raise Http404("No such application")  # not reached: the line above refuses
+    application = found[0]
+    if application.status != Application.Status.DRAFT:
         raise PermissionDenied("You cannot do that to this application now")
     return application
 

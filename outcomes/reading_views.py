@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.decorators import rule_required
 from accounts.models import District
 from core.errors import ApplicationError
-from core.exports import CSV_CONTENT_TYPE, csv_text
+from core.exports import csv_download
 from core.forms import run_form
 from outcomes import selectors
 from outcomes.forms import ReadingForm, ReadingsUploadForm
@@ -168,10 +167,7 @@ def readings_template(request, code):
     """A CSV to fill in: the headings and one West Yorkshire line per measure of the plan."""
     plan = access_plan_by_code(request.user, code)
     rows = template_rows(selectors.measures_for_template(plan=plan))
-    response = HttpResponse(csv_text(rows), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{plan.code}-readings.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(f"{plan.code}-readings.csv", rows)
 
 
 @rule_required(VIEW_READINGS)

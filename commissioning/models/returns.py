@@ -52,6 +52,11 @@ class MonitoringReturn(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
     )
     correction_reason = models.TextField(max_length=2000, blank=True)
+    # The quarter's newest version: no correction has been started on it. Stored (one per
+    # contract and quarter, a partial unique index) so the dashboard and lists read the
+    # newest versions without joining returns to themselves; return_correct clears it on
+    # the version it corrects as it creates the correction.
+    is_newest = models.BooleanField(default=True, editable=False)
     # Set on an accepted version once its correction is accepted in its place.
     superseded_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField()
@@ -69,7 +74,7 @@ class MonitoringReturn(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_newest"])
 
     class Meta:
         ordering = ["contract", "financial_year", "quarter", "version"]
@@ -77,6 +82,11 @@ class MonitoringReturn(models.Model):
             models.UniqueConstraint(
                 fields=["contract", "financial_year", "quarter", "version"],
                 name="one_return_version_per_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "financial_year", "quarter"],
+                condition=Q(is_newest=True),
+                name="one_newest_return_per_quarter",
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4), name="return_quarter_1_to_4"
@@ -119,12 +129,9 @@ class MonitoringReturn(models.Model):
         return self.superseded_at is None
 
     def can_be_corrected(self) -> bool:
-        """Accepted, not replaced, and no correction started on it yet (one query)."""
-        return (
-            self.status == self.Status.ACCEPTED
-            and self.is_current
-            and not MonitoringReturn.objects.filter(corrects=self).exists()
-        )
+        """Accepted, not replaced, and no correction started on it yet (no query: a
+        started correction takes the newest-version marker from it)."""
+        return self.status == self.Status.ACCEPTED and self.is_current and self.is_newest
 
 
 class ReturnValue(models.Model):

@@ -15,5 +15,6 @@ ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places
 
 
 def newest_versions(returns: QuerySet[MonitoringReturn]) -> QuerySet[MonitoringReturn]:
-    """Each quarter's newest version: the one no correction has been started on."""
-    return returns.filter(correction__isnull=True)
+    """Each quarter's newest version: the one no correction has been started on. Read
+    from the stored marker (a plain filter, no join of returns to themselves)."""
+    return returns.filter(is_newest=True)

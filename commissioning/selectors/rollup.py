@@ -156,18 +156,18 @@ def _missing_returns(measure_set: MeasureSet, quarters: list[Quarter]) -> list[M
     )
     newest: dict[tuple[int, int], str] = {}
     accepted: set[tuple[int, int]] = set()
-    for contract_id, quarter, status, superseded_at, corrected in (
+    for contract_id, quarter, status, superseded_at, is_newest in (
         MonitoringReturn.objects.filter(
             contract__in=contracts,
             financial_year=first.year,
             quarter__in=[q.number for q in quarters],
         )
         .order_by("version")
-        .values_list("contract_id", "quarter", "status", "superseded_at", "correction")
+        .values_list("contract_id", "quarter", "status", "superseded_at", "is_newest")
     ):
         if status == R.ACCEPTED and superseded_at is None:
             accepted.add((contract_id, quarter))
-        if corrected is None:  # the newest version
+        if is_newest:
             newest[(contract_id, quarter)] = R(status).label
     return [
         MissingReturn(

@@ -373,6 +373,10 @@ def return_correct(
     if len(reason) > 2000:
         raise ValidationError({"reason": "The reason must be 2,000 characters or fewer."})
     today = timezone.localdate()
+    # The correction becomes the quarter's newest version (one per quarter, by constraint);
+    # an update, so the corrected version's history gains no row for it.
+    MonitoringReturn.objects.filter(pk=monitoring_return.pk).update(is_newest=False)
+    monitoring_return.is_newest = False
     correction = MonitoringReturn.objects.create(
         contract=monitoring_return.contract,
         measure_set_id=monitoring_return.measure_set_id,

@@ -101,6 +101,42 @@ def application_save_section(
         raise ValidationError(f"Unknown section {section}")
     application = _lock(application)
     _require_draft(application)
+    _save_answers(application, section, values, unsaved)
+    return application
+
+
+def application_autosave(
+    *,
+    application: Application,
+    actor: User,
+    section: str,
+    values: dict[str, Any],
+    unsaved: dict[str, str] | None = None,
+) -> Application:
+    """Save what is typed so far, as a section save does, but with no history row: history
+    keeps section saves and transitions, not every pause in typing. `application` must be
+    the draft loaded under its row lock in the caller's open transaction
+    (grants.permissions.lock_application_to_change), so it is not loaded again."""
+    if section not in SECTION_SLUGS:
+        raise ValidationError(f"Unknown section {section}")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Autosave needs the application locked in an open transaction")
+    _require_draft(application)
+    # django-simple-history writes no row for a save while this attribute is set.
+    setattr(application, "skip_history_when_saving", True)  # noqa: B010
+    try:
+        _save_answers(application, section, values, unsaved)
+    finally:
+        delattr(application, "skip_history_when_saving")
+    return application
+
+
+def _save_answers(
+    application: Application,
+    section: str,
+    values: dict[str, Any],
+    unsaved: dict[str, str] | None,
+) -> None:
     many = {
         name: value
         for name, value in values.items()
@@ -122,7 +158,6 @@ def application_save_section(
     application.save(update_fields=[*plain, "unsaved_input", "saved_sections", "updated_at"])
     for name, value in many.items():
         getattr(application, name).set(value)
-    return application
 
 
 @transaction.atomic

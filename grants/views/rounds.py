@@ -7,11 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import permission_required
-from core.exports import csv_response
 from grants import services
 from grants.access import (
     access_fund_by_uuid,
@@ -20,6 +18,7 @@ from grants.access import (
     access_staff_round_by_uuid,
 )
 from grants.eligibility import QUESTIONS, EligibilityForm
+from grants.exports import applications_csv
 from grants.forms.common import form_data
 from grants.forms.rounds import ApplicationFilterForm, FundForm, PotForm, RoundForm
 from grants.models import Pot
@@ -66,29 +65,6 @@ def staff_round_list(request):
     return render(request, "grants/staff_round_list.html", {"rounds": rounds})
 
 
-CSV_COLUMNS = [
-    ("Reference", lambda a: a.reference or ""),
-    ("Status", lambda a: a.get_status_display()),
-    ("Organisation", lambda a: a.organisation.name),
-    ("District", lambda a: a.organisation.district.name if a.organisation.district else ""),
-    ("Pot", lambda a: a.pot.name if a.pot else ""),
-    ("Project title", lambda a: a.project_title),
-    (
-        "Amount requested",
-        lambda a: f"{a.amount_requested:.2f}" if a.amount_requested is not None else "",
-    ),
-    ("Primary priority", lambda a: a.primary_priority.code if a.primary_priority else ""),
-    (
-        "Submitted at",
-        lambda a: (
-            timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M:%S")
-            if a.submitted_at
-            else ""
-        ),
-    ),
-]
-
-
 @permission_required("grants.list_round_applications")
 def round_applications(request, round_uuid):
     round = access_staff_round_by_uuid(request.user, round_uuid)
@@ -105,11 +81,7 @@ def round_applications(request, round_uuid):
         }
     applications = applications_for_round(round=round, **filters)
     if request.GET.get("format") == "csv":
-        response, writer = csv_response(f"{round.reference_prefix}-applications.csv")
-        writer.writerow([title for title, _ in CSV_COLUMNS])
-        for application in applications.iterator(chunk_size=500):
-            writer.writerow([str(value(application)) for _, value in CSV_COLUMNS])
-        return response
+        return applications_csv(round, applications)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -33,6 +33,7 @@ from commissioning.validation import field_name
 from core.models import OutboxMessage
 from tests.commissioning.builders import complete_figures, make_contract, open_return
 from tests.conftest import PERSONA_NAMES
+from tests.downloads import body
 from tests.personas import Rule, matrix_failures
 
 Q2 = Quarter(2026, 2)  # July to September 2026
@@ -338,7 +339,7 @@ def test_the_provider_sees_saves_uploads_and_submits_its_own_return(world, perso
     assert world.contract.reference in template["Content-Disposition"]
     uploaded = client.post(
         addresses["return-upload"],
-        {"file": SimpleUploadedFile("q2.csv", template.content, "text/csv")},
+        {"file": SimpleUploadedFile("q2.csv", body(template), "text/csv")},
     )
     assert uploaded.status_code == 302
 

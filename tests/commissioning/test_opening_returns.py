@@ -253,7 +253,9 @@ def test_the_daily_task_run_twice_opens_one_return(contract, second):
 def test_a_correction_does_not_count_as_a_missing_first_version(contract):
     returns_open_due(today=dt.date(2026, 7, 1))
     first = MonitoringReturn.objects.get(contract=contract)
-    MonitoringReturn.objects.filter(pk=first.pk).update(status=MonitoringReturn.Status.ACCEPTED)
+    MonitoringReturn.objects.filter(pk=first.pk).update(
+        status=MonitoringReturn.Status.ACCEPTED, is_newest=False
+    )
     MonitoringReturn.objects.create(
         contract=contract,
         measure_set=contract.measure_set,

@@ -20,6 +20,7 @@ from commissioning.services.returns import return_save, return_upload_csv
 from core.errors import NotAllowed
 from core.models import OutboxMessage, StatusChange
 from tests.commissioning.builders import complete_figures
+from tests.downloads import body
 
 pytestmark = pytest.mark.django_db
 
@@ -509,8 +510,19 @@ def test_the_return_csv_guards_text_a_spreadsheet_would_run_and_reads_back_as_ty
         reverse("commissioning:return-csv", args=[draft.uuid])
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    content = body(response)
+    rows = list(csv.reader(io.StringIO(content.decode())))
     assert ["SUCCESSES", "", f"'{typed}"] in rows
     with at(dt.date(2026, 7, 4)):
-        assert upload(draft, personas.provider, response.content).errors == []
+        assert upload(draft, personas.provider, content).errors == []
     assert figures(draft)[("SUCCESSES", "")] == typed
+
+
+def test_the_return_csv_is_the_bytes_it_was_before_it_streamed(draft, personas, client_for):
+    from tests.downloads import assert_golden, body
+
+    response = client_for(personas.provider).get(
+        reverse("commissioning:return-csv", args=[draft.uuid])
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert_golden("return-draft.csv", body(response))

@@ -21,6 +21,7 @@ from commissioning.models import Contract, MonitoringReturn, Rating
 from commissioning.quarters import Quarter
 from commissioning.services.returns import return_accept, return_correct, return_save
 from tests.commissioning.builders import complete_figures, make_contract, measure_set, open_return
+from tests.downloads import body
 
 pytestmark = pytest.mark.django_db
 
@@ -298,7 +299,7 @@ def test_the_csv_export(small, export):
     assert response["Content-Disposition"] == (
         'attachment; filename="victim-services-2026-27-2026-Q1-internal.csv"'
     )
-    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    lines = list(csv.reader(io.StringIO(body(response).decode())))
     assert lines[0] == [
         "measure_code",
         "measure",
@@ -321,7 +322,7 @@ def test_the_published_csv_export(small, export):
     assert response["Content-Disposition"] == (
         'attachment; filename="victim-services-2026-27-2026-Q1-published.csv"'
     )
-    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    lines = list(csv.reader(io.StringIO(body(response).decode())))
     assert lines[0][-1] == "suppressed"
     rows = table_rows([line for line in lines if len(line) == 8])
     assert rows[("REF", "police")][6:] == ["<5", "yes"]
@@ -342,7 +343,7 @@ def test_the_xlsx_export(small, export):
     assert response["Content-Disposition"] == (
         'attachment; filename="victim-services-2026-27-2026-H1-published.xlsx"'
     )
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(body(response)))
     sheet = book.active
     assert sheet.title == "H1 2026-27"
     lines = [list(line) for line in sheet.iter_rows(values_only=True)]
@@ -360,7 +361,7 @@ def test_the_xlsx_export(small, export):
 
 def test_the_internal_xlsx_export(small, export):
     response = export("xlsx")
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(body(response)))
     lines = [list(line) for line in book.active.iter_rows(values_only=True)]
     rows = table_rows(lines[1:])
     assert rows[("REF", "police")][6] == 1
@@ -369,7 +370,7 @@ def test_the_internal_xlsx_export(small, export):
 
 def test_the_xlsx_export_has_a_title_a_frozen_header_and_formatted_numbers(small, export):
     response = export("xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     assert sheet["A1"].value == (
         "Roll-up for the MoJ (full figures, internal use only): Victim services 2026/27, "
         "2026/27 Q1 (1 April 2026 to 30 June 2026). Generated 2 November 2026 at 10am."
@@ -391,7 +392,7 @@ def test_the_xlsx_export_has_a_title_a_frozen_header_and_formatted_numbers(small
 
 def test_the_xlsx_export_lists_contracts_with_no_accepted_return(small, export, second):
     response = export("xlsx", period="H1")
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(body(response)))
     assert book.sheetnames == ["H1 2026-27", "No accepted return"]
     sheet = book["No accepted return"]
     lines = [list(line) for line in sheet.iter_rows(values_only=True)]
@@ -504,7 +505,7 @@ def test_the_rollup_page_says_when_every_contract_has_returned(small, personas, 
 
 
 def test_the_csv_export_lists_contracts_with_no_accepted_return(small, export, second):
-    lines = list(csv.reader(io.StringIO(export("csv").content.decode())))
+    lines = list(csv.reader(io.StringIO(body(export("csv")).decode())))
     at = lines.index(
         ["Contracts with no accepted return for 2026/27 Q1 (1 April 2026 to 30 June 2026)"]
     )
@@ -523,10 +524,10 @@ def test_every_export_guards_text_a_spreadsheet_would_run(small, export, second)
     contract.provider.save()
     guarded = f"'{FORMULA}"
     for published in (False, True):
-        lines = list(csv.reader(io.StringIO(export("csv", published=published).content.decode())))
+        lines = list(csv.reader(io.StringIO(body(export("csv", published=published)).decode())))
         assert [line[1] for line in lines if line[:1] == ["VS-TEST-02"]] == [guarded]
         assert not any(cell.startswith("=") for line in lines for cell in line)
-        book = load_workbook(io.BytesIO(export("xlsx", published=published).content))
+        book = load_workbook(io.BytesIO(body(export("xlsx", published=published))))
         cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
         assert not any(cell.data_type == "f" for cell in cells)
         assert guarded in [cell.value for cell in cells]
@@ -562,7 +563,7 @@ def test_the_rollup_page_follows_the_rule(small, personas, client_for, stricter)
 
 
 def test_the_published_csv_follows_the_rule(small, export, stricter):
-    lines = list(csv.reader(io.StringIO(export("csv", published=True).content.decode())))
+    lines = list(csv.reader(io.StringIO(body(export("csv", published=True)).decode())))
     rows = {(line[0], line[2]): line for line in lines[1:] if len(line) == 8}
     assert rows[("REF", "health")][6:] == ["<6", "yes"]
     assert rows[("REF", "police")][6:] == ["<6", "yes"]
@@ -571,7 +572,7 @@ def test_the_published_csv_follows_the_rule(small, export, stricter):
 
 
 def test_the_published_xlsx_follows_the_rule(small, export, stricter):
-    book = load_workbook(io.BytesIO(export("xlsx", published=True).content))
+    book = load_workbook(io.BytesIO(body(export("xlsx", published=True))))
     lines = [list(line) for line in book.active.iter_rows(values_only=True)]
     rows = {(line[0], line[2] or ""): line for line in lines[2:] if len(line) == 8 and line[0]}
     assert rows[("REF", "health")][6:] == ["<6", "yes"]
@@ -582,7 +583,17 @@ def test_the_published_xlsx_follows_the_rule(small, export, stricter):
 
 
 def test_the_internal_exports_hide_nothing_whatever_the_rule(small, export, stricter):
-    lines = list(csv.reader(io.StringIO(export("csv").content.decode())))
+    lines = list(csv.reader(io.StringIO(body(export("csv")).decode())))
     rows = {(line[0], line[2]): line for line in lines[1:] if len(line) == 7}
     assert rows[("REF", "health")][6] == "5"
     assert rows[("REF", "police")][6] == "1"
+
+
+def test_the_exports_are_the_bytes_they_were_before_they_streamed(small, export, second):
+    from tests.downloads import assert_golden, body, xlsx_text
+
+    assert_golden("rollup-internal.csv", body(export("csv")))
+    assert_golden("rollup-published-h1.csv", body(export("csv", published=True, period="H1")))
+    assert_golden(
+        "rollup-internal-h1.xlsx.txt", xlsx_text(body(export("xlsx", period="H1"))).encode()
+    )

@@ -22,6 +22,7 @@ from commissioning.quarters import financial_year_of
 from delivery.charts import Bar, bar_chart
 from grants.models import BankDetails
 from tests.commissioning.builders import make_contract
+from tests.downloads import body
 from tests.factories import AwardFactory, FundFactory, OrganisationFactory, RoundFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -211,7 +212,7 @@ def test_exports_have_the_seed_shape_and_guard_against_formulas(lead, plan):
     response = lead.get(reverse("delivery:dashboard"), {"table": "districts", "export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert f'filename="plan-delivery-districts-{THIS_YEAR}.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(body(response).decode())))
     assert rows[1] == [
         "District",
         "No of Projects",
@@ -222,10 +223,10 @@ def test_exports_have_the_seed_shape_and_guard_against_formulas(lead, plan):
     assert rows[-1][:3] == ["TOTAL", "2", "11956.00"]
     assert rows[5][:3] == ["Leeds", "1", "5980.00"]
     assert rows[8][:3] == ["Across West Yorkshire", "1", "5976.00"]
-    listed = lead.get(reverse("delivery:awards"), {"export": "csv"}).content.decode()
+    listed = body(lead.get(reverse("delivery:awards"), {"export": "csv"})).decode()
     assert "'=HYPERLINK" in listed
     workbook = load_workbook(
-        io.BytesIO(lead.get(reverse("delivery:awards"), {"export": "xlsx"}).content)
+        io.BytesIO(body(lead.get(reverse("delivery:awards"), {"export": "xlsx"})))
     )
     sheet = workbook.active
     assert sheet["A1"].value.startswith("Plan delivery, awards behind All")
@@ -241,7 +242,7 @@ def test_every_table_downloads_as_csv_and_xlsx(lead, plan):
             assert response.status_code == 200
             assert response["Content-Disposition"].endswith(f'.{fmt}"'), (table, fmt)
     outcomes = lead.get(reverse("delivery:dashboard"), {"table": "outcomes", "export": "csv"})
-    assert "do not add up" in outcomes.content.decode()
+    assert "do not add up" in body(outcomes).decode()
 
 
 def test_a_chart_is_an_image_with_a_title_a_description_and_escaped_text():
@@ -339,3 +340,34 @@ def test_a_lists_errors_link_only_to_fields_on_its_page(lead, plan):
     assert "#id_by" not in summary and "#id_key" not in summary
     assert '<details class="govuk-details" id="change-filters" open>' in page
     assert 'id="id_year"' in page
+
+
+def test_the_exports_are_the_bytes_they_were_before_they_streamed(lead, plan):
+    from tests.downloads import assert_golden, body, xlsx_text
+
+    first = RoundFactory(plan=plan, status="closed", number=7)
+    second = RoundFactory(plan=plan, status="closed", number=8)
+    bad_name = OrganisationFactory(name='=HYPERLINK("http://x")')
+    _award(plan, round=first, organisation=bad_name, amount="5980")
+    _award(
+        plan, round=second, organisation=OrganisationFactory(name='Ünïcode, "Group"'), across=True
+    )
+    districts = lead.get(reverse("delivery:dashboard"), {"table": "districts", "export": "csv"})
+    awards_csv = lead.get(reverse("delivery:awards"), {"export": "csv"})
+    awards_xlsx = lead.get(reverse("delivery:awards"), {"export": "xlsx"})
+    outcomes = lead.get(reverse("delivery:dashboard"), {"table": "outcomes", "export": "xlsx"})
+    year = str(THIS_YEAR)
+
+    def fixed(text: str) -> str:
+        """Less what changes from run to run: when it was made, the year, references."""
+        text = re.sub(r"Generated [^.]*[.]", "Generated WHEN.", text)
+        text = re.sub(r"[A-Z]+\d+-\d+", "REF", text)
+        text = re.sub(r"\b\d{4}/\d{2}\b", "YEAR/YY", text)
+        return text.replace(year, "YEAR")
+
+    awards = body(awards_csv).decode()
+    assert awards.count("\n") == 5  # the title, the header, two awards, the total
+    assert_golden("delivery-districts.csv", fixed(body(districts).decode()).encode())
+    assert_golden("delivery-awards.csv", fixed(awards).encode())
+    assert_golden("delivery-awards.xlsx.txt", fixed(xlsx_text(body(awards_xlsx))).encode())
+    assert_golden("delivery-outcomes.xlsx.txt", fixed(xlsx_text(body(outcomes))).encode())

@@ -16,6 +16,7 @@ from core.errors import NotAllowed
 from outcomes.models import IndicatorReading, ReadingUpload
 from outcomes.readings_csv import COLUMNS, parse_readings_csv
 from outcomes.services import readings_import
+from tests.downloads import body
 
 HEADINGS = ",".join(COLUMNS)
 
@@ -175,11 +176,12 @@ def test_a_note_with_a_comma_out_of_quotes_is_caught(lead, plan):
 def test_the_template_has_a_line_per_measure_and_uploads_back_as_no_readings(lead, plan):
     response = lead.get(reverse("outcomes:readings-template", args=[plan.code]))
     assert response["Content-Disposition"] == 'attachment; filename="WY-PCP-2021-24-readings.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    content = body(response)
+    rows = list(csv.reader(io.StringIO(content.decode())))
     assert rows[0] == COLUMNS
     assert ["P1-I2", "domestic-abuse", "West Yorkshire", "", "", "percentage", "", "", ""] in rows
     assert len(rows) == 1 + 41  # every measure of the plan
-    back = parse_readings_csv(response.content)
+    back = parse_readings_csv(content)
     assert back.rows == [] and back.file_errors == [
         "The file has no readings: fill in the period and value of at least one line."
     ]
@@ -202,3 +204,10 @@ def test_only_the_performance_lead_or_an_administrator_may_import(plan, personas
 def test_the_import_refuses_no_rows(plan, personas):
     with pytest.raises(ValidationError):
         readings_import(plan=plan, rows=[], by=personas.performance_lead, file_name="x.csv")
+
+
+def test_the_template_is_the_bytes_it_was_before_it_streamed(lead, plan):
+    from tests.downloads import assert_golden, body
+
+    response = lead.get(reverse("outcomes:readings-template", args=[plan.code]))
+    assert_golden("readings-template.csv", body(response))
