@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from accounts.models import District, Membership, Organisation, User
 from accounts.roles import Role
 
-DEMO_PASSWORD = "safer-communities-demo"  # noqa: S105 (demo only; seed_demo refuses without DEBUG)
+DEMO_PASSWORD = "safer-communities-demo"  # noqa: S105  # nosec B105  # demo only; seed_demo refuses without DEBUG
 
 STAFF = [
     ("officer@demo.example", "Grace Officer", [Role.GRANTS_OFFICER]),

@@ -30,7 +30,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "embedded-development-only-key-not-for-production-use-0123456789"  # noqa: S105
+    SECRET_KEY = "embedded-development-only-key-not-for-production-use-0123456789"  # noqa: S105  # nosec B105  # DEBUG only
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -318,10 +318,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "signup": "accounts.forms.SignupForm",
-    "reset_password": "accounts.forms.ResetPasswordForm",
-    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
-    "change_password": "accounts.forms.ChangePasswordForm",
-    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",  # nosec B105  # form paths
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",  # nosec B105
+    "change_password": "accounts.forms.ChangePasswordForm",  # nosec B105
+    "set_password": "accounts.forms.SetPasswordForm",  # nosec B105
     "add_email": "accounts.forms.AddEmailForm",
     "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
