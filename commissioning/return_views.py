@@ -16,8 +16,9 @@ from accounts.decorators import rule_required
 from commissioning import selectors
 from commissioning.csv_returns import return_csv_rows
 from commissioning.forms import CorrectionForm, ReviewForm, UploadForm
-from commissioning.models import Measure, MonitoringReturn
+from commissioning.models import Measure, MonitoringReturn, ReturnExport
 from commissioning.permissions import access_return_by_uuid, can
+from commissioning.services import exports as export_services
 from commissioning.services import returns as return_services
 from commissioning.validation import Key, field_name
 from core.errors import ApplicationError
@@ -181,9 +182,18 @@ def return_csv(request, return_uuid):
     found = access_return_by_uuid(request.user, return_uuid)
     measures = selectors.measures_of(found)
     shown = selectors.figures_as_text(found, measures)
-    response = HttpResponse(
-        csv_text(return_csv_rows(measures, shown)), content_type=CSV_CONTENT_TYPE
+    rows = list(return_csv_rows(measures, shown))
+    export_services.return_export_record(
+        actor=request.user,
+        kind=ReturnExport.Kind.RETURN,
+        format=ReturnExport.Format.CSV,
+        description=f"{found.contract.reference} {found.period.label} return, version {found.version}",
+        rows=max(len(rows) - 1, 0),  # less the header
+        contract=found.contract,
+        financial_year=found.financial_year,
+        period=f"Q{found.quarter}",
     )
+    response = HttpResponse(csv_text(rows), content_type=CSV_CONTENT_TYPE)
     name = f"{found.contract.reference}-{found.financial_year}-Q{found.quarter}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
