@@ -23,10 +23,11 @@ RUN useradd --uid 1000 --create-home app \
     && mkdir -p /data/uploads \
     && chown app:app /data/uploads
 
-# Dependencies first (from pyproject.toml alone), so code changes reuse this layer.
-COPY pyproject.toml ./
+# Dependencies first (pyproject.toml at the versions in requirements.lock), so code changes
+# reuse this layer.
+COPY pyproject.toml requirements.lock ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
+    && pip install -c requirements.lock -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
 COPY . .

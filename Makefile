@@ -8,17 +8,17 @@ PORT ?= 8000
 # Links in emails and letters point here; follows HOST and PORT unless given.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run install test lint format bench bench-load migrate seed assets clean
+.PHONY: run install test lint format bench bench-load migrate seed assets clean lock
 
 run: install migrate seed ## install, migrate, load demo data, serve on http://$(HOST):$(PORT)
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 install: $(VENV)/.installed static/build/app.css
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -45,11 +45,17 @@ lint: install
 	$(BIN)/djlint templates --lint
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/bandit -c pyproject.toml -r accounts commissioning config core delivery documents grants opendata outcomes -q
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djlint templates --reformat --quiet || true
+
+# After changing dependencies: install the new versions (pip install -U X into .venv), then
+# record them; commit requirements.lock.
+lock:
+	$(PY) .ci/lock.py > requirements.lock
 
 bench: install
 	$(PY) bench/run.py

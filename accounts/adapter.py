@@ -37,14 +37,14 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": (
-            "The email address or password is not right. Check them and try again, or "
+            "The email address or password is not right. Check them and try again, or "  # nosec B105  # a message, not a password
             "reset your password"
         ),
         "email_taken": "There is already an account with this email address. Sign in instead",
-        "enter_current_password": "Enter your current password",
-        "incorrect_password": "The password is not right. Check it and try again",
+        "enter_current_password": "Enter your current password",  # nosec B105  # a message
+        "incorrect_password": "The password is not right. Check it and try again",  # nosec B105
         "invalid_password_reset": (
-            "This password reset link has expired or has been used. Ask for a new one"
+            "This password reset link has expired or has been used. Ask for a new one"  # nosec B105
         ),
         "too_many_login_attempts": (
             "You have tried to sign in too many times. Wait 5 minutes, then try again"

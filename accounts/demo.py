@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group
 from accounts.models import District, Membership, Organisation, User
 from accounts.roles import Role
 
-DEMO_PASSWORD = "safer-communities-demo"  # noqa: S105 (demo only; seed_demo refuses without DEBUG)
+DEMO_PASSWORD = "safer-communities-demo"  # noqa: S105  # nosec B105  # demo only; seed_demo refuses without DEBUG
 # Every demo staff account's authenticator app key (two-step sign-in is required for staff).
 # Add it to an authenticator app, or print the current code with `manage.py demo_code`.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 (demo only, as above)
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  # nosec B105  # demo only, as above
 
 
 def _give_demo_authenticator(user: User) -> None:

@@ -1,9 +1,20 @@
 """Administrators edit measure sets here (measures are data); contracts and returns are
-read-mostly here and changed through the commissioning pages, which apply the rules."""
+read-mostly here and changed through the commissioning pages, which apply the rules.
+
+Returns hold victim-service figures and narratives: only a commissioner sees them here
+(a superuser who is not one is refused, as on the pages and in the API)."""
 
 from django.contrib import admin
 
-from commissioning.models import Contract, Measure, MeasureSet, MonitoringReturn, Service
+from commissioning.models import (
+    Contract,
+    Measure,
+    MeasureSet,
+    MonitoringReturn,
+    ReturnExport,
+    Service,
+)
+from commissioning.permissions import reads_returns
 from core.admin_forms import SingleLineAdminMixin, SingleLineInlineMixin
 
 
@@ -45,8 +56,42 @@ class ContractAdmin(SingleLineAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in Contract._meta.fields]
 
 
+class ReturnContentsAdmin(admin.ModelAdmin):
+    """Hidden from, and refused to, anyone who is not a commissioner (superusers too)."""
+
+    def _reads(self, request) -> bool:
+        return bool(reads_returns(request.user))
+
+    def has_module_permission(self, request) -> bool:
+        return self._reads(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._reads(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._reads(request) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # returns open by themselves; exports are logged, never made here
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._reads(request) and super().has_delete_permission(request, obj)
+
+
 @admin.register(MonitoringReturn)
-class MonitoringReturnAdmin(SingleLineAdminMixin, admin.ModelAdmin):
+class MonitoringReturnAdmin(SingleLineAdminMixin, ReturnContentsAdmin):
     list_display = ["contract", "financial_year", "quarter", "version", "status", "due_date"]
     list_filter = ["status", "financial_year", "quarter"]
     readonly_fields = [f.name for f in MonitoringReturn._meta.fields]
+
+
+@admin.register(ReturnExport)
+class ReturnExportAdmin(ReturnContentsAdmin):
+    list_display = ["exported_at", "actor_name", "description", "format", "rows"]
+    readonly_fields = [f.name for f in ReturnExport._meta.fields]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the log is never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

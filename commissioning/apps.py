@@ -10,9 +10,11 @@ class CommissioningConfig(AppConfig):
         from commissioning import (
             notifications,
             permissions,  # noqa: F401  (registers the rules)
+            retention,
         )
 
         notifications.register()
+        retention.register_rules()
         areas.register(
             areas.Area(
                 title="Commissioned services",

@@ -3,6 +3,11 @@
 Commissioners (and administrators) run commissioning: contracts, targets, reviews. A
 provider's members see only their own organisation's contracts and write their returns;
 any other contract is a 404 to them, and commissioner-only pages are a 403.
+
+What a return holds (victim-service figures, narratives, review comments) is read only by
+the provider's own members and by commissioners: an administrator (or superuser) who is
+not also a commissioner runs contracts but reads no return, in the pages, the API and the
+Django admin alike (`reads_returns`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from accounts.permissions import (
 from commissioning.models import Contract, MeasureSet, MonitoringReturn, Service
 
 runs_commissioning = is_commissioner | is_administrator
+# Return contents: commissioners only (a superuser gets no free pass: test with test_rule).
+reads_returns = is_commissioner
 
 
 @rules.predicate
@@ -40,6 +47,7 @@ rules.add_perm("commissioning.manage", runs_commissioning)
 rules.add_rule("commissioning.view_contract", is_contract_provider | runs_commissioning)
 rules.add_rule("commissioning.write_return", is_contract_provider)
 rules.add_rule("commissioning.review_return", is_commissioner)
+rules.add_rule("commissioning.read_returns", reads_returns)
 rules.add_rule("commissioning.view_own_contracts", provides_services)
 
 
@@ -60,8 +68,10 @@ def contracts_for_user(user: User) -> QuerySet[Contract]:
 
 
 def returns_for_user(user: User) -> QuerySet[MonitoringReturn]:
+    """Commissioners read every return, a provider's members their own; nobody else any
+    (administrators included: see the module's docstring)."""
     returns = MonitoringReturn.objects.all()
-    if runs_commissioning(user):
+    if reads_returns(user):
         return returns
     if not getattr(user, "is_authenticated", False):
         return returns.none()

@@ -15,8 +15,9 @@ from accounts.decorators import recent_authentication_required, rule_required
 from commissioning import selectors
 from commissioning.csv_returns import return_csv_rows
 from commissioning.forms import CorrectionForm, ReviewForm, UploadForm
-from commissioning.models import Measure, MonitoringReturn
+from commissioning.models import Measure, MonitoringReturn, ReturnExport
 from commissioning.permissions import access_return_by_uuid, can
+from commissioning.services import exports as export_services
 from commissioning.services import returns as return_services
 from commissioning.validation import Key, field_name
 from core.errors import ApplicationError
@@ -185,8 +186,19 @@ def return_csv(request, return_uuid):
     found = access_return_by_uuid(request.user, return_uuid)
     measures = selectors.measures_of(found)
     shown = selectors.figures_as_text(found, measures)
+    rows = list(return_csv_rows(measures, shown))  # one row a measure: small
+    export_services.return_export_record(
+        actor=request.user,
+        kind=ReturnExport.Kind.RETURN,
+        format=ReturnExport.Format.CSV,
+        description=f"{found.contract.reference} {found.period.label} return, version {found.version}",
+        rows=max(len(rows) - 1, 0),  # less the header
+        contract=found.contract,
+        financial_year=found.financial_year,
+        period=f"Q{found.quarter}",
+    )
     name = f"{found.contract.reference}-{found.financial_year}-Q{found.quarter}.csv"
-    return csv_download(name, return_csv_rows(measures, shown))
+    return csv_download(name, rows)
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commissioning import return_views, views
+from commissioning import export_views, return_views, views
 
 app_name = "commissioning"
 
@@ -38,6 +38,7 @@ urlpatterns = [
         name="contract-targets",
     ),
     path("commissioning/roll-up/", views.rollup, name="rollup"),
+    path("commissioning/exports/", export_views.return_exports, name="return-exports"),
     path("your-contracts/", return_views.my_contracts, name="my-contracts"),
     path("returns/<uuid:return_uuid>/", return_views.monitoring_return, name="return"),
     path("returns/<uuid:return_uuid>/upload/", return_views.return_upload, name="return-upload"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import permission_required, require_recent_authentication
+from accounts.decorators import permission_required, require_recent_authentication, rule_required
 from commissioning import selectors
 from commissioning.forms import (
     AmendmentForm,
@@ -23,14 +23,16 @@ from commissioning.forms import (
     RollupForm,
     ServiceForm,
 )
-from commissioning.models import Contract, MeasureSet, Service
+from commissioning.models import Contract, MeasureSet, ReturnExport, Service
 from commissioning.permissions import (
     access_contract_by_uuid,
     access_service_by_uuid,
+    can,
     contracts_for_user,
 )
 from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services import contracts as contract_services
+from commissioning.services import exports as export_services
 from commissioning.services.contracts import ServiceInput, target_field
 from commissioning.suppression import privacy_note
 from commissioning.validation import figure_text
@@ -203,6 +205,9 @@ def contract(request, contract_uuid):
             "contract": found,
             "funding_years": selectors.funding_by_year(found),
             "manages": request.user.has_perm(MANAGE),
+            # The provider's members, and commissioners; not an administrator alone.
+            "reads_returns": can(request.user, "commissioning.read_returns")
+            or can(request.user, "commissioning.write_return", found),
             "target_rows": selectors.target_table(found, year),
             "target_year": year,
             "target_year_label": financial_year_label(year),
@@ -374,7 +379,7 @@ def contract_targets(request, contract_uuid, year: int):
 # Roll-up ---------------------------------------------------------------------------------
 
 
-@permission_required(MANAGE)
+@rule_required("commissioning.read_returns")  # summed return figures: commissioners only
 def rollup(request):
     initial = {
         "measure_set": MeasureSet.objects.order_by("-financial_year").first(),
@@ -394,6 +399,7 @@ def rollup(request):
             published = request.GET.get("published") == "1"
             if not published:  # the full figures, small counts included
                 require_recent_authentication(request)
+            _record_export(request.user, result, export, published=published)
             return _export(result, export, published=published)
     return render(
         request,
@@ -405,6 +411,23 @@ def rollup(request):
             "year_label": financial_year_label(result.financial_year) if result else "",
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _record_export(user, result: selectors.Rollup, export: str, *, published: bool) -> None:
+    kind = "for publication" if published else "internal"
+    export_services.return_export_record(
+        actor=user,
+        kind=ReturnExport.Kind.ROLLUP,
+        format=export,
+        description=(
+            f"Roll-up ({kind}): {result.measure_set.name}, "
+            f"{financial_year_label(result.financial_year)} {result.period}"
+        ),
+        rows=len(result.rows),
+        financial_year=result.financial_year,
+        period=result.period,
+        filters={"measure_set": result.measure_set.code, "published": published},
     )
 
 

@@ -32,6 +32,12 @@ app.conf.beat_schedule = {
         "task": "opendata.publish_nightly",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Deletes files and clears personal data the retention schedule says are due
+    # (settings.RETENTION); records each purge.
+    "retention-daily": {
+        "task": "core.retention_daily",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Picks up anything a crashed worker or a down broker left unsent.
     "outbox-relay": {
         "task": "core.outbox_relay",

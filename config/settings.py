@@ -31,7 +31,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "embedded-development-only-key-not-for-production-use-0123456789"  # noqa: S105
+    SECRET_KEY = "embedded-development-only-key-not-for-production-use-0123456789"  # noqa: S105  # nosec B105  # DEBUG only
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -246,6 +246,42 @@ OUTBOX_REDISPATCH_AFTER = int(os.environ.get("OUTBOX_REDISPATCH_AFTER", 600))
 # they are opened, for a return opened late).
 RETURN_DUE_DAYS = int(os.environ.get("RETURN_DUE_DAYS", 20))
 
+# How long personal data is kept (core.retention). Once `years` have passed since `after`,
+# the daily task (and `manage.py retention`) does what `purge` says and records it. The
+# privacy notice prints this schedule, so it cannot say anything else.
+RETENTION = {
+    "unsuccessful_applications": {
+        "years": 2,
+        "what": "Applications that were not funded (found ineligible, not recommended, "
+        "declined or withdrawn) and offers that were turned down",
+        "after": "the decision",
+        "purge": "we delete their documents and remove names, contact details and what the "
+        "application said; we keep the amount asked for, the district and the priority for "
+        "our statistics",
+    },
+    "completed_awards": {
+        "years": 7,
+        "what": "Grants we awarded, with their applications, letters and monitoring reports",
+        "after": "the grant is completed",
+        "purge": "we delete their documents, letters and evidence and remove names, contact "
+        "details and free text; we keep what we published as open data and the amounts paid",
+    },
+    "bank_evidence": {
+        "years": 2,
+        "what": "Bank details and the bank evidence a group sent",
+        "after": "the final payment of the grant",
+        "purge": "we delete the evidence and remove the account name, sort code and account number",
+    },
+    "return_narratives": {
+        "years": 6,
+        "what": "What commissioned services wrote in their quarterly returns, and our "
+        "comments on them",
+        "after": "the end of the quarter",
+        "purge": "we remove the written answers and comments; we keep the counts and "
+        "amounts, which hold no one's identity",
+    },
+}
+
 # Email: console by default; EMAIL_URL (smtp+tls://user:pass@host:587) for real mail.
 if os.environ.get("EMAIL_URL"):
     _email = env.email_url("EMAIL_URL")
@@ -343,10 +379,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "signup": "accounts.forms.SignupForm",
-    "reset_password": "accounts.forms.ResetPasswordForm",
-    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
-    "change_password": "accounts.forms.ChangePasswordForm",
-    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",  # nosec B105  # form paths
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",  # nosec B105
+    "change_password": "accounts.forms.ChangePasswordForm",  # nosec B105
+    "set_password": "accounts.forms.SetPasswordForm",  # nosec B105
     "add_email": "accounts.forms.AddEmailForm",
     "reauthenticate": "accounts.forms.ReauthenticateForm",
 }

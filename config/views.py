@@ -59,7 +59,8 @@ def healthz(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    # The retention schedule comes from settings, so the notice says what the service does.
+    return render(request, "pages/privacy.html", {"retention": settings.RETENTION.values()})
 
 
 def accessibility(request):

@@ -108,3 +108,24 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key} {self.path}"
+
+
+class PurgeRecord(models.Model):
+    """What the retention schedule purged (core.retention): the rule, the kind of thing, its
+    id and reference, what was done and when. It holds no personal data."""
+
+    rule = models.CharField(max_length=50)
+    kind = models.CharField(max_length=50)
+    object_id = models.PositiveBigIntegerField()
+    reference = models.CharField(max_length=100)
+    detail = models.CharField(max_length=300)
+    purged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-purged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "object_id"], name="one_purge_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference} ({self.rule})"

@@ -31,3 +31,11 @@ def legacy_outbox_relay_task() -> int:
 @shared_task(name="accounts.outbox_send", ignore_result=True)
 def legacy_outbox_send_task(message_pk: int) -> str:
     return outbox_send(message_pk)
+
+
+@shared_task(name="core.retention_daily", ignore_result=True)
+def retention_daily_task() -> int:
+    """Purge what the retention schedule says is due (core.retention); how many were."""
+    from core.retention import retention_run
+
+    return len(retention_run(dry_run=False).purged)

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes text for ReportLab, parses nothing
 
 import reportlab
 from reportlab.lib import colors

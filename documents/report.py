@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes text for ReportLab, parses nothing
 
 from reportlab.lib import colors
 from reportlab.lib.fonts import addMapping

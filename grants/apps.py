@@ -10,9 +10,11 @@ class GrantsConfig(AppConfig):
         from grants import (
             notifications,
             permissions,  # noqa: F401  (registers the rules)
+            retention,
         )
 
         notifications.register()
+        retention.register_rules()
         areas.register(
             areas.Area(
                 title="Your assessments",

@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import District, Membership, Organisation, User
+from core.models import StatusChange
 from core.workflow import SYSTEM
 from grants import services
 from grants.models import (
@@ -213,7 +215,44 @@ def seed_fund_and_rounds(plan: Plan) -> list[str]:
         _seed_applications(open_round)
     past_round = _seed_past_round(fund, plan)
     decided_round = _seed_decided_round(fund, plan)
+    _seed_old_withdrawn_bid(decided_round)
     return [str(past_round), str(decided_round), str(open_round)]
+
+
+# Withdrawn on this day in round 7, over two years ago: the retention schedule's first item
+# due (`manage.py retention --dry-run` lists it; see settings.RETENTION).
+OLD_WITHDRAWAL = dt.datetime(2024, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+def _seed_old_withdrawn_bid(round: Round) -> None:
+    """A draft the group withdrew in November 2024 (it applied again later in the round)."""
+    organisation = Organisation.objects.get(name="Calder Valley Women's Centre")
+    if Application.objects.filter(round=round, organisation=organisation, status="withdrawn"):
+        return
+    owner = Membership.objects.filter(organisation=organisation, role="owner").first().user
+    reason = "We found other funding for this project."
+    # Written as it stood then: a withdrawn draft beside the group's live bid.
+    application = Application.objects.create(
+        round=round,
+        organisation=organisation,
+        status=Application.Status.WITHDRAWN,
+        created_by=owner,
+        project_title="Safe Spaces Drop-in",
+        summary="A weekly drop-in for women who have experienced domestic abuse.",
+        postcodes="HX7 5AD",
+        submitter_name=owner.full_name,
+        withdrawn_reason=reason,
+    )
+    Application.objects.filter(pk=application.pk).update(updated_at=OLD_WITHDRAWAL)
+    StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=application.pk,
+        from_status=Application.Status.DRAFT,
+        to_status=Application.Status.WITHDRAWN,
+        actor=owner,
+        reason=reason,
+        at=OLD_WITHDRAWAL,
+    )
 
 
 def _seed_applications(round: Round) -> None:

@@ -18,7 +18,7 @@ from accounts.models import ApiToken
 from commissioning import selectors
 from commissioning.api import serializers as s
 from commissioning.api.figures import read_figures
-from commissioning.models import Contract, MeasureSet, MonitoringReturn, Target
+from commissioning.models import Contract, MeasureSet, MonitoringReturn, ReturnExport, Target
 from commissioning.permissions import (
     access_contract_by_uuid,
     access_measure_set_by_uuid,
@@ -26,10 +26,13 @@ from commissioning.permissions import (
     can,
     contracts_for_user,
     is_provider_member,
+    reads_returns,
     returns_for_user,
     runs_commissioning,
 )
+from commissioning.quarters import financial_year_label
 from commissioning.services import returns as return_services
+from commissioning.services.exports import return_export_record
 from core.api.concurrency import etag_of, locked_if_match
 from core.api.idempotency import idempotent
 from core.api.problems import Problem
@@ -398,7 +401,7 @@ class Rollup(APIView):
         response=s.RollupSerializer,
     )
     def get(self, request):
-        _require(bool(runs_commissioning(request.user)))
+        _require(bool(reads_returns(request.user)))  # summed return figures
         query = s.RollupQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         measure_set = access_measure_set_by_uuid(request.user, query.validated_data["measure_set"])
@@ -407,6 +410,20 @@ class Rollup(APIView):
             measure_set=measure_set,
             financial_year=query.validated_data["financial_year"],
             period=query.validated_data["period"],
+        )
+        return_export_record(
+            actor=request.user,
+            kind=ReturnExport.Kind.ROLLUP,
+            format=ReturnExport.Format.API,
+            description=(
+                f"Roll-up ({'for publication' if published else 'internal'}): "
+                f"{measure_set.name}, {financial_year_label(result.financial_year)} "
+                f"{result.period}"
+            ),
+            rows=len(result.rows),
+            financial_year=result.financial_year,
+            period=result.period,
+            filters={"measure_set": measure_set.code, "published": published},
         )
         data = {
             "measure_set": measure_set,

@@ -7,6 +7,7 @@ from commissioning.models.contracts import (
     Service,
     Target,
 )
+from commissioning.models.exports import ReturnExport
 from commissioning.models.measures import DEFAULT_CATEGORIES, Dimension, Measure, MeasureSet
 from commissioning.models.returns import (
     MeasureComment,
@@ -29,6 +30,7 @@ __all__ = [
     "MeasureSet",
     "MonitoringReturn",
     "Rating",
+    "ReturnExport",
     "ReturnReview",
     "ReturnValue",
     "Service",

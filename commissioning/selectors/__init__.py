@@ -25,6 +25,7 @@ from commissioning.selectors.dashboard import (
     ValueRow,
     dashboard,
 )
+from commissioning.selectors.exports import return_exports
 from commissioning.selectors.returns import (
     figures_as_text,
     figures_of,
@@ -68,6 +69,7 @@ __all__ = [
     "missing_table",
     "newest_versions",
     "previous_returns",
+    "return_exports",
     "return_with_reviews",
     "rollup",
     "rollup_table",

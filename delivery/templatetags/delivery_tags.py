@@ -14,7 +14,7 @@ from documents.formatting import money
 register = template.Library()
 
 # No returns gave the figure: a dash on screen, words for screen readers.
-NO_FIGURE = mark_safe(
+NO_FIGURE = mark_safe(  # nosec B308  # a constant, no user data
     '<span aria-hidden="true">\u2013</span><span class="govuk-visually-hidden">no figure</span>'
 )
 

@@ -55,7 +55,7 @@ class ScreeningForm(PlainLengthsMixin, forms.Form):
         return [
             CheckAnswer(
                 question=check.question,
-                passed={"pass": True, "fail": False}.get(data.get(f"check_{check.pk}")),
+                passed={"pass": True, "fail": False}.get(data.get(f"check_{check.pk}")),  # nosec B105
                 note=data.get(f"note_{check.pk}", ""),
                 key=f"check_{check.pk}",
             )

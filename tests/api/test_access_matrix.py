@@ -54,13 +54,15 @@ WHO: dict[str, set[str]] = {
     "GET /api/v1/measure-sets/": COMMISSIONING_READERS,
     "GET /api/v1/measure-sets/{measure_set_uuid}/": COMMISSIONING_READERS,
     "GET /api/v1/returns/": COMMISSIONING_READERS,
-    "GET /api/v1/returns/{return_uuid}/": COMMISSIONING_READERS,
+    # What a return holds: an administrator who is not a commissioner reads none (the list
+    # answers them, empty).
+    "GET /api/v1/returns/{return_uuid}/": {"provider", "commissioner"},
     "PUT /api/v1/returns/{return_uuid}/figures/": {"provider"},
     "PATCH /api/v1/returns/{return_uuid}/figures/": {"provider"},
     "POST /api/v1/returns/{return_uuid}/submit/": {"provider"},
     "POST /api/v1/returns/{return_uuid}/accept/": {"commissioner"},
     "POST /api/v1/returns/{return_uuid}/request-changes/": {"commissioner"},
-    "GET /api/v1/rollup/": {"commissioner", "administrator"},
+    "GET /api/v1/rollup/": {"commissioner"},
     "GET /api/v1/plan-delivery/": {
         "performance_lead",
         "officer",

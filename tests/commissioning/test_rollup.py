@@ -419,8 +419,9 @@ def test_only_commissioners_export(small, export, personas, who):
     assert export("csv", who=getattr(personas, who)).status_code == 403
 
 
-def test_the_administrator_can_export(small, export, personas):
-    assert export("csv", who=personas.administrator).status_code == 200
+def test_an_administrator_who_is_not_a_commissioner_cannot_export(small, export, personas):
+    # Summed return figures are victim-service data: commissioners only (issue 17).
+    assert export("csv", who=personas.administrator).status_code == 403
 
 
 # ---------------------------------------------------------------------------------------
