@@ -155,7 +155,7 @@ def broken_values() -> Iterator[BrokenValue]:
         if not fields:
             continue
         columns = ", ".join(quote(f.column) for f in fields)
-        sql = f"SELECT {quote(meta.pk.column)}, {columns} FROM {quote(meta.db_table)}"  # noqa: S608  # names from the models, not input
+        sql = f"SELECT {quote(meta.pk.column)}, {columns} FROM {quote(meta.db_table)}"  # noqa: S608  # nosec B608  # names from the models, not input
         with connection.cursor() as cursor:
             cursor.execute(sql)
             while rows := cursor.fetchmany(BATCH):

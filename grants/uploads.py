@@ -95,7 +95,7 @@ PROBLEMS = {
         "or an archive). " + RESAVE
     ),
     "pdf_unreadable": "could not be read as a PDF: it may be damaged. " + RESAVE,
-    "pdf_password": (
+    "pdf_password": (  # nosec B105  # a message, not a password
         "is protected with a password. Save a copy without the password and upload that."
     ),
     "pdf_active": (
