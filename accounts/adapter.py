@@ -6,12 +6,18 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts import signin_throttle
 from accounts.landing import landing_for
-from accounts.security import has_authenticator, recently_authenticated, recently_signed_in
+from accounts.security import (
+    has_authenticator,
+    needs_second_factor,
+    recently_authenticated,
+    recently_signed_in,
+)
 
 
 class ServiceSite:
@@ -113,3 +119,20 @@ class AccountAdapter(DefaultAccountAdapter):
             if key.endswith("_url") and isinstance(value, str) and "://" in value:
                 context[key] = on_site_url(value)
         super().send_mail(template_prefix, email, context)
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    """Staff must keep their second factor: they cannot turn the authenticator app off
+    (allauth would let them, and the next page would only ask them to set one up again).
+    Groups and providers who chose it may turn it off."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "Staff must keep two-step sign-in. To move it to a new phone, ask an "
+            "administrator to reset it, then set it up again"
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        return not needs_second_factor(authenticator.user)

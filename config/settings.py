@@ -400,6 +400,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff cannot turn their second factor off (accounts.adapter.MfaAdapter).
+MFA_ADAPTER = "accounts.adapter.MfaAdapter"
 MFA_FORMS = {
     "authenticate": "accounts.forms.MfaAuthenticateForm",
     "reauthenticate": "accounts.forms.MfaReauthenticateForm",

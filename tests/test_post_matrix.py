@@ -84,6 +84,7 @@ MAY_POST: dict[str, frozenset[str]] = {
     "accounts:organisation-edit": _p("applicant_a", "colleague_a", "administrator"),
     "accounts:organisation-invite": _p("applicant_a", "administrator"),
     "accounts:organisation-mine": SIGNED_IN,
+    "accounts:session-keep-alive": SIGNED_IN,
     "accounts:staff-home": _p(
         "officer",
         "second_officer",
@@ -99,6 +100,7 @@ MAY_POST: dict[str, frozenset[str]] = {
     "api:application": NOBODY,
     "api:application-grant": NOBODY,
     "api:application-list": SIGNED_IN,
+    "api:plan-delivery": NOBODY,
     "api:application-section": NOBODY,
     "api:application-submit": NOBODY,
     "api:application-withdraw": _p("applicant_a", "colleague_a"),

@@ -164,3 +164,26 @@ def test_a_staff_member_may_still_sign_out(client, personas):
     assert client.get("/accounts/logout/").status_code == 200
     client.post("/accounts/logout/")
     assert "_auth_user_id" not in client.session
+
+
+def test_staff_cannot_turn_their_second_factor_off(client, personas):
+    officer = personas.officer
+    authenticator = totp.give_authenticator(officer)
+    client.force_login(officer)
+
+    response = client.post("/accounts/2fa/totp/deactivate/")
+
+    assert response.status_code == 200
+    assert "Staff must keep two-step sign-in" in response.content.decode()
+    assert type(authenticator).objects.filter(pk=authenticator.pk).exists()
+
+
+def test_a_group_member_who_chose_a_second_factor_may_turn_it_off(client, personas):
+    applicant = personas.applicant_a
+    authenticator = totp.give_authenticator(applicant)
+    client.force_login(applicant)
+
+    response = client.post("/accounts/2fa/totp/deactivate/")
+
+    assert response.status_code == 302
+    assert not type(authenticator).objects.filter(pk=authenticator.pk).exists()
