@@ -346,6 +346,9 @@ MFA_FORMS = {
 }
 MFA_TOTP_ISSUER = SERVICE_NAME
 SESSION_COOKIE_AGE = 8 * 3600
+# Sessions read from the cache (Redis with REDIS_URL), written through to the database so a
+# cache restart signs nobody out: no session query on most staff pages (issue 18).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # The REST API (/api/v1/, docs/api.md): people use their browser session (with CSRF),
 # systems an API token (accounts.api_tokens). One error format (core.api.problems).

@@ -175,6 +175,11 @@ urlpatterns = [
         name="staff-round-ranking",
     ),
     path(
+        "staff/rounds/<uuid:round_uuid>/ranking/<uuid:application_uuid>/mark/",
+        panel.application_mark,
+        name="staff-round-mark",
+    ),
+    path(
         "staff/rounds/<uuid:round_uuid>/freeze/",
         panel.round_freeze,
         name="staff-round-freeze",

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.permissions import is_assessor
-from core.errors import NotAllowed
+from core.errors import ApplicationError, NotAllowed
 from core.models import StatusChange
 from core.workflow import transition
 from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
+from grants.services.bulk import BulkResult, refusal_text
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -505,3 +506,31 @@ def application_moderate(
         update_fields=["moderated_score", "moderation_reason", "moderated_by", "moderated_at"]
     )
     return application
+
+
+def assessment_assign_bulk(
+    *, round: Round, application_uuids: list, assessor: User, actor: User
+) -> BulkResult:
+    """Give every chosen bid to one assessor, all or none.
+
+    When any bid cannot take the assessor (not eligible, a member of the group, already on
+    it) nothing changes and every refusal is returned with its bid's reference.
+    """
+    result = BulkResult()
+    with transaction.atomic():
+        chosen = list(
+            Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
+                "reference"
+            )
+        )
+        for application in chosen:
+            try:
+                assessment_assign(application=application, assessor=assessor, actor=actor)
+            except (ValidationError, ApplicationError) as problem:
+                result.refused.append((application.reference or "", refusal_text(problem)))
+            else:
+                result.done += 1
+        if result.refused:
+            transaction.set_rollback(True)
+            result.done = 0
+    return result

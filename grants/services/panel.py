@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.permissions import is_decision_maker
-from core.errors import NotAllowed
+from core.errors import ApplicationError, NotAllowed
 from core.money import InvalidMoney, parse_money
 from core.outbox import outbox_enqueue, outbox_next_period
 from core.workflow import transition
@@ -30,6 +30,7 @@ from grants.models import (
     Round,
 )
 from grants.selectors.panel import ranking_for_round
+from grants.services.bulk import BulkResult, refusal_text
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -445,3 +446,40 @@ def _offer_letter_refresh(award: Award) -> None:
         outbox_enqueue(
             kind=kind, obj=award, period=outbox_next_period(kind=kind, obj=award, prefix="schedule")
         )
+
+
+def applications_mark_bulk(
+    *, round: Round, application_uuids: list, actor: User, mark: str
+) -> BulkResult:
+    """Give every chosen bid the same mark, keeping each one's amount and note.
+
+    All or none: when any bid cannot be marked (no longer assessed, say) nothing changes and
+    every refusal is returned with its reference, so the officer sees them all at once.
+    """
+    _require_officer(actor)
+    if mark not in Application.Mark.values and mark != "":
+        raise ValidationError({"mark": "Choose recommended, reserve or not recommended."})
+    result = BulkResult()
+    with transaction.atomic():
+        chosen = list(
+            Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
+                "reference"
+            )
+        )
+        for application in chosen:
+            try:
+                application_mark(
+                    application=application,
+                    actor=actor,
+                    mark=mark,
+                    recommended_amount=application.recommended_amount,
+                    note=application.mark_note,
+                )
+            except (ValidationError, ApplicationError) as problem:
+                result.refused.append((application.reference or "", refusal_text(problem)))
+            else:
+                result.done += 1
+        if result.refused:
+            transaction.set_rollback(True)
+            result.done = 0
+    return result
