@@ -145,6 +145,11 @@ urlpatterns = [
         name="staff-round-applications",
     ),
     path(
+        "staff/rounds/<uuid:round_uuid>/applications/bulk/",
+        rounds.round_applications_bulk,
+        name="staff-round-applications-bulk",
+    ),
+    path(
         "staff/rounds/<uuid:round_uuid>/checks/",
         screening.round_checks,
         name="staff-round-checks",

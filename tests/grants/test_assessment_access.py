@@ -91,8 +91,12 @@ def test_a_conflicted_assessor_loses_the_bid(assigned, client_for, personas):
         ).status_code
         == 404
     )
-    queue = client.get(reverse("grants:assess-queue")).content.decode()
+    queue = client.get(reverse("grants:assess-queue"), {"show": "done"}).content.decode()
     assert "Conflict declared" in queue
+    assert (
+        first.application.reference
+        not in client.get(reverse("grants:assess-queue")).content.decode()
+    )
 
 
 def test_a_conflict_without_a_reason_is_refused_in_plain_words(assigned, client_for, personas):
