@@ -110,15 +110,17 @@ class ListPage:
         return len(self.rows)
 
 
-def _filtered(
+def applications_filtered(
     *,
     round: Round,
-    district_id: int | None,
-    pot_id: int | None,
-    priority_id: int | None,
-    search: str,
-    view: str,
+    district_id: int | None = None,
+    pot_id: int | None = None,
+    priority_id: int | None = None,
+    search: str = "",
+    view: str = "",
 ) -> QuerySet[Application]:
+    """The round's bids matching the filters, the preset view and the search: part of the
+    reference, organisation name or project title, in any case."""
     applications = Application.objects.filter(round=round)
     if district_id:
         applications = applications.filter(organisation__district_id=district_id)
@@ -177,7 +179,7 @@ def application_list_page(
     sort = sort if sort.lstrip("-") in SORTS else "reference"
     spec = SORTS[sort.lstrip("-")]
     descending = spec.descending_first != sort.startswith("-")
-    base = _filtered(
+    base = applications_filtered(
         round=round,
         district_id=district_id,
         pot_id=pot_id,
@@ -219,8 +221,11 @@ def application_list_page(
         else:
             after = Q(sort_value__gt=value) | Q(sort_value=value, pk__gt=pk)
         rows = rows.filter(after)
-    order = [F("sort_value").desc(), "-pk"] if walk_descending else [F("sort_value").asc(), "pk"]
-    found = list(rows.order_by(*order)[: size + 1])
+    if walk_descending:
+        rows = rows.order_by(F("sort_value").desc(), "-pk")
+    else:
+        rows = rows.order_by(F("sort_value").asc(), "pk")
+    found: list[Application] = list(rows[: size + 1])
     more = len(found) > size
     found = found[:size]
     if backwards:
@@ -239,8 +244,9 @@ def application_list_page(
 
 def bids_by_uuid(*, round: Round, uuids: list) -> list[str]:
     """The references of the chosen bids, for a bulk action's confirmation page."""
-    return list(
+    references = (
         Application.objects.filter(round=round, uuid__in=uuids)
         .order_by("reference")
         .values_list("reference", flat=True)
     )
+    return [reference or "" for reference in references]

@@ -20,6 +20,7 @@ DONE = [Assessment.Status.SUBMITTED, Assessment.Status.RECUSED]
 def assessments_for_assessor(*, user, done: bool = False) -> QuerySet[Assessment]:
     """The assessor's queue: what is still to do (conflicts to declare first, then scoring),
     or with `done` what they have submitted or recused from, newest deadline first."""
+    order: tuple[Any, ...]
     if done:
         statuses, order = DONE, ("-application__round__closes_at", "application__reference")
     else:

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.permissions import is_assessor
-from core.errors import ApplicationError, NotAllowed
+from core.errors import NotAllowed
 from core.models import StatusChange
 from core.workflow import transition
 from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
-from grants.services.bulk import BulkResult, refusal_text
+from grants.services.bulk import BulkResult, bulk_apply
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -516,21 +516,12 @@ def assessment_assign_bulk(
     When any bid cannot take the assessor (not eligible, a member of the group, already on
     it) nothing changes and every refusal is returned with its bid's reference.
     """
-    result = BulkResult()
-    with transaction.atomic():
-        chosen = list(
-            Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
-                "reference"
-            )
-        )
-        for application in chosen:
-            try:
-                assessment_assign(application=application, assessor=assessor, actor=actor)
-            except (ValidationError, ApplicationError) as problem:
-                result.refused.append((application.reference or "", refusal_text(problem)))
-            else:
-                result.done += 1
-        if result.refused:
-            transaction.set_rollback(True)
-            result.done = 0
-    return result
+    return bulk_apply(
+        lambda: Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
+            "reference"
+        ),
+        lambda application: assessment_assign(
+            application=application, assessor=assessor, actor=actor
+        ),
+        name=lambda application: application.reference or "",
+    )

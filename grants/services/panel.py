@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.permissions import is_decision_maker
-from core.errors import ApplicationError, NotAllowed
+from core.errors import NotAllowed
 from core.money import InvalidMoney, parse_money
 from core.outbox import outbox_enqueue, outbox_next_period
 from core.workflow import transition
@@ -30,7 +30,7 @@ from grants.models import (
     Round,
 )
 from grants.selectors.panel import ranking_for_round
-from grants.services.bulk import BulkResult, refusal_text
+from grants.services.bulk import BulkResult, bulk_apply
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -459,27 +459,16 @@ def applications_mark_bulk(
     _require_officer(actor)
     if mark not in Application.Mark.values and mark != "":
         raise ValidationError({"mark": "Choose recommended, reserve or not recommended."})
-    result = BulkResult()
-    with transaction.atomic():
-        chosen = list(
-            Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
-                "reference"
-            )
-        )
-        for application in chosen:
-            try:
-                application_mark(
-                    application=application,
-                    actor=actor,
-                    mark=mark,
-                    recommended_amount=application.recommended_amount,
-                    note=application.mark_note,
-                )
-            except (ValidationError, ApplicationError) as problem:
-                result.refused.append((application.reference or "", refusal_text(problem)))
-            else:
-                result.done += 1
-        if result.refused:
-            transaction.set_rollback(True)
-            result.done = 0
-    return result
+    return bulk_apply(
+        lambda: Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
+            "reference"
+        ),
+        lambda application: application_mark(
+            application=application,
+            actor=actor,
+            mark=mark,
+            recommended_amount=application.recommended_amount,
+            note=application.mark_note,
+        ),
+        name=lambda application: application.reference or "",
+    )

@@ -3,6 +3,7 @@ and the previous and next pages, each keeping the rest of the query."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.http import QueryDict
@@ -70,3 +71,22 @@ def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view:
         "csv": _query(query, format="csv"),
         "here": _query(query),
     }
+
+
+def uuids_from(values: list[str]) -> list[uuid.UUID]:
+    """The ids of the rows ticked on a list; anything that is not a UUID is left out."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
+
+
+def refusal_errors(refused: list[tuple[str, str]]) -> list[dict]:
+    """A bulk action's refusals as error-summary rows, each linked to the bid's checkbox."""
+    return [
+        {"anchor": f"select-{reference}", "message": f"{reference}: {why}"}
+        for reference, why in refused
+    ]

@@ -3,8 +3,6 @@ the decision maker's decisions on them."""
 
 from __future__ import annotations
 
-import uuid
-
 import rules
 from django.contrib import messages
 from django.http import Http404, QueryDict
@@ -29,6 +27,7 @@ from grants.selectors.panel import (
     panels_for_decision,
     ranking_page,
 )
+from grants.views.listing import refusal_errors, uuids_from
 
 RUNS = "grants.run_assessment"
 
@@ -97,29 +96,16 @@ def _mark_selected(request, round):
     if not errors:
         result = services.applications_mark_bulk(
             round=round,
-            application_uuids=_valid_uuids(selected),
+            application_uuids=uuids_from(selected),
             actor=request.user,
             mark="" if mark == "clear" else mark,
         )
-        errors = [
-            {"anchor": f"select-{reference}", "message": f"{reference}: {why}"}
-            for reference, why in result.refused
-        ]
+        errors = refusal_errors(result.refused)
         if not errors:
             messages.success(request, f"{count_text(result.done, 'bid')} marked.")
             url = reverse("grants:staff-round-ranking", args=[round.uuid])
             return redirect(f"{url}?{query.urlencode()}" if query else url)
     return _ranking_page(request, round, query, errors=errors, form_data=request.POST)
-
-
-def _valid_uuids(values: list[str]) -> list[uuid.UUID]:
-    found = []
-    for value in values:
-        try:
-            found.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return found
 
 
 @permission_required(RUNS)

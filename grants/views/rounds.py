@@ -3,8 +3,6 @@ rounds and pots, the bids to a round, and the round's summary."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -38,7 +36,7 @@ from grants.selectors.rounds import (
     rounds_for_public_list,
     rounds_for_staff_list,
 )
-from grants.views.listing import application_list_links
+from grants.views.listing import application_list_links, refusal_errors, uuids_from
 
 # The public pages -------------------------------------------------------------------------
 
@@ -101,16 +99,7 @@ CSV_COLUMNS = [
 def round_applications(request, round_uuid):
     round = access_staff_round_by_uuid(request.user, round_uuid)
     form = ApplicationFilterForm(request.GET or None, round=round)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "search": data["q"],
-            "status": data["status"],
-            "district_id": data["district"],
-            "pot_id": data["pot"],
-            "priority_id": data["priority"],
-        }
+    filters = _filters(form)
     applications = applications_for_round(round=round, **filters)
     if request.GET.get("format") == "csv":
         response, writer = csv_response(f"{round.reference_prefix}-applications.csv")
@@ -118,15 +107,15 @@ def round_applications(request, round_uuid):
         for application in applications.iterator(chunk_size=500):
             writer.writerow([str(value(application)) for _, value in CSV_COLUMNS])
         return response
-    view = form.cleaned_data.get("view", "") if form.is_valid() else ""
     sort = form.cleaned_data.get("sort", "") if form.is_valid() else ""
-    return _applications_page(request, round, form, filters, view=view, sort=sort)
+    return _applications_page(request, round, form, filters, sort=sort)
 
 
-def _applications_page(request, round, form, filters, *, view, sort, errors=None, chosen=None):
-    page = application_list_page(
-        round=round, view=view, sort=sort, cursor=request.GET.get("cursor", ""), **filters
-    )
+def _applications_page(
+    request, round, form, filters, *, sort, query=None, errors=None, chosen=None
+):
+    query = request.GET if query is None else query
+    page = application_list_page(round=round, sort=sort, cursor=query.get("cursor", ""), **filters)
     return render(
         request,
         "grants/staff_round_applications.html",
@@ -134,7 +123,9 @@ def _applications_page(request, round, form, filters, *, view, sort, errors=None
             "round": round,
             "form": form,
             "page": page,
-            "listing": application_list_links(request.GET, page=page, sort=sort, view=view),
+            "listing": application_list_links(
+                query, page=page, sort=sort, view=filters.get("view", "")
+            ),
             "bulk_actions": BULK_ACTIONS,
             "errors": errors or [],
             "chosen": chosen or {},
@@ -172,7 +163,7 @@ def round_applications_bulk(request, round_uuid):
     Every refusal is listed by reference at once and nothing changes; what was selected
     stays selected."""
     round = access_staff_round_by_uuid(request.user, round_uuid)
-    selected = _valid_uuids(request.POST.getlist("application"))
+    selected = uuids_from(request.POST.getlist("application"))
     action = request.POST.get("action", "")
     query = QueryDict(request.POST.get("query", ""))
     back = f"{reverse('grants:staff-round-applications', args=[round.uuid])}?{query.urlencode()}"
@@ -187,7 +178,7 @@ def round_applications_bulk(request, round_uuid):
         result = services.applications_mark_bulk(
             round=round, application_uuids=selected, actor=request.user, mark=action
         )
-        errors = _refusals(result)
+        errors = refusal_errors(result.refused)
         if not errors:
             messages.success(request, f"{count_text(result.done, 'bid')} marked.")
             return redirect(back)
@@ -200,8 +191,8 @@ def round_applications_bulk(request, round_uuid):
         round,
         form,
         filters,
-        view=data.get("view", ""),
         sort=data.get("sort", ""),
+        query=query,
         errors=errors,
         chosen=chosen,
     )
@@ -217,7 +208,7 @@ def _bulk_assign(request, round, selected, back):
             assessor=form.cleaned_data["assessor"],
             actor=request.user,
         )
-        errors = _refusals(result)
+        errors = refusal_errors(result.refused)
         if not errors:
             who = form.cleaned_data["assessor"]
             messages.success(
@@ -240,13 +231,6 @@ def _bulk_assign(request, round, selected, back):
     )
 
 
-def _refusals(result) -> list[dict]:
-    return [
-        {"anchor": f"select-{reference}", "message": f"{reference}: {why}"}
-        for reference, why in result.refused
-    ]
-
-
 def _filters(form) -> dict:
     if not form.is_valid():
         return {}
@@ -257,17 +241,8 @@ def _filters(form) -> dict:
         "district_id": data["district"],
         "pot_id": data["pot"],
         "priority_id": data["priority"],
+        "view": data["view"],
     }
-
-
-def _valid_uuids(values: list[str]) -> list[uuid.UUID]:
-    found = []
-    for value in values:
-        try:
-            found.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return found
 
 
 def _edit(request, *, form, save, template: str, context: dict, done):
