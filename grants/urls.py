@@ -145,6 +145,11 @@ urlpatterns = [
         name="staff-round-applications",
     ),
     path(
+        "staff/rounds/<uuid:round_uuid>/applications/bulk/",
+        rounds.round_applications_bulk,
+        name="staff-round-applications-bulk",
+    ),
+    path(
         "staff/rounds/<uuid:round_uuid>/checks/",
         screening.round_checks,
         name="staff-round-checks",
@@ -173,6 +178,11 @@ urlpatterns = [
         "staff/rounds/<uuid:round_uuid>/ranking/",
         panel.round_ranking,
         name="staff-round-ranking",
+    ),
+    path(
+        "staff/rounds/<uuid:round_uuid>/ranking/<uuid:application_uuid>/mark/",
+        panel.application_mark,
+        name="staff-round-mark",
     ),
     path(
         "staff/rounds/<uuid:round_uuid>/freeze/",

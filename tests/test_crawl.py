@@ -70,8 +70,10 @@ QUERIES: dict[str, list[str]] = {
         "status=submitted&district={district}",
         "format=csv",
         "status=nonsense&pot=abc&district=abc&priority=abc&page=999",
+        "sort=-score&view=waiting",
+        "sort=nonsense&view=nonsense&cursor=nonsense",
     ],
-    "grants:staff-round-ranking": ["pot=abc&district=abc&priority=abc", "pot=999999"],
+    "grants:staff-round-ranking": ["pot=abc&district=abc&priority=abc", "pot=999999", "page=999"],
     "opendata:funded": [
         "year=2026&district=Leeds&priority=P3&round=MSCF-R7",
         "year=abc&round=nonsense&district=Nowhere&priority=P9&page=999",
@@ -527,6 +529,12 @@ def _targets() -> dict[frozenset[str], list[Target]]:
                 ("round_uuid", "criterion_id"),
                 {"round_uuid": round.uuid, "criterion_id": criterion.pk},
                 label,
+            )
+        for bid in round.applications.exclude(reference=None)[:1]:
+            add(
+                ("round_uuid", "application_uuid"),
+                {"round_uuid": round.uuid, "application_uuid": bid.uuid},
+                f"{label}, bid {bid.status}",
             )
     for fund in Fund.objects.all():
         add(("fund_uuid",), {"fund_uuid": fund.uuid}, "fund")

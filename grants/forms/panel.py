@@ -5,25 +5,39 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.models import District
 from core.govuk import GovukFormMixin
 from grants.forms.common import PlainLengthsMixin
-from grants.models import Application, Round
-from outcomes.models import Priority
+from grants.models import Application
+from grants.selectors.choices import RoundChoices
+
+
+def _id_choice(label: str, empty: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, required=False, coerce=int, empty_value=None, choices=[("", empty)]
+    )
 
 
 class RankingFilterForm(GovukFormMixin, forms.Form):
-    pot = forms.ModelChoiceField(required=False, queryset=None, empty_label="Every pot")
-    district = forms.ModelChoiceField(
-        required=False, queryset=District.objects.all(), empty_label="Any district"
-    )
-    priority = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any priority")
+    """Filters from the round's cached choices (grants.selectors.choices): no queries."""
 
-    def __init__(self, *args, round: Round, **kwargs) -> None:
+    pot = _id_choice("Pot", "Every pot")
+    district = _id_choice("District", "Any district")
+    priority = _id_choice("Priority", "Any priority")
+
+    def __init__(self, *args, choices: RoundChoices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pot"].queryset = round.pots.all()
-        self.fields["priority"].queryset = Priority.objects.filter(plan=round.plan_id)
-        self.fields["priority"].label_from_instance = lambda p: f"{p.code} {p.title}"
+        offered = {"pot": choices.pots, "district": choices.districts}
+        offered["priority"] = choices.priorities
+        for name, pairs in offered.items():
+            field = self.fields[name]
+            field.choices = [field.choices[0], *pairs]
+
+
+BULK_MARKS = [
+    ("", "Choose a recommendation"),
+    *Application.Mark.choices,
+    ("clear", "Not marked (clear the mark)"),
+]
 
 
 class MarkForm(PlainLengthsMixin, forms.Form):

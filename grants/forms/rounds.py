@@ -14,6 +14,8 @@ from core.forms import ModelMultipleChoiceField, MoneyField, WholeNumberField
 from core.govuk import GovukDateField, GovukFormMixin
 from grants.forms.common import PlainWordsMixin, details_from
 from grants.models import Application, Fund, Pot, Round
+from grants.selectors.application_list import PRESET_VIEWS, SORT_CHOICES
+from grants.selectors.choices import round_filter_choices
 from grants.services import FundDetails, PotDetails, RoundDetails
 from outcomes.models import Plan, Priority
 
@@ -233,6 +235,9 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
 
 
 class ApplicationFilterForm(GovukFormMixin, forms.Form):
+    """The officers' search and filters; the choices come from the round's cache entry
+    (grants.selectors.choices), so the form costs no queries after the first visit."""
+
     q = forms.CharField(
         label="Search",
         required=False,
@@ -243,14 +248,15 @@ class ApplicationFilterForm(GovukFormMixin, forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *list(Application.Status.choices)]
     )
-    district = forms.ModelChoiceField(
-        required=False, queryset=District.objects.all(), empty_label="Any district"
-    )
-    pot = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any pot")
-    priority = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any priority")
+    district = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    pot = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    view = forms.ChoiceField(required=False, choices=[("", "Every bid"), *PRESET_VIEWS])
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, round: Round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pot"].queryset = round.pots.all()
-        self.fields["priority"].queryset = Priority.objects.filter(plan=round.plan_id)
-        self.fields["priority"].label_from_instance = lambda p: f"{p.code} {p.title}"
+        choices = round_filter_choices(round=round)
+        self.fields["district"].choices = [("", "Any district"), *choices.districts]
+        self.fields["pot"].choices = [("", "Any pot"), *choices.pots]
+        self.fields["priority"].choices = [("", "Any priority"), *choices.priorities]

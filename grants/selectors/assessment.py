@@ -13,18 +13,25 @@ from accounts.roles import Role
 from grants.models import Application, Assessment, Criterion, Round, Score
 from grants.selectors.panel import RANKED_STATUSES
 
+TO_DO = [Assessment.Status.ASSIGNED, Assessment.Status.IN_PROGRESS]
+DONE = [Assessment.Status.SUBMITTED, Assessment.Status.RECUSED]
 
-def assessments_for_assessor(*, user) -> QuerySet[Assessment]:
-    """The assessor's queue: live assignments and their recusals, to do first."""
-    order = Case(
-        When(status=Assessment.Status.ASSIGNED, then=Value(0)),
-        When(status=Assessment.Status.IN_PROGRESS, then=Value(1)),
-        When(status=Assessment.Status.SUBMITTED, then=Value(2)),
-        default=Value(3),
-    )
+
+def assessments_for_assessor(*, user, done: bool = False) -> QuerySet[Assessment]:
+    """The assessor's queue: what is still to do (conflicts to declare first, then scoring),
+    or with `done` what they have submitted or recused from, newest deadline first."""
+    order: tuple[Any, ...]
+    if done:
+        statuses, order = DONE, ("-application__round__closes_at", "application__reference")
+    else:
+        to_do_order = Case(
+            When(status=Assessment.Status.ASSIGNED, then=Value(0)),
+            default=Value(1),
+        )
+        statuses = TO_DO
+        order = (to_do_order, "application__round__closes_at", "application__reference")
     return (
-        Assessment.objects.filter(assessor=user)
-        .exclude(status=Assessment.Status.REMOVED)
+        Assessment.objects.filter(assessor=user, status__in=statuses)
         .select_related("application__round__fund", "application__organisation")
         .only(
             "uuid",
@@ -35,8 +42,15 @@ def assessments_for_assessor(*, user) -> QuerySet[Assessment]:
             "application__round__closes_at",
             "application__round__fund__code",
         )
-        .annotate(queue_order=order)
-        .order_by("queue_order", "application__round__closes_at", "application__reference")
+        .order_by(*order)
+    )
+
+
+def assessor_queue_counts(*, user) -> dict[str, int]:
+    """How many of the assessor's bids are still to do and done, in one query."""
+    return Assessment.objects.filter(assessor=user).aggregate(
+        to_do=Count("pk", filter=Q(status__in=TO_DO)),
+        done=Count("pk", filter=Q(status__in=DONE)),
     )
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grants import scoring
 from grants.models import Application, PanelItem, PanelRecommendation, Pot, Round
-from grants.selectors.applications import BIG_TEXT
 
 # Bids that take part in the ranking: from eligible to funded, not the dropped ones.
 RANKED_STATUSES = [
@@ -28,16 +28,69 @@ RANKED_STATUSES = [
 ]
 
 
+@dataclass(slots=True)
+class RankedApplication:
+    """What the budget line needs of one bid, read as plain values (no model objects).
+
+    The page fills in `details` (organisation, title, priority...) for the rows it shows."""
+
+    pk: int
+    reference: str
+    status: str
+    mark: str
+    pot_id: int
+    district_id: int | None
+    priority_id: int | None
+    score_mean: Decimal | None
+    moderated_score: Decimal | None
+    amount_requested: Decimal
+    recommended_amount: Decimal | None
+    details: dict | None = None
+
+    @property
+    def final_score(self) -> Decimal | None:
+        return self.moderated_score if self.moderated_score is not None else self.score_mean
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.status == Application.Status.ASSESSED
+
+    @property
+    def mark_label(self) -> str:
+        return Application.Mark(self.mark).label if self.mark else ""
+
+    @property
+    def status_label(self) -> str:
+        return Application.Status(self.status).label
+
+
 @dataclass
 class PotRanking:
     pot: Pot
-    rows: list[scoring.RankedBid[Application]]
+    rows: list[scoring.RankedBid[RankedApplication]]
     within_total: Decimal
     shown: int = 0
+    page_rows: list[scoring.RankedBid[RankedApplication]] | None = None
 
     @property
     def remaining(self) -> Decimal:
         return self.pot.budget - self.within_total
+
+
+RANKING_FIELDS = (
+    "pk",
+    "reference",
+    "status",
+    "mark",
+    "pot_id",
+    "organisation__district_id",
+    "primary_priority_id",
+    "score_mean",
+    "moderated_score",
+    "amount_requested",
+    "recommended_amount",
+    "submitted_at",
+)
 
 
 def ranking_for_round(
@@ -50,42 +103,59 @@ def ranking_for_round(
     """Each pot's bids ranked by score against its budget (see grants.scoring).
 
     The line is drawn over the whole pot; the district and priority filters only hide
-    rows, so a row keeps its rank and running total.
+    rows, so a row keeps its rank and running total. One query for the bids, read as
+    tuples: 20,000 bids cost no model objects.
     """
     pots = list(round.pots.all())
     if pot_id:
         pots = [pot for pot in pots if pot.pk == pot_id]
-    applications = (
-        Application.objects.filter(
-            round=round, status__in=RANKED_STATUSES, pot__in=[pot.pk for pot in pots]
-        )
-        .select_related("organisation__district", "primary_priority")
-        .defer(*BIG_TEXT)
-    )
-    by_pot: dict[int, list[scoring.RankedBid[Application]]] = {pot.pk: [] for pot in pots}
-    not_counted = {Application.Status.NOT_RECOMMENDED}
-    for application in applications:
-        by_pot[application.pot_id].append(  # type: ignore[index]  # pot__in: never None
+    by_pot: dict[int, list[scoring.RankedBid[RankedApplication]]] = {pot.pk: [] for pot in pots}
+    rows = Application.objects.filter(
+        round=round, status__in=RANKED_STATUSES, pot__in=[pot.pk for pot in pots]
+    ).values_list(*RANKING_FIELDS)
+    not_counted = Application.Status.NOT_RECOMMENDED
+    not_recommended = Application.Mark.NOT_RECOMMENDED
+    for row in rows:
+        bid = RankedApplication(*row[:-1])
+        by_pot[bid.pot_id].append(
             scoring.RankedBid(
-                key=application,
-                score=application.final_score,
-                # a submitted bid always has its amount requested
-                amount=application.recommended_amount or application.amount_requested,  # type: ignore[arg-type]
-                submitted_order=(application.submitted_at, application.reference),
-                counts=application.mark != Application.Mark.NOT_RECOMMENDED
-                and application.status not in not_counted,
+                key=bid,
+                score=bid.final_score,
+                amount=bid.recommended_amount or bid.amount_requested,
+                submitted_order=(row[-1], bid.reference),
+                counts=bid.mark != not_recommended and bid.status != not_counted,
             )
         )
     rankings = []
     for pot in pots:
-        rows = scoring.budget_line(by_pot[pot.pk], pot.budget)
-        within_total = sum((row.amount for row in rows if row.within_budget), Decimal(0))
+        ranked = scoring.budget_line(by_pot[pot.pk], pot.budget)
+        within_total = sum((bid.amount for bid in ranked if bid.within_budget), Decimal(0))
         if district_id:
-            rows = [row for row in rows if row.key.organisation.district_id == district_id]
+            ranked = [bid for bid in ranked if bid.key.district_id == district_id]
         if priority_id:
-            rows = [row for row in rows if row.key.primary_priority_id == priority_id]
-        rankings.append(PotRanking(pot=pot, rows=rows, within_total=within_total))
+            ranked = [bid for bid in ranked if bid.key.priority_id == priority_id]
+        rankings.append(PotRanking(pot=pot, rows=ranked, within_total=within_total))
     return rankings
+
+
+RANKING_DETAILS = (
+    "pk",
+    "uuid",
+    "organisation__name",
+    "organisation__district__name",
+    "project_title",
+    "primary_priority__code",
+    "moderation_flags",
+)
+
+
+def ranking_details(*, bids: list[RankedApplication]) -> None:
+    """Fill in what the page shows of the bids on it, in one query for those rows only."""
+    by_pk = {bid.pk: bid for bid in bids}
+    if not by_pk:
+        return
+    for row in Application.objects.filter(pk__in=list(by_pk)).values(*RANKING_DETAILS):
+        by_pk[row["pk"]].details = row
 
 
 def assessed_waiting_count(*, round: Round) -> int:
@@ -148,3 +218,35 @@ def panel_detail(*, panel_uuid) -> PanelRecommendation | None:
         .filter(uuid=panel_uuid)
         .first()
     )
+
+
+RANKING_PAGE_SIZE = 100
+
+
+@dataclass
+class RankingPage:
+    rankings: list[PotRanking]
+    page: Page  # of (PotRanking, RankedBid) pairs, across the pots in order
+
+
+def ranking_page(
+    *,
+    round: Round,
+    page_number: str | int | None,
+    pot_id: int | None = None,
+    district_id: int | None = None,
+    priority_id: int | None = None,
+) -> RankingPage:
+    """One page of the ranking: every pot's line drawn over all its bids, PAGE_SIZE rows shown.
+
+    Only the rows on the page are read in full (organisation, title, priority); each pot's
+    `page_rows` holds its rows on this page."""
+    rankings = ranking_for_round(
+        round=round, pot_id=pot_id, district_id=district_id, priority_id=priority_id
+    )
+    pairs = [(ranking, bid) for ranking in rankings for bid in ranking.rows]
+    page = Paginator(pairs, RANKING_PAGE_SIZE).get_page(page_number)
+    for ranking in rankings:
+        ranking.page_rows = [bid for owner, bid in page.object_list if owner is ranking]
+    ranking_details(bids=[bid.key for _, bid in page.object_list])
+    return RankingPage(rankings=rankings, page=page)

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Organisation
 from grants.models import Application, Pot, Round
+from grants.selectors.application_list import applications_filtered
 from grants.selectors.applications import BIG_TEXT
 
 
@@ -80,31 +81,26 @@ def applications_for_round(
     pot_id: int | None = None,
     priority_id: int | None = None,
     search: str = "",
+    view: str = "",
 ) -> QuerySet[Application]:
     """The officer's list: submitted-or-later applications by default, with filters.
 
     `search` matches part of the reference, organisation name or project title, in any case.
     """
     applications = (
-        Application.objects.filter(round=round)
+        applications_filtered(
+            round=round,
+            district_id=district_id,
+            pot_id=pot_id,
+            priority_id=priority_id,
+            search=search,
+            view=view,
+        )
         .select_related("organisation__district", "pot", "primary_priority")
         .order_by("reference", "created_at")
     )
     if status:
         applications = applications.filter(status=status)
-    if district_id:
-        applications = applications.filter(organisation__district_id=district_id)
-    if pot_id:
-        applications = applications.filter(pot_id=pot_id)
-    if priority_id:
-        applications = applications.filter(primary_priority_id=priority_id)
-    if search.strip():
-        words = search.strip()
-        applications = applications.filter(
-            Q(reference__icontains=words)
-            | Q(organisation__name__icontains=words)
-            | Q(project_title__icontains=words)
-        )
     return applications
 
 

@@ -34,6 +34,7 @@ from grants.services.assessment import (
     application_moderate,
     application_rescore,
     assessment_assign,
+    assessment_assign_bulk,
     assessment_declare,
     assessment_remove,
     assessment_reopen,
@@ -43,6 +44,7 @@ from grants.services.assessment import (
     criterion_remove,
     criterion_save,
 )
+from grants.services.bulk import BulkResult
 from grants.services.letters import (
     application_offer,
     letter_for_reading,
@@ -55,6 +57,7 @@ from grants.services.letters import (
 from grants.services.panel import (
     BulkApproveResult,
     application_mark,
+    applications_mark_bulk,
     award_schedule_set,
     panel_approve_recommended,
     panel_freeze,
@@ -72,6 +75,7 @@ from grants.services.screening import (
 __all__ = [
     "AssignmentResult",
     "BulkApproveResult",
+    "BulkResult",
     "CriterionDetails",
     "FundDetails",
     "PotDetails",
@@ -89,7 +93,9 @@ __all__ = [
     "application_start",
     "application_submit",
     "application_withdraw",
+    "applications_mark_bulk",
     "assessment_assign",
+    "assessment_assign_bulk",
     "assessment_declare",
     "assessment_remove",
     "assessment_reopen",

@@ -33,6 +33,7 @@ from grants.models import (
 )
 from grants.sections import SECTION_SLUGS, application_problems
 from grants.selectors.applications import application_for_form
+from grants.selectors.choices import round_filter_choices_forget
 from grants.services.screening import screening_checks_ensure
 from outcomes.models import Plan, Priority
 
@@ -468,6 +469,7 @@ def round_save(*, details: RoundDetails, actor: User, round: Round | None = None
             {"status": "A round that has opened cannot go back to draft: close it instead"}
         )
     round.refresh_from_db()
+    _forget_choices(round)
     return round
 
 
@@ -499,7 +501,13 @@ def pot_save(*, details: PotDetails, round: Round, actor: User, pot: Pot | None 
     pot.round = round
     pot.full_clean()
     pot.save()
+    _forget_choices(round)
     return pot
+
+
+def _forget_choices(round: Round) -> None:
+    """The officers' filters list the round's pots: read them afresh once this commits."""
+    transaction.on_commit(lambda: round_filter_choices_forget(round=round))
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from core.parsers import InvalidInput, parse_decimal
 from core.workflow import transition
 from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
+from grants.services.bulk import BulkResult, bulk_apply
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -509,3 +510,22 @@ def application_moderate(
         update_fields=["moderated_score", "moderation_reason", "moderated_by", "moderated_at"]
     )
     return application
+
+
+def assessment_assign_bulk(
+    *, round: Round, application_uuids: list, assessor: User, actor: User
+) -> BulkResult:
+    """Give every chosen bid to one assessor, all or none.
+
+    When any bid cannot take the assessor (not eligible, a member of the group, already on
+    it) nothing changes and every refusal is returned with its bid's reference.
+    """
+    return bulk_apply(
+        lambda: Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
+            "reference"
+        ),
+        lambda application: assessment_assign(
+            application=application, assessor=assessor, actor=actor
+        ),
+        name=lambda application: application.reference or "",
+    )

@@ -30,6 +30,7 @@ from grants.models import (
     Round,
 )
 from grants.selectors.panel import ranking_for_round
+from grants.services.bulk import BulkResult, bulk_apply
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -445,3 +446,29 @@ def _offer_letter_refresh(award: Award) -> None:
         outbox_enqueue(
             kind=kind, obj=award, period=outbox_next_period(kind=kind, obj=award, prefix="schedule")
         )
+
+
+def applications_mark_bulk(
+    *, round: Round, application_uuids: list, actor: User, mark: str
+) -> BulkResult:
+    """Give every chosen bid the same mark, keeping each one's amount and note.
+
+    All or none: when any bid cannot be marked (no longer assessed, say) nothing changes and
+    every refusal is returned with its reference, so the officer sees them all at once.
+    """
+    _require_officer(actor)
+    if mark not in Application.Mark.values and mark != "":
+        raise ValidationError({"mark": "Choose recommended, reserve or not recommended."})
+    return bulk_apply(
+        lambda: Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
+            "reference"
+        ),
+        lambda application: application_mark(
+            application=application,
+            actor=actor,
+            mark=mark,
+            recommended_amount=application.recommended_amount,
+            note=application.mark_note,
+        ),
+        name=lambda application: application.reference or "",
+    )

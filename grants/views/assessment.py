@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,7 @@ from grants.models import Assessment, Criterion
 from grants.selectors.applications import application_for_form, timeline_for_application
 from grants.selectors.assessment import (
     assessments_for_assessor,
+    assessor_queue_counts,
     assessor_workload,
     criteria_with_scores,
     other_assessments,
@@ -39,6 +41,7 @@ from grants.selectors.assessment import (
 )
 
 RUNS = "grants.run_assessment"
+QUEUE_PAGE_SIZE = 50
 
 
 # Officers ---------------------------------------------------------------------------------
@@ -247,8 +250,27 @@ def round_assign(request, round_uuid):
 
 @rule_required("grants.assess")
 def queue(request):
-    assessments = assessments_for_assessor(user=request.user)
-    return render(request, "grants/assess_queue.html", {"assessments": assessments})
+    """What the assessor still has to do, paged; what they have done on a second tab."""
+    done = request.GET.get("show") == "done"
+    assessments = assessments_for_assessor(user=request.user, done=done)
+    counts = assessor_queue_counts(user=request.user)
+    paginator = Paginator(assessments, QUEUE_PAGE_SIZE)
+    paginator.count = counts["done" if done else "to_do"]  # known already: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    # Links built from one reversed pattern, not one {% url %} per row.
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    return render(
+        request,
+        "grants/assess_queue.html",
+        {
+            "page": page,
+            "done": done,
+            "counts": counts,
+            "assess_url": reverse("grants:assess", args=[placeholder]).replace(
+                placeholder + "/", ""
+            ),
+        },
+    )
 
 
 @rule_required("grants.assess")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,20 +13,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import permission_required, rule_required
 from core.errors import ApplicationError
 from core.forms import run_form
-from core.parsers import parse_uuid
 from documents.formatting import count_text, money
 from grants import scoring, services
 from grants.access import access_panel_by_uuid, access_staff_round_by_uuid
-from grants.forms.panel import DecisionForm, MarkForm, RankingFilterForm
+from grants.forms.panel import BULK_MARKS, DecisionForm, MarkForm, RankingFilterForm
 from grants.models import Application
 from grants.selectors.applications import application_for_staff
 from grants.selectors.assessment import submitted_only
+from grants.selectors.choices import round_filter_choices
 from grants.selectors.panel import (
     assessed_waiting_count,
     panel_freeze_check,
     panels_for_decision,
-    ranking_for_round,
+    ranking_page,
 )
+from grants.views.listing import refusal_errors, uuids_from
 
 RUNS = "grants.run_assessment"
 
@@ -37,95 +37,105 @@ RUNS = "grants.run_assessment"
 def round_ranking(request, round_uuid):
     round = access_staff_round_by_uuid(request.user, round_uuid)
     if request.method == "POST":
-        return _mark(request, round)
+        return _mark_selected(request, round)
     return _ranking_page(request, round, request.GET)
 
 
-def _ranking_page(request, round, query: QueryDict, *, unsaved: dict | None = None):
-    filters = RankingFilterForm(query or None, round=round)
+def _ranking_page(request, round, query: QueryDict, *, errors: list | None = None, form_data=None):
+    filters = RankingFilterForm(query or None, choices=round_filter_choices(round=round))
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    rankings = ranking_for_round(
+    ranking = ranking_page(
         round=round,
-        pot_id=chosen["pot"].pk if chosen.get("pot") else None,
-        district_id=chosen["district"].pk if chosen.get("district") else None,
-        priority_id=chosen["priority"].pk if chosen.get("priority") else None,
+        page_number=query.get("page"),
+        pot_id=chosen.get("pot"),
+        district_id=chosen.get("district"),
+        priority_id=chosen.get("priority"),
     )
     # Freezing takes every assessed bid in the round, whatever the filters show.
     waiting = assessed_waiting_count(round=round)
+    # Links built from one reversed pattern, not one {% url %} per row.
+    placeholder = "00000000-0000-0000-0000-000000000000"
     return render(
         request,
         "grants/staff_round_ranking.html",
         {
             "round": round,
             "filters": filters,
-            "rankings": rankings,
-            "marks": Application.Mark.choices,
+            "rankings": ranking.rankings,
+            "page": ranking.page,
+            "bulk_marks": BULK_MARKS,
             "tie_break_rule": scoring.TIE_BREAK_RULE,
             "waiting": waiting,
             "query": query.urlencode(),
-            "unsaved": unsaved,
+            "errors": errors or [],
+            "selected": set(form_data.getlist("application")) if form_data else set(),
+            "chosen_mark": form_data.get("mark", "") if form_data else "",
+            "bid_url": reverse("grants:staff-application", args=[placeholder]).replace(
+                placeholder + "/", ""
+            ),
+            "mark_url": reverse("grants:staff-round-mark", args=[round.uuid, placeholder]).replace(
+                placeholder + "/mark/", ""
+            ),
         },
-        status=400 if unsaved else 200,
+        status=400 if errors else 200,
     )
 
 
-def _mark_errors(application: Application, problem: Exception) -> list[dict]:
-    """A refused mark as error-summary rows, each linked to the row's select or amount box."""
-    field_ids = {"recommended_amount": "amount", "mark": "mark"}
-    if isinstance(problem, ApplicationError):
-        pairs = [("mark", problem.message)]
-    elif hasattr(problem, "error_dict"):
-        pairs = [(name, m) for name, errors in problem.message_dict.items() for m in errors]
-    else:
-        pairs = [("mark", m) for m in problem.messages]
-    return [
-        {
-            "field": field_ids.get(name, "mark"),
-            "anchor": f"{field_ids.get(name, 'mark')}-{application.reference}",
-            "message": f"{application.reference}: {message}",
-        }
-        for name, message in pairs
-    ]
+def _mark_selected(request, round):
+    """Mark every selected bid the same way; refusals are listed by reference, all at once."""
+    selected = request.POST.getlist("application")
+    mark = request.POST.get("mark", "")
+    errors = []
+    if not selected:
+        errors.append({"anchor": "selected-bids", "message": "Select at least one bid to mark."})
+    if mark not in Application.Mark.values and mark != "clear":
+        errors.append(
+            {"anchor": "bulk-mark", "message": "Choose a recommendation for the selected bids."}
+        )
+    query = QueryDict(request.POST.get("query", ""))
+    if not errors:
+        result = services.applications_mark_bulk(
+            round=round,
+            application_uuids=uuids_from(selected),
+            actor=request.user,
+            mark="" if mark == "clear" else mark,
+        )
+        errors = refusal_errors(result.refused)
+        if not errors:
+            messages.success(request, f"{count_text(result.done, 'bid')} marked.")
+            url = reverse("grants:staff-round-ranking", args=[round.uuid])
+            return redirect(f"{url}?{query.urlencode()}" if query else url)
+    return _ranking_page(request, round, query, errors=errors, form_data=request.POST)
 
 
-def _mark(request, round):
-    application_uuid = parse_uuid(request.POST.get("application", ""))
-    application = (
-        Application.objects.filter(round=round, uuid=application_uuid).first()
-        if application_uuid
-        else None
-    )
+@permission_required(RUNS)
+@require_http_methods(["GET", "POST"])
+def application_mark(request, round_uuid, application_uuid):
+    """One bid's mark with a recommended amount and a note, opened from its ranking row."""
+    round = access_staff_round_by_uuid(request.user, round_uuid)
+    application = Application.objects.filter(round=round, uuid=application_uuid).first()
     if application is None:
         raise Http404("No such application")
-    form = MarkForm(request.POST)
-    # Not run_form: the ranking page has no form to hold the errors. They go to the bid's row
-    # (each linked from the summary), beside what was typed.
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_data())
-        data = form.cleaned_data
-        services.application_mark(
-            application=application,
-            actor=request.user,
-            mark=data["mark"],
-            recommended_amount=data["recommended_amount"],
-            note=data["note"],
-        )
-    except (ValidationError, ApplicationError) as problem:
-        # Keep what was typed: the row shows it again, next to the error.
-        unsaved = {
-            "application": str(application.uuid),
-            "mark": request.POST.get("mark", ""),
-            "recommended_amount": request.POST.get("recommended_amount", "")[:20],
-            "errors": _mark_errors(application, problem),
-        }
-        return _ranking_page(
-            request, round, QueryDict(request.POST.get("query", "")), unsaved=unsaved
-        )
-    messages.success(request, f"{application.reference} marked.")
-    query = request.POST.get("query", "")
-    return redirect(
-        f"{reverse('grants:staff-round-ranking', args=[round.uuid])}?{query}#{application.reference}"
+    form = MarkForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "mark": application.mark,
+            "recommended_amount": application.recommended_amount or "",
+            "note": application.mark_note,
+        },
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.application_mark(application=application, actor=request.user, **data),
+        f"{reverse('grants:staff-round-ranking', args=[round.uuid])}#{application.reference}",
+        f"{application.reference} marked.",
+    )
+    return done or render(
+        request,
+        "grants/staff_round_mark.html",
+        {"round": round, "application": application, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

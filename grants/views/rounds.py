@@ -3,13 +3,15 @@ rounds and pots, the bids to a round, and the round's summary."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
+from documents.formatting import count_text
 from grants import services
 from grants.access import (
     access_fund_by_uuid,
@@ -19,9 +21,12 @@ from grants.access import (
 )
 from grants.eligibility import QUESTIONS, EligibilityForm
 from grants.exports import applications_csv
+from grants.forms.assessment import AssignForm
 from grants.forms.common import form_data
 from grants.forms.rounds import ApplicationFilterForm, FundForm, PotForm, RoundForm
 from grants.models import Pot
+from grants.selectors.application_list import application_list_page, bids_by_uuid
+from grants.selectors.choices import round_filter_choices
 from grants.selectors.panel import panels_for_round
 from grants.selectors.rounds import (
     applications_for_round,
@@ -30,6 +35,7 @@ from grants.selectors.rounds import (
     rounds_for_public_list,
     rounds_for_staff_list,
 )
+from grants.views.listing import application_list_links, refusal_errors, uuids_from
 
 # The public pages -------------------------------------------------------------------------
 
@@ -69,28 +75,146 @@ def staff_round_list(request):
 def round_applications(request, round_uuid):
     round = access_staff_round_by_uuid(request.user, round_uuid)
     form = ApplicationFilterForm(request.GET or None, round=round)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "search": data["q"],
-            "status": data["status"],
-            "district_id": data["district"].pk if data["district"] else None,
-            "pot_id": data["pot"].pk if data["pot"] else None,
-            "priority_id": data["priority"].pk if data["priority"] else None,
-        }
+    filters = _filters(form)
     applications = applications_for_round(round=round, **filters)
     if request.GET.get("format") == "csv":
         return applications_csv(round, applications)
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["format"] = "csv"
+    sort = form.cleaned_data.get("sort", "") if form.is_valid() else ""
+    return _applications_page(request, round, form, filters, sort=sort)
+
+
+def _applications_page(
+    request, round, form, filters, *, sort, query=None, errors=None, chosen=None
+):
+    query = request.GET if query is None else query
+    page = application_list_page(round=round, sort=sort, cursor=query.get("cursor", ""), **filters)
     return render(
         request,
         "grants/staff_round_applications.html",
-        {"round": round, "form": form, "page": page, "csv_query": query.urlencode()},
+        {
+            "round": round,
+            "form": form,
+            "page": page,
+            "listing": application_list_links(
+                query, page=page, sort=sort, view=filters.get("view", "")
+            ),
+            "bulk_actions": BULK_ACTIONS,
+            "errors": errors or [],
+            "chosen": chosen or {},
+            "pots": round_filter_choices(round=round).pots,
+            **_row_links(round),
+        },
+        status=400 if errors else 200,
     )
+
+
+def _row_links(round) -> dict:
+    """Each row's link from one reversed pattern, not one {% url %} per row."""
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    return {
+        "bid_url": reverse("grants:staff-application", args=[placeholder]).replace(
+            placeholder + "/", ""
+        )
+    }
+
+
+BULK_ACTIONS = [
+    ("", "Choose an action"),
+    ("recommended", "Mark recommended"),
+    ("reserve", "Mark reserve"),
+    ("not_recommended", "Mark not recommended"),
+    ("assign", "Assign an assessor"),
+]
+
+
+@permission_required("grants.run_assessment")
+@require_POST
+def round_applications_bulk(request, round_uuid):
+    """Act on the bids selected on the list: mark them, or give them to one assessor.
+
+    Every refusal is listed by reference at once and nothing changes; what was selected
+    stays selected."""
+    round = access_staff_round_by_uuid(request.user, round_uuid)
+    selected = uuids_from(request.POST.getlist("application"))
+    action = request.POST.get("action", "")
+    query = QueryDict(request.POST.get("query", ""))
+    back = f"{reverse('grants:staff-round-applications', args=[round.uuid])}?{query.urlencode()}"
+    errors = []
+    if not selected:
+        errors.append({"anchor": "select-all", "message": "Select at least one bid."})
+    if action not in dict(BULK_ACTIONS) or not action:
+        errors.append({"anchor": "bulk-action", "message": "Choose what to do with the bids."})
+    if not errors and action == "assign":
+        return _bulk_assign(request, round, selected, back)
+    if not errors:
+        result = services.applications_mark_bulk(
+            round=round, application_uuids=selected, actor=request.user, mark=action
+        )
+        errors = refusal_errors(result.refused)
+        if not errors:
+            messages.success(request, f"{count_text(result.done, 'bid')} marked.")
+            return redirect(back)
+    form = ApplicationFilterForm(query or None, round=round)
+    filters = _filters(form)
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen = {"selected": {str(u) for u in selected}, "action": action}
+    return _applications_page(
+        request,
+        round,
+        form,
+        filters,
+        sort=data.get("sort", ""),
+        query=query,
+        errors=errors,
+        chosen=chosen,
+    )
+
+
+def _bulk_assign(request, round, selected, back):
+    form = AssignForm(request.POST if "assessor" in request.POST else None)
+    errors = []
+    if form.is_valid():
+        result = services.assessment_assign_bulk(
+            round=round,
+            application_uuids=selected,
+            assessor=form.cleaned_data["assessor"],
+            actor=request.user,
+        )
+        errors = refusal_errors(result.refused)
+        if not errors:
+            who = form.cleaned_data["assessor"]
+            messages.success(
+                request,
+                f"{count_text(result.done, 'bid')} given to {who.full_name or who.email}.",
+            )
+            return redirect(back)
+    return render(
+        request,
+        "grants/staff_round_bulk_assign.html",
+        {
+            "round": round,
+            "form": form,
+            "errors": errors,
+            "selected": selected,
+            "references": bids_by_uuid(round=round, uuids=selected),
+            "query": request.POST.get("query", ""),
+        },
+        status=400 if errors or form.errors else 200,
+    )
+
+
+def _filters(form) -> dict:
+    if not form.is_valid():
+        return {}
+    data = form.cleaned_data
+    return {
+        "search": data["q"],
+        "status": data["status"],
+        "district_id": data["district"],
+        "pot_id": data["pot"],
+        "priority_id": data["priority"],
+        "view": data["view"],
+    }
 
 
 def _edit(request, *, form, save, template: str, context: dict, done):

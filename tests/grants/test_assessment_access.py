@@ -91,8 +91,12 @@ def test_a_conflicted_assessor_loses_the_bid(assigned, client_for, personas):
         ).status_code
         == 404
     )
-    queue = client.get(reverse("grants:assess-queue")).content.decode()
+    queue = client.get(reverse("grants:assess-queue"), {"show": "done"}).content.decode()
     assert "Conflict declared" in queue
+    assert (
+        first.application.reference
+        not in client.get(reverse("grants:assess-queue")).content.decode()
+    )
 
 
 def test_a_conflict_without_a_reason_is_refused_in_plain_words(assigned, client_for, personas):
@@ -269,6 +273,12 @@ def test_outsiders_cannot_screen_assign_moderate_or_mark(
             reverse("grants:staff-round-ranking", args=[scoring_round.uuid]),
             {"application": assessed_application.uuid, "mark": "recommended"},
         ),
+        (
+            reverse(
+                "grants:staff-round-mark", args=[scoring_round.uuid, assessed_application.uuid]
+            ),
+            {"mark": "recommended"},
+        ),
         (reverse("grants:staff-round-freeze", args=[scoring_round.uuid]), {}),
     ]
     for url, data in posts:
@@ -301,22 +311,66 @@ def test_a_decision_maker_reads_a_bid_and_its_documents_only_once_it_is_on_a_pan
 
 def test_a_refused_mark_keeps_what_the_officer_typed(assessed_application, client_for, personas):
     client = client_for(personas.officer)
-    url = reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid])
-    response = client.post(
-        url,
-        {
-            "application": assessed_application.uuid,
-            "mark": "reserve",
-            "recommended_amount": "9,999",
-        },
-        follow=True,
+    url = reverse(
+        "grants:staff-round-mark", args=[assessed_application.round.uuid, assessed_application.uuid]
     )
+    response = client.post(url, {"mark": "reserve", "recommended_amount": "9,999"})
     page = response.content.decode()
+    assert response.status_code == 400
     assert "cannot be more than the £6,000 requested" in page
     assert 'value="9,999"' in page
     assert '<option value="reserve" selected>' in page
     # Only once: a fresh visit shows what is saved.
     assert 'value="9,999"' not in client.get(url).content.decode()
+
+
+def test_the_ranking_marks_the_selected_bids_with_one_form(
+    assessed_application, client_for, personas
+):
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid])
+    page = client.get(url).content.decode()
+    assert page.count("csrfmiddlewaretoken") == 1
+    assert f'id="select-{assessed_application.reference}"' in page
+    response = client.post(
+        url, {"application": [str(assessed_application.uuid)], "mark": "reserve"}, follow=True
+    )
+    assert "1 bid marked." in response.content.decode()
+    assessed_application.refresh_from_db()
+    assert assessed_application.mark == "reserve"
+    client.post(url, {"application": [str(assessed_application.uuid)], "mark": "clear"})
+    assessed_application.refresh_from_db()
+    assert assessed_application.mark == ""
+
+
+def test_marking_nothing_with_no_choice_lists_both_problems(
+    assessed_application, client_for, personas
+):
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid])
+    response = client.post(url, {"mark": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Select at least one bid to mark." in page
+    assert "Choose a recommendation for the selected bids." in page
+
+
+def test_a_bulk_mark_refused_for_one_bid_changes_none_and_names_it(
+    assessed_application, scoring_round, client_for, personas
+):
+    fresh = submitted_application(scoring_round, personas.org_b, personas.applicant_b)
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-ranking", args=[scoring_round.uuid])
+    chosen = [str(assessed_application.uuid), str(fresh.uuid)]
+    response = client.post(url, {"application": chosen, "mark": "recommended"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"{fresh.reference}: Only assessed bids can be marked" in page
+    # What was chosen is kept: the assessed bid is still ticked and the action chosen.
+    assert f'value="{assessed_application.uuid}" checked' in page
+    assert '<option value="recommended" selected>' in page
+    assessed_application.refresh_from_db()
+    assert assessed_application.mark == ""
 
 
 @pytest.mark.parametrize("who", [n for n in PERSONA_NAMES if n not in OFFICERS | {"anonymous"}])

@@ -158,29 +158,23 @@ def test_assigning_someone_already_on_the_bid_says_so_on_the_field(
     assert assessed_application.assessments.count() == 2
 
 
-def test_marking_more_than_was_requested_shows_the_error_on_the_row(
+def test_marking_more_than_was_requested_shows_the_error_beside_the_amount(
     assessed_application, client_for, personas
 ):
     client = client_for(personas.officer)
-    reference = assessed_application.reference
     response = client.post(
-        reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid]),
-        {
-            "application": str(assessed_application.uuid),
-            "mark": "reserve",
-            "recommended_amount": "999999",
-            "query": "",
-        },
-        follow=True,
+        reverse(
+            "grants:staff-round-mark",
+            args=[assessed_application.round.uuid, assessed_application.uuid],
+        ),
+        {"mark": "reserve", "recommended_amount": "999999"},
     )
     body = response.content.decode()
     errors = summary(body)
     assert len(errors) == 1 and "The recommended amount cannot be more than" in errors[0]
-    assert reference in errors[0]
-    assert f'href="#amount-{reference}"' in body
+    assert 'href="#id_recommended_amount"' in body
     assert 'value="999999"' in body
     assert "govuk-error-message" in body
-    assert "govuk-notification-banner" not in body
     assessed_application.refresh_from_db()
     assert assessed_application.mark == "" and assessed_application.recommended_amount is None
 

@@ -64,7 +64,7 @@ def test_the_officer_list_makes_the_same_queries_at_any_size(
             {"status": "submitted"},
         )
     assert response.status_code == 200
-    assert response.context["page"].paginator.count == len([n for n in range(rows) if n % 3])
+    assert response.context["page"].total == len([n for n in range(rows) if n % 3])
 
 
 @pytest.mark.parametrize("rows", [5, 500])

@@ -67,8 +67,8 @@ def test_the_search_is_kept_in_the_page_links_and_the_csv_export(
     client = client_for(personas.officer)
     response = client.get(url, {"q": "bulk group"})
     body = response.content.decode()
-    assert response.context["page"].paginator.count == 120
-    assert "q=bulk%20group&amp;page=2" in body or "q=bulk+group&amp;page=2" in body
+    assert response.context["page"].total == 120
+    assert "?q=bulk+group&amp;cursor=" in body
     assert "?q=bulk+group&amp;format=csv" in body
     export = b"".join(
         client.get(url, {"q": "Bulk Group 11", "format": "csv"}).streaming_content
@@ -90,7 +90,7 @@ def test_searching_makes_the_same_queries_at_any_size(
     with django_assert_max_num_queries(10):
         response = client.get(url, {"q": "group", "status": "submitted"})
     assert response.status_code == 200
-    assert response.context["page"].paginator.count == len([n for n in range(rows) if n % 3])
+    assert response.context["page"].total == len([n for n in range(rows) if n % 3])
 
 
 def test_a_search_too_long_is_explained(officer, url):

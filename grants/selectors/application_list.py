@@ -1,0 +1,252 @@
+"""The officers' list of a round's bids: search, filters, preset views, sorts, counts per
+status, and keyset ("cursor") pages that cost the same deep in the list as on page 1.
+
+Each sort is one value per row (NULLs folded into a value that sorts last or first) with
+the row id as tie-break, so a page is `WHERE (value, id) > (last value, last id) ORDER BY
+value, id LIMIT n`: the database walks from the cursor instead of sorting and skipping every
+row before it, as OFFSET does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core import signing
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    DecimalField,
+    F,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from grants.models import Application, Round
+
+PAGE_SIZE = 50
+CURSOR_SALT = "grants.application-list"
+
+S = Application.Status
+
+# Preset views: what officers look for most.
+PRESET_VIEWS = [
+    ("waiting", "Waiting for my action"),
+    ("flagged", "Flagged by moderation"),
+]
+PRESET_FILTERS = {
+    # To screen, to give assessors, to mark for the panel.
+    "waiting": Q(status=S.SUBMITTED) | Q(status=S.ELIGIBLE) | Q(status=S.ASSESSED, mark=""),
+    # Assessors disagree or a minimum was missed, and no officer has moderated it yet.
+    "flagged": Q(moderated_score__isnull=True) & ~Q(moderation_flags=[]),
+}
+
+
+@dataclass(frozen=True)
+class Sort:
+    label: str
+    expression: Any
+    parse: Callable[[str], Any]
+    descending_first: bool  # the direction the column's first click gives
+
+
+def _decimal(value: str) -> Decimal:
+    return Decimal(value)
+
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+SORTS: dict[str, Sort] = {
+    "reference": Sort(
+        "Reference", Coalesce("reference", Value(""), output_field=CharField()), str, False
+    ),
+    "submitted": Sort(
+        "Submitted",
+        Coalesce("submitted_at", "created_at", output_field=DateTimeField()),
+        dt.datetime.fromisoformat,
+        True,
+    ),
+    "score": Sort(
+        "Score",
+        Coalesce("moderated_score", "score_mean", Value(Decimal(-1)), output_field=MONEY),
+        _decimal,
+        True,
+    ),
+    "amount": Sort(
+        "Requested",
+        Coalesce("amount_requested", Value(Decimal(0)), output_field=MONEY),
+        _decimal,
+        True,
+    ),
+    "district": Sort(
+        "District",
+        Coalesce("organisation__district__name", Value(""), output_field=CharField()),
+        str,
+        False,
+    ),
+}
+SORT_CHOICES = [(key, sort.label) for key, sort in SORTS.items()] + [
+    (f"-{key}", f"{sort.label}, reversed") for key, sort in SORTS.items()
+]
+
+
+@dataclass
+class ListPage:
+    rows: list[Application]
+    next_cursor: str | None
+    previous_cursor: str | None
+    total: int  # rows matching the search, filters, view and status
+    counts: dict[str, int]  # per status, for the search, filters and view (not the status)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def applications_filtered(
+    *,
+    round: Round,
+    district_id: int | None = None,
+    pot_id: int | None = None,
+    priority_id: int | None = None,
+    search: str = "",
+    view: str = "",
+) -> QuerySet[Application]:
+    """The round's bids matching the filters, the preset view and the search: part of the
+    reference, organisation name or project title, in any case."""
+    applications = Application.objects.filter(round=round)
+    if district_id:
+        applications = applications.filter(organisation__district_id=district_id)
+    if pot_id:
+        applications = applications.filter(pot_id=pot_id)
+    if priority_id:
+        applications = applications.filter(primary_priority_id=priority_id)
+    if view in PRESET_FILTERS:
+        applications = applications.filter(PRESET_FILTERS[view])
+    if search.strip():
+        words = search.strip()
+        applications = applications.filter(
+            Q(reference__icontains=words)
+            | Q(organisation__name__icontains=words)
+            | Q(project_title__icontains=words)
+        )
+    return applications
+
+
+def _encode(sort_key: str, row: Application, direction: str) -> str:
+    value = row.sort_value  # type: ignore[attr-defined]  # annotated below
+    text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
+    return signing.dumps([sort_key, direction, text, row.pk], salt=CURSOR_SALT, compress=True)
+
+
+def _decode(cursor: str, sort_key: str) -> tuple[str, Any, int] | None:
+    """(direction, value, id) from a cursor made for this sort; None for anything else."""
+    try:
+        key, direction, text, pk = signing.loads(cursor, salt=CURSOR_SALT)
+        if key != sort_key or direction not in ("next", "previous"):
+            return None
+        return direction, SORTS[key.lstrip("-")].parse(text), int(pk)
+    except (signing.BadSignature, ValueError, TypeError, ArithmeticError, KeyError):
+        return None
+
+
+def application_list_page(
+    *,
+    round: Round,
+    status: str = "",
+    district_id: int | None = None,
+    pot_id: int | None = None,
+    priority_id: int | None = None,
+    search: str = "",
+    view: str = "",
+    sort: str = "",
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+) -> ListPage:
+    """One page of the round's bids: two queries at any depth (counts, then the rows).
+
+    `sort` is a SORTS key, "-" in front for the other direction; `cursor` comes from a
+    previous page's next or previous link, and is ignored when it was made for another
+    sort or has been tampered with (the first page is shown).
+    """
+    sort = sort if sort.lstrip("-") in SORTS else "reference"
+    spec = SORTS[sort.lstrip("-")]
+    descending = spec.descending_first != sort.startswith("-")
+    base = applications_filtered(
+        round=round,
+        district_id=district_id,
+        pot_id=pot_id,
+        priority_id=priority_id,
+        search=search,
+        view=view,
+    )
+    counts = {
+        row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("pk"))
+    }
+    total = counts.get(status, 0) if status else sum(counts.values())
+    rows = base.filter(status=status) if status else base
+    rows = (
+        rows.select_related("organisation__district", "pot", "primary_priority")
+        .only(
+            "uuid",
+            "reference",
+            "status",
+            "submitted_at",
+            "amount_requested",
+            "score_mean",
+            "moderated_score",
+            "project_title",
+            "organisation__name",
+            "organisation__district__name",
+            "pot__name",
+            "primary_priority__code",
+        )
+        .annotate(sort_value=spec.expression)
+    )
+    position = _decode(cursor, sort) if cursor else None
+    backwards = position is not None and position[0] == "previous"
+    # Walking backwards reads the rows before the cursor in reverse, then turns them round.
+    walk_descending = descending != backwards
+    if position is not None:
+        _, value, pk = position
+        if walk_descending:
+            after = Q(sort_value__lt=value) | Q(sort_value=value, pk__lt=pk)
+        else:
+            after = Q(sort_value__gt=value) | Q(sort_value=value, pk__gt=pk)
+        rows = rows.filter(after)
+    if walk_descending:
+        rows = rows.order_by(F("sort_value").desc(), "-pk")
+    else:
+        rows = rows.order_by(F("sort_value").asc(), "pk")
+    found: list[Application] = list(rows[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
+        has_previous, has_next = more, True
+    else:
+        has_previous, has_next = position is not None, more
+    return ListPage(
+        rows=found,
+        next_cursor=_encode(sort, found[-1], "next") if has_next and found else None,
+        previous_cursor=_encode(sort, found[0], "previous") if has_previous and found else None,
+        total=total,
+        counts=counts,
+    )
+
+
+def bids_by_uuid(*, round: Round, uuids: list) -> list[str]:
+    """The references of the chosen bids, for a bulk action's confirmation page."""
+    references = (
+        Application.objects.filter(round=round, uuid__in=uuids)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    return [reference or "" for reference in references]

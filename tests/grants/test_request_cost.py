@@ -1,0 +1,63 @@
+"""What every staff page costs before its own work: the session from the cache, the roles
+read once, templates compiled once (issue 18)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.template import engines
+from django.template.loaders.cached import Loader as CachedLoader
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def test_sessions_are_read_from_the_cache_and_kept_in_the_database():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
+def test_templates_are_compiled_once_per_process():
+    engine = engines["django"].engine
+    assert not engine.debug or "loaders" not in settings.TEMPLATES[0]["OPTIONS"]
+    assert isinstance(engine.template_loaders[0], CachedLoader)
+
+
+def test_a_staff_page_reads_no_session_row_and_the_roles_once(client_for, personas, open_round):
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-applications", args=[open_round.uuid])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if "django_session" in q]
+    assert len([q for q in sql if '"auth_group"' in q]) == 1
+    # The round's filter choices come from the cache after the first visit.
+    assert not [
+        q for q in sql if q.startswith(('SELECT "accounts_district"', 'SELECT "outcomes_priority"'))
+    ]
+
+
+def test_a_new_pot_shows_in_the_cached_filters_once_saved(
+    client_for, personas, open_round, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from grants import services
+    from grants.selectors.choices import round_filter_choices
+
+    before = round_filter_choices(round=open_round).pots
+    with django_capture_on_commit_callbacks(execute=True):
+        pot = services.pot_save(
+            details=services.PotDetails(
+                name="Small grants", max_award=Decimal(1000), budget=Decimal(5000)
+            ),
+            round=open_round,
+            actor=personas.officer,
+        )
+    after = round_filter_choices(round=open_round).pots
+    assert (pot.pk, "Small grants") in after and len(after) == len(before) + 1
+    body = (
+        client_for(personas.officer)
+        .get(reverse("grants:staff-round-applications", args=[open_round.uuid]))
+        .content.decode()
+    )
+    assert f'<option value="{pot.pk}">Small grants</option>' in body
