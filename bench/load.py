@@ -416,6 +416,25 @@ def _totp_device(user) -> None:
         TOTP.activate(user, generate_totp_secret())
 
 
+def _deep_cursor(round, bids: int) -> str:
+    from urllib.parse import urlencode
+
+    from django.core import signing
+
+    from grants.models import Application
+    from grants.selectors.application_list import CURSOR_SALT
+
+    row = (
+        Application.objects.filter(round=round)
+        .order_by("reference", "pk")
+        .values_list("reference", "pk")[max(0, bids - 100)]
+    )
+    cursor = signing.dumps(
+        ["reference", "next", row[0] or "", row[1]], salt=CURSOR_SALT, compress=True
+    )
+    return urlencode({"cursor": cursor})
+
+
 def _urls(set_name: str) -> dict[str, str]:
     from django.urls import NoReverseMatch, reverse
 
@@ -432,9 +451,9 @@ def _urls(set_name: str) -> dict[str, str]:
         bids=str(bids),
         ranking=reverse("grants:staff-round-ranking", args=[ranked.uuid]),
         officer_list=listing,
-        # OFFSET pagination: the last but one page. With keyset pages, set the deep
-        # address here (e.g. a cursor taken from page 1's last row).
-        officer_list_deep=f"{listing}?page={max(1, bids // 50 - 1)}",
+        # The last but one page: a keyset cursor (grants.selectors.application_list) after
+        # the row 100 from the end in the default sort (reference, then id).
+        officer_list_deep=f"{listing}?{_deep_cursor(ranked, bids)}",
         officer_csv=f"{listing}?format=csv",
         assessor_queue=reverse("grants:assess-queue"),
     )

@@ -104,6 +104,8 @@ def test_a_bid_is_screened_scored_moderated_ranked_and_approved(
             page.screenshot(path="/tmp/e2e-scoring.png", full_page=True)
         page.get_by_role("button", name="Submit scores").click()
         expect(page.get_by_text(f"Your scores for {reference} are submitted.")).to_be_visible()
+        # The queue shows what is still to do; submitted bids are on the "done" tab.
+        page.goto(f"{base}/assess/?show=done")
         expect(page.get_by_role("row", name=re.compile(re.escape(reference)))).to_contain_text(
             "Submitted"
         )
