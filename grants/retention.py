@@ -26,6 +26,7 @@ from grants.models import (
     MonitoringEvidence,
     MonitoringReport,
     OutcomeProgress,
+    PanelItem,
     Score,
     Screening,
     SpendLine,
@@ -98,6 +99,13 @@ def _clear_application(application: Application, *, keep_title: bool) -> list[st
         conflict_reason=REMOVED, overall_comment=REMOVED
     )
     done.append("screening and assessors' comments cleared")
+    # The panel's words on the bid and the reasons typed with each status change (a
+    # withdrawal's reason, say); the decisions, amounts and dates stay.
+    PanelItem.objects.filter(application=application).update(conditions=REMOVED, feedback=REMOVED)
+    StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application), object_id=application.pk
+    ).exclude(reason="").update(reason=REMOVED)
+    done.append("panel feedback and status-change reasons cleared")
     return done
 
 

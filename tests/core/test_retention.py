@@ -88,6 +88,14 @@ def test_an_unsuccessful_bid_is_purged_two_years_after_its_decision_keeping_its_
     django_capture_on_commit_callbacks,
 ):
     old = _decided(ApplicationFactory(submitted=True), "declined", _years_ago(2.1))
+    StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=old.pk,
+        from_status="submitted",
+        to_status="withdrawn",
+        reason="Our coordinator Jane Smith is unwell",
+        at=_years_ago(2.2),
+    )
     recent = _decided(ApplicationFactory(submitted=True), "not_recommended", _years_ago(1.5))
     funded = _decided(ApplicationFactory(submitted=True), "approved", _years_ago(5))
     files = [d.file.name for d in old.documents.all()]
@@ -105,6 +113,8 @@ def test_an_unsuccessful_bid_is_purged_two_years_after_its_decision_keeping_its_
     assert old.primary_priority is not None and old.status == "declined"
     assert not ApplicationDocument.objects.filter(application=old).exists()
     assert not any(default_storage.exists(name) for name in files)
+    reasons = StatusChange.objects.filter(object_id=old.pk).values_list("reason", flat=True)
+    assert set(reasons) == {""}  # the history stays, the words typed with it go
     for kept in (recent, funded):
         assert Application.objects.get(pk=kept.pk).summary == "Boxing and mentoring."
     assert retention_run(dry_run=False, now=NOW).purged == []
