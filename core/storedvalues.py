@@ -16,8 +16,16 @@ logger = logging.getLogger(__name__)
 
 
 def read_broken_decimals_as_missing() -> None:
-    """Wrap the SQLite backend's decimal converter (once) so a value it cannot read is None."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    """Wrap the SQLite backend's decimal converter (once) so a value it cannot read is None.
+    Only where a database is SQLite: PostgreSQL never loads the SQLite backend."""
+    from django.conf import settings
+
+    if not any(db["ENGINE"].endswith("sqlite3") for db in settings.DATABASES.values()):
+        return
+    # The backend's base module first: importing operations on its own is circular.
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    DatabaseOperations = DatabaseWrapper.ops_class
 
     original = DatabaseOperations.get_decimalfield_converter
     if getattr(original, "reads_broken_as_missing", False):
