@@ -86,7 +86,7 @@ class MonitoringReturnAdmin(SingleLineAdminMixin, ReturnContentsAdmin):
 
 
 @admin.register(ReturnExport)
-class ReturnExportAdmin(ReturnContentsAdmin):
+class ReturnExportAdmin(SingleLineAdminMixin, ReturnContentsAdmin):
     list_display = ["exported_at", "actor_name", "description", "format", "rows"]
     readonly_fields = [f.name for f in ReturnExport._meta.fields]
 

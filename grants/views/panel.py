@@ -83,7 +83,7 @@ def _ranking_page(request, round, query: QueryDict, *, errors: list | None = Non
 
 def _mark_selected(request, round):
     """Mark every selected bid the same way; refusals are listed by reference, all at once."""
-    selected = request.POST.getlist("application")
+    selected = uuids_from(request.POST.getlist("application"))
     mark = request.POST.get("mark", "")
     errors = []
     if not selected:
@@ -96,7 +96,7 @@ def _mark_selected(request, round):
     if not errors:
         result = services.applications_mark_bulk(
             round=round,
-            application_uuids=uuids_from(selected),
+            application_uuids=selected,
             actor=request.user,
             mark="" if mark == "clear" else mark,
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 BEFORE = [("accounts", "0006_statuschange_by_system"), ("core", None)]
 # Tables later migrations add (API tokens, Idempotency-Key answers): not part of the move.
-LATER_TABLES = {"accounts_apitoken", "core_idempotencykey"}
+LATER_TABLES = {"accounts_apitoken", "core_idempotencykey", "core_purgerecord"}
 
 
 def migrate(targets):

@@ -495,26 +495,30 @@ def test_a_pots_amounts_refuse_exponents_and_non_numbers(
 
 
 @pytest.mark.parametrize("value", ["not-a-uuid", TOO_BIG_ID, ""])
-@pytest.mark.parametrize("amount", ["1E+30", "NaN", "1e23", "6000"])
-def test_marking_a_bid_by_a_malformed_uuid_or_with_bad_money_is_refused(
-    value, amount, assessed_application, personas, client_for
+def test_marking_bids_chosen_by_malformed_ids_is_refused(
+    value, assessed_application, personas, client_for
 ):
     client = client_for(personas.officer)
     url = reverse("grants:staff-round-ranking", args=[assessed_application.round.uuid])
-    response = client.post(
-        url, {"application": value, "mark": "recommended", "recommended_amount": amount}
+    response = client.post(url, {"application": value, "mark": "recommended"})
+    assert response.status_code == 400
+    said(response, "Select at least one bid to mark")
+    assert Application.objects.get(pk=assessed_application.pk).mark == ""
+
+
+@pytest.mark.parametrize("amount", ["1E+30", "NaN", "1e23", "6000"])
+def test_marking_a_bid_with_bad_money_is_refused(
+    amount, assessed_application, personas, client_for
+):
+    client = client_for(personas.officer)
+    url = reverse(
+        "grants:staff-round-mark",
+        args=[assessed_application.round.uuid, assessed_application.uuid],
     )
-    assert response.status_code == 404
-    response = client.post(
-        url,
-        {
-            "application": str(assessed_application.uuid),
-            "mark": "recommended",
-            "recommended_amount": amount,
-        },
-    )
-    assert response.status_code in (200, 302, 400)
+    response = client.post(url, {"mark": "recommended", "recommended_amount": amount})
+    assert response.status_code in (302, 400)
     if amount != "6000":
+        assert response.status_code == 400
         assert Application.objects.get(pk=assessed_application.pk).recommended_amount is None
 
 
