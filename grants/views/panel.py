@@ -17,6 +17,7 @@ from documents.formatting import count_text, money
 from grants import scoring, services
 from grants.access import access_panel_by_uuid, access_staff_round_by_uuid
 from grants.forms.panel import BULK_MARKS, DecisionForm, MarkForm, RankingFilterForm
+from grants.listing import refusal_errors, uuids_from
 from grants.models import Application
 from grants.selectors.applications import application_for_staff
 from grants.selectors.assessment import submitted_only
@@ -27,7 +28,6 @@ from grants.selectors.panel import (
     panels_for_decision,
     ranking_page,
 )
-from grants.views.listing import refusal_errors, uuids_from
 
 RUNS = "grants.run_assessment"
 

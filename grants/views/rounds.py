@@ -24,6 +24,7 @@ from grants.exports import applications_csv
 from grants.forms.assessment import AssignForm
 from grants.forms.common import form_data
 from grants.forms.rounds import ApplicationFilterForm, FundForm, PotForm, RoundForm
+from grants.listing import application_list_links, refusal_errors, uuids_from
 from grants.models import Pot
 from grants.selectors.application_list import application_list_page, bids_by_uuid
 from grants.selectors.choices import round_filter_choices
@@ -35,7 +36,6 @@ from grants.selectors.rounds import (
     rounds_for_public_list,
     rounds_for_staff_list,
 )
-from grants.views.listing import application_list_links, refusal_errors, uuids_from
 
 # The public pages -------------------------------------------------------------------------
 
