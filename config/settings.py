@@ -410,8 +410,9 @@ MFA_FORMS = {
 MFA_TOTP_ISSUER = SERVICE_NAME
 SESSION_COOKIE_AGE = 8 * 3600
 # Sessions read from the cache (Redis with REDIS_URL), written through to the database so a
-# cache restart signs nobody out: no session query on most staff pages (issue 18).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cache restart signs nobody out: no session query on most staff pages (issue 18); with
+# the cache down, sessions come from the database (core.sessions).
+SESSION_ENGINE = "core.sessions"
 
 # Sign-in security (issue 17; accounts.security, accounts.middleware, accounts.signin_throttle).
 # Staff (any staff role, Django staff, superuser) must use a second factor (TOTP, with
