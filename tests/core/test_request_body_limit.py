@@ -140,6 +140,7 @@ def test_a_live_server_answers_413_to_a_streamed_300_mb_post_without_reading_it(
 
 def _asgi_call(app, headers, chunks):
     import asyncio
+    import concurrent.futures
 
     sent = []
     pending = [{"type": "http.request", "body": c, "more_body": True} for c in chunks]
@@ -152,7 +153,10 @@ def _asgi_call(app, headers, chunks):
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/", "headers": headers}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: after the browser journeys, Playwright's synchronous API
+    # leaves an event loop running in the main thread, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(app(scope, receive, send))).result()
     return sent
 
 
