@@ -101,7 +101,7 @@ def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
 
     The counts are summed over the round's assessments only (not every assessor's whole
     history), one query for them and one for the assessors."""
-    counts = {
+    counts: dict[int, Mapping[str, Any]] = {
         row["assessor_id"]: row
         for row in Assessment.objects.filter(application__round=round)
         .order_by()

@@ -65,7 +65,7 @@ class LetterPage:
 
 
 def letter_page(
-    *, round: Round, state: str = "", cursor: str = "", size: int = LETTERS_PAGE_SIZE
+    *, round: Round, state: str = "", cursor: str = "", size: int | None = None
 ) -> LetterPage:
     """One page of the round's letters, oldest queued first, `state` one of STATES or all.
 
@@ -88,7 +88,7 @@ def letter_page(
         cursor=cursor,
         tag=state or "all",
         salt=CURSOR_SALT,
-        size=size,
+        size=size or LETTERS_PAGE_SIZE,
     )
     applications = {
         row["pk"]: row

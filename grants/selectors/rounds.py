@@ -166,7 +166,7 @@ def _area_key():
         .annotate(
             key=Case(When(n=1, then=F("first")), default=Value(MULTI), output_field=IntegerField())
         )
-        .values("key")
+        .values("key")  # type: ignore[misc]  # the plugin misses annotations made in .annotate()
     )
     return Case(
         When(across_west_yorkshire=True, then=Value(ACROSS)),
