@@ -2,9 +2,8 @@
 status, and keyset ("cursor") pages that cost the same deep in the list as on page 1.
 
 Each sort is one value per row (NULLs folded into a value that sorts last or first) with
-the row id as tie-break, so a page is `WHERE (value, id) > (last value, last id) ORDER BY
-value, id LIMIT n`: the database walks from the cursor instead of sorting and skipping every
-row before it, as OFFSET does.
+the row id as tie-break, paged by core.keyset: the database walks from the cursor instead
+of sorting and skipping every row before it, as OFFSET does.
 """
 
 from __future__ import annotations
@@ -15,19 +14,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core import signing
 from django.db.models import (
     CharField,
     Count,
     DateTimeField,
     DecimalField,
-    F,
     Q,
     QuerySet,
     Value,
 )
 from django.db.models.functions import Coalesce
 
+from core.keyset import Key, keyset_page
 from grants.models import Application, Round
 
 PAGE_SIZE = 50
@@ -140,23 +138,6 @@ def applications_filtered(
     return applications
 
 
-def _encode(sort_key: str, row: Application, direction: str) -> str:
-    value = row.sort_value  # type: ignore[attr-defined]  # annotated below
-    text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
-    return signing.dumps([sort_key, direction, text, row.pk], salt=CURSOR_SALT, compress=True)
-
-
-def _decode(cursor: str, sort_key: str) -> tuple[str, Any, int] | None:
-    """(direction, value, id) from a cursor made for this sort; None for anything else."""
-    try:
-        key, direction, text, pk = signing.loads(cursor, salt=CURSOR_SALT)
-        if key != sort_key or direction not in ("next", "previous"):
-            return None
-        return direction, SORTS[key.lstrip("-")].parse(text), int(pk)
-    except (signing.BadSignature, ValueError, TypeError, ArithmeticError, KeyError):
-        return None
-
-
 def application_list_page(
     *,
     round: Round,
@@ -192,51 +173,33 @@ def application_list_page(
     }
     total = counts.get(status, 0) if status else sum(counts.values())
     rows = base.filter(status=status) if status else base
-    rows = (
-        rows.select_related("organisation__district", "pot", "primary_priority")
-        .only(
-            "uuid",
-            "reference",
-            "status",
-            "submitted_at",
-            "amount_requested",
-            "score_mean",
-            "moderated_score",
-            "project_title",
-            "organisation__name",
-            "organisation__district__name",
-            "pot__name",
-            "primary_priority__code",
-        )
-        .annotate(sort_value=spec.expression)
+    rows = rows.select_related("organisation__district", "pot", "primary_priority").only(
+        "uuid",
+        "reference",
+        "status",
+        "submitted_at",
+        "amount_requested",
+        "score_mean",
+        "moderated_score",
+        "project_title",
+        "organisation__name",
+        "organisation__district__name",
+        "pot__name",
+        "primary_priority__code",
     )
-    position = _decode(cursor, sort) if cursor else None
-    backwards = position is not None and position[0] == "previous"
-    # Walking backwards reads the rows before the cursor in reverse, then turns them round.
-    walk_descending = descending != backwards
-    if position is not None:
-        _, value, pk = position
-        if walk_descending:
-            after = Q(sort_value__lt=value) | Q(sort_value=value, pk__lt=pk)
-        else:
-            after = Q(sort_value__gt=value) | Q(sort_value=value, pk__gt=pk)
-        rows = rows.filter(after)
-    if walk_descending:
-        rows = rows.order_by(F("sort_value").desc(), "-pk")
-    else:
-        rows = rows.order_by(F("sort_value").asc(), "pk")
-    found: list[Application] = list(rows[: size + 1])
-    more = len(found) > size
-    found = found[:size]
-    if backwards:
-        found.reverse()
-        has_previous, has_next = more, True
-    else:
-        has_previous, has_next = position is not None, more
+    page = keyset_page(
+        rows,
+        keys=[Key(spec.expression, spec.parse)],
+        descending=descending,
+        cursor=cursor,
+        tag=sort,
+        salt=CURSOR_SALT,
+        size=size,
+    )
     return ListPage(
-        rows=found,
-        next_cursor=_encode(sort, found[-1], "next") if has_next and found else None,
-        previous_cursor=_encode(sort, found[0], "previous") if has_previous and found else None,
+        rows=page.rows,
+        next_cursor=page.next_cursor,
+        previous_cursor=page.previous_cursor,
         total=total,
         counts=counts,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from core.models import StatusChange
-from grants.models import Application, Assessment, Round
+from grants.models import Application, Assessment, Round, Score
 
 # Long answers the ranking and summary never show.
 BIG_TEXT = ("summary", "activities", "contribution", "beneficiary_groups", "unsaved_input")
@@ -68,7 +68,8 @@ def application_for_staff(*, application_uuid) -> Application | None:
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("assessor").prefetch_related(
-                    "scores__criterion"
+                    # Each score with its criterion in one query, not one more for them.
+                    Prefetch("scores", queryset=Score.objects.select_related("criterion"))
                 ),
             ),
         )

@@ -97,29 +97,34 @@ def submitted_only(assessments) -> list[Assessment]:
 
 
 def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
-    """Every assessor with their live and submitted assessments in this round."""
+    """Every assessor with their live and submitted assessments in this round.
 
-    return list(
-        User.objects.filter(groups__name=Role.ASSESSOR.label)
+    The counts are summed over the round's assessments only (not every assessor's whole
+    history), one query for them and one for the assessors."""
+    counts: dict[int, Mapping[str, Any]] = {
+        row["assessor_id"]: row
+        for row in Assessment.objects.filter(application__round=round)
+        .order_by()
+        .values("assessor_id")
         .annotate(
-            active=Count(
-                "assessments",
-                filter=Q(
-                    assessments__application__round=round,
-                    assessments__status__in=Assessment.ACTIVE,
-                ),
-            ),
-            submitted=Count(
-                "assessments",
-                filter=Q(
-                    assessments__application__round=round,
-                    assessments__status=Assessment.Status.SUBMITTED,
-                ),
-            ),
+            active=Count("pk", filter=Q(status__in=Assessment.ACTIVE)),
+            submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
         )
+    }
+    assessors = (
+        User.objects.filter(groups__name=Role.ASSESSOR.label)
         .order_by("full_name", "email")
-        .values("full_name", "email", "active", "submitted")
+        .values("pk", "full_name", "email")
     )
+    return [
+        {
+            "full_name": person["full_name"],
+            "email": person["email"],
+            "active": counts.get(person["pk"], {}).get("active", 0),
+            "submitted": counts.get(person["pk"], {}).get("submitted", 0),
+        }
+        for person in assessors
+    ]
 
 
 def assessment_summary(*, round: Round) -> QuerySet[Application]:

@@ -8,9 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from grants.models import Application, BankDetails, PaymentInstalment
+from core.keyset import Key, KeysetPage, keyset_page
+from grants.models import Application, AwardCondition, BankDetails, PaymentInstalment
 
 LIVE_AWARD_STATUSES = (
     Application.Status.APPROVED,
@@ -36,6 +38,82 @@ class PaymentsDue:
     @property
     def this_month_total(self) -> Decimal:
         return sum((i.amount for i in self.this_month), Decimal(0))
+
+
+def _unpaid(today: dt.date):
+    return PaymentInstalment.objects.filter(
+        paid_on__isnull=True,
+        due_date__lte=month_end(today),
+        award__application__status__in=LIVE_AWARD_STATUSES,
+    )
+
+
+@dataclass(frozen=True)
+class PaymentsTotals:
+    overdue_count: int
+    overdue_total: Decimal
+    this_month_count: int
+    this_month_total: Decimal
+
+
+def payments_totals(*, today: dt.date) -> PaymentsTotals:
+    """How many unpaid instalments are overdue and due by the month's end, and their sums
+    (one query, at any number)."""
+    overdue, later = Q(due_date__lt=today), Q(due_date__gte=today)
+    sums = _unpaid(today).aggregate(
+        overdue_count=Count("pk", filter=overdue),
+        overdue_total=Sum("amount", filter=overdue),
+        this_month_count=Count("pk", filter=later),
+        this_month_total=Sum("amount", filter=later),
+    )
+    return PaymentsTotals(
+        overdue_count=sums["overdue_count"],
+        overdue_total=sums["overdue_total"] or Decimal(0),
+        this_month_count=sums["this_month_count"],
+        this_month_total=sums["this_month_total"] or Decimal(0),
+    )
+
+
+PAYMENTS_PAGE_SIZE = 50
+CURSOR_SALT = "grants.payments-due"
+SECTIONS = ("overdue", "this-month")
+
+
+def payments_page(
+    *, today: dt.date, section: str, cursor: str = "", size: int | None = None
+) -> KeysetPage:
+    """One page of unpaid instalments, overdue (before today) or due from today to the
+    month's end, by due date then award reference; one query at any depth.
+
+    Each carries `bank_status`, the status of its award's newest bank details (or None),
+    and `conditions_waiting`, how many conditions an officer must confirm met first."""
+    newest_bank = BankDetails.objects.filter(award=OuterRef("award")).order_by("-entered_at", "-pk")
+    waiting = (
+        AwardCondition.objects.filter(
+            award=OuterRef("award"), before_first_payment=True, met_at__isnull=True
+        )
+        .order_by()
+        .values("award")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        _unpaid(today)
+        .filter(Q(due_date__lt=today) if section == "overdue" else Q(due_date__gte=today))
+        .select_related("award__application__organisation")
+        .annotate(
+            bank_status=Subquery(newest_bank.values("status")[:1]),
+            conditions_waiting=Coalesce(Subquery(waiting), 0),
+        )
+    )
+    return keyset_page(
+        rows,
+        keys=[Key(F("due_date"), dt.date.fromisoformat), Key(F("award__reference"), str)],
+        cursor=cursor,
+        tag=section,
+        salt=CURSOR_SALT,
+        size=size or PAYMENTS_PAGE_SIZE,
+    )
 
 
 def payments_due(*, today: dt.date) -> PaymentsDue:
@@ -68,3 +146,36 @@ def payments_due(*, today: dt.date) -> PaymentsDue:
     for instalment in instalments:
         (overdue if instalment.due_date < today else this_month).append(instalment)
     return PaymentsDue(overdue=overdue, this_month=this_month)
+
+
+@dataclass
+class PaymentsDashboard:
+    """The officers' payments page: both sections' counts and sums, and a page of rows of
+    each section shown (`show` is "" for both, or one of SECTIONS)."""
+
+    totals: PaymentsTotals
+    show: str
+    overdue: list[PaymentInstalment]
+    this_month: list[PaymentInstalment]
+    cursors: dict[str, tuple[str | None, str | None]]  # section: (previous, next)
+
+
+def payments_dashboard(*, today: dt.date, show: str = "", cursor: str = "") -> PaymentsDashboard:
+    """At most three queries whatever the number of instalments: the sums, then a page of
+    each section shown."""
+    show = show if show in SECTIONS else ""
+    pages = {
+        section: payments_page(today=today, section=section, cursor=cursor if show else "")
+        for section in SECTIONS
+        if show in ("", section)
+    }
+    empty = KeysetPage(rows=[], next_cursor=None, previous_cursor=None)
+    return PaymentsDashboard(
+        totals=payments_totals(today=today),
+        show=show,
+        overdue=pages.get("overdue", empty).rows,
+        this_month=pages.get("this-month", empty).rows,
+        cursors={
+            section: (page.previous_cursor, page.next_cursor) for section, page in pages.items()
+        },
+    )

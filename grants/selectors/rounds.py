@@ -6,12 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from accounts.models import Organisation
+from accounts.models import District, Organisation
 from grants.models import Application, Pot, Round
 from grants.selectors.application_list import applications_filtered
-from grants.selectors.applications import BIG_TEXT
+from outcomes.models import Priority
 
 
 def rounds_for_public_list() -> QuerySet[Round]:
@@ -115,17 +130,6 @@ AREA_ORDER = [
 ]
 
 
-def area_of(*, across_west_yorkshire: bool, district_names: list[str]) -> str:
-    """The reporting area of a bid: its one district, Multi-District, or Across West Yorkshire."""
-    if across_west_yorkshire:
-        return "Across West Yorkshire"
-    if len(district_names) == 1:
-        return district_names[0]
-    if len(district_names) > 1:
-        return "Multi-District"
-    return "Not stated"
-
-
 @dataclass
 class ResultRow:
     label: str
@@ -147,53 +151,100 @@ class RoundResults:
     by_priority: list[ResultRow]
 
 
-def round_results(*, round: Round) -> RoundResults:
-    """The officers' round summary: counts, money, and results by area and by priority."""
-    received = list(
-        Application.objects.filter(round=round, submitted_at__isnull=False)
-        .select_related("primary_priority", "award", "screening")
-        .prefetch_related("districts")
-        .defer(*BIG_TEXT)
-    )
-    areas = {name: ResultRow(name) for name in AREA_ORDER}
-    priorities: dict[str, ResultRow] = {
-        f"{p.code} {p.title}": ResultRow(f"{p.code} {p.title}")
-        for p in round.plan.priorities.order_by("position", "code")
-    }
-    eligible = recommended = 0
-    for application in received:
-        award = getattr(application, "award", None)
-        screening = getattr(application, "screening", None)
-        if screening is not None and screening.outcome == "eligible":
-            eligible += 1
-        if application.mark == Application.Mark.RECOMMENDED and application.status not in (
-            Application.Status.ASSESSED,
-            Application.Status.IN_ASSESSMENT,
-        ):
-            recommended += 1
-        area = area_of(
-            across_west_yorkshire=application.across_west_yorkshire,
-            district_names=sorted(d.name for d in application.districts.all()),
+ACROSS, MULTI, NOT_STATED = -1, -2, 0  # area keys besides a district's id
+
+
+def _area_key():
+    """Each bid's reporting area as a number: its one district's id, MULTI, ACROSS or
+    NOT_STATED. One index-only subquery per bid over its districts: no bid or district
+    becomes a model object, and the names are looked up once per area, not per bid."""
+    districts = (
+        Application.districts.through.objects.filter(application_id=OuterRef("pk"))
+        .order_by()
+        .values("application_id")
+        .annotate(n=Count("pk"), first=Min("district_id"))
+        .annotate(
+            key=Case(When(n=1, then=F("first")), default=Value(MULTI), output_field=IntegerField())
         )
-        priority = application.primary_priority
-        label = f"{priority.code} {priority.title}" if priority else "Not stated"
+        .values("key")  # type: ignore[misc]  # the plugin misses annotations made in .annotate()
+    )
+    return Case(
+        When(across_west_yorkshire=True, then=Value(ACROSS)),
+        default=Coalesce(Subquery(districts), Value(NOT_STATED)),
+        output_field=IntegerField(),
+    )
+
+
+def _result_row(label: str, sums: dict | None) -> ResultRow:
+    sums = sums or {}
+    return ResultRow(
+        label,
+        received=sums.get("received") or 0,
+        requested=sums.get("requested") or Decimal(0),
+        projects=sums.get("projects") or 0,
+        awarded=sums.get("awarded") or Decimal(0),
+    )
+
+
+def round_results(*, round: Round) -> RoundResults:
+    """The officers' round summary: counts, money, and results by area and by priority.
+
+    One query sums the bids by priority and area in the database (a few dozen groups at
+    any size); the plan's priorities and the district names are read once each."""
+    S = Application.Status
+    groups = list(
+        Application.objects.filter(round=round, submitted_at__isnull=False)
+        .order_by()
+        .annotate(area=_area_key())
+        .values("primary_priority_id", "area")
+        .annotate(
+            received=Count("pk"),
+            requested=Sum("amount_requested"),
+            projects=Count("award"),
+            awarded=Sum("award__amount"),
+            eligible=Count("pk", filter=Q(screening__outcome="eligible")),
+            recommended=Count(
+                "pk",
+                filter=Q(mark=Application.Mark.RECOMMENDED)
+                & ~Q(status__in=[S.ASSESSED, S.IN_ASSESSMENT]),
+            ),
+        )
+    )
+    plan_priorities = list(round.plan.priorities.order_by("position", "code"))
+    seen = {p.pk for p in plan_priorities}
+    # A bid whose priority is not in the round's plan still counts, under its own label.
+    others = {g["primary_priority_id"] for g in groups} - seen - {None}
+    labels = {
+        p.pk: f"{p.code} {p.title}"
+        for p in plan_priorities + list(Priority.objects.filter(pk__in=others) if others else [])
+    }
+    district_ids = {g["area"] for g in groups if g["area"] > 0}
+    names = dict(
+        District.objects.filter(pk__in=district_ids).values_list("pk", "name")
+        if district_ids
+        else []
+    )
+    special = {ACROSS: "Across West Yorkshire", MULTI: "Multi-District", NOT_STATED: "Not stated"}
+    areas = {name: ResultRow(name) for name in AREA_ORDER}
+    priorities = {labels[p.pk]: ResultRow(labels[p.pk]) for p in plan_priorities}
+    for group in groups:
+        area = special.get(group["area"]) or names.get(group["area"], "Not stated")
+        priority = labels.get(group["primary_priority_id"], "Not stated")
         for row in (
             areas.setdefault(area, ResultRow(area)),
-            priorities.setdefault(label, ResultRow(label)),
+            priorities.setdefault(priority, ResultRow(priority)),
         ):
-            row.received += 1
-            row.requested += application.amount_requested or 0
-            if award is not None:
-                row.projects += 1
-                row.awarded += award.amount
-    awards = [a.award for a in received if getattr(a, "award", None) is not None]
+            row.received += group["received"]
+            row.requested += group["requested"] or 0
+            row.projects += group["projects"]
+            row.awarded += group["awarded"] or 0
     return RoundResults(
-        received=len(received),
-        eligible=eligible,
-        recommended=recommended,
-        awarded=len(awards),
-        requested_total=sum((a.amount_requested or Decimal(0) for a in received), Decimal(0)),
-        awarded_total=sum((a.amount for a in awards), Decimal(0)),
+        received=sum(g["received"] for g in groups),
+        eligible=sum(g["eligible"] for g in groups),
+        recommended=sum(g["recommended"] for g in groups),
+        awarded=sum(g["projects"] for g in groups),
+        requested_total=sum((g["requested"] or Decimal(0) for g in groups), Decimal(0)),
+        awarded_total=sum((g["awarded"] or Decimal(0) for g in groups), Decimal(0)),
         by_area=list(areas.values()),
         by_priority=list(priorities.values()),
     )

@@ -19,7 +19,7 @@ from core.text import one_line
 from core.workflow import SYSTEM, transition
 from grants import letters
 from grants.models import Application, Award, Letter
-from grants.selectors.letters import letter_messages_for_round
+from grants.selectors.letters import failed_letter_ids
 from grants.services.screening import _require_officer
 
 KIND_FOR_STATUS: dict[str, str] = {
@@ -170,7 +170,7 @@ def letters_retry_failed(*, round, actor) -> int:
     """Give failed letters in the round a fresh set of attempts; the relay sends them."""
 
     _require_officer(actor)
-    failed = [m.pk for m in letter_messages_for_round(round=round) if m.state == "failed"]
+    failed = failed_letter_ids(round=round)
     OutboxMessage.objects.filter(pk__in=failed).update(attempts=0, last_error="")
     transaction.on_commit(outbox.relay_soon)  # looked up at call time: tests replace it
     return len(failed)

@@ -3,6 +3,8 @@ award page, payment schedule, bank checks and payments."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,7 +40,8 @@ from grants.forms.awards import (
 from grants.forms.publication import acceptance_initial, acceptance_preview, publication_input
 from grants.models import BankDetails
 from grants.permissions import can, runs_grants
-from grants.selectors.awards import month_end, payments_due
+from grants.selectors.awards import month_end
+from grants.selectors.awards import payments_dashboard as payments_dashboard_for
 from grants.services import awards as award_services
 from grants.services import publication as publication_services
 from grants.services.awards import AcceptanceInput, BankInput
@@ -328,10 +331,18 @@ def payment_record(request, award_uuid, position):
     )
 
 
+def _section_query(section: str, cursor: str | None) -> str:
+    return urlencode({"show": section, "cursor": cursor}) if cursor else ""
+
+
 @permission_required("grants.manage_awards")
 def payments_dashboard(request):
+    """Unpaid instalments, overdue and due this month: counts and sums of each, and their
+    rows 50 at a time."""
     today = timezone.localdate()
-    due = payments_due(today=today)
+    due = payments_dashboard_for(
+        today=today, show=request.GET.get("show", ""), cursor=request.GET.get("cursor", "")
+    )
     return render(
         request,
         "grants/payments_dashboard.html",
@@ -340,5 +351,12 @@ def payments_dashboard(request):
             "today": today,
             "month_end_text": f"{month_end(today):%-d %B %Y}",
             "verified": BankDetails.Status.VERIFIED,
+            "links": {
+                section.replace("-", "_"): {
+                    "previous": _section_query(section, previous),
+                    "next": _section_query(section, next_),
+                }
+                for section, (previous, next_) in due.cursors.items()
+            },
         },
     )

@@ -3,6 +3,8 @@ sends a round's letters."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,7 @@ from grants.access import (
     access_staff_round_by_uuid,
     award_for_application,
 )
-from grants.selectors.letters import letter_counts, letter_messages_for_round
+from grants.selectors.letters import STATE_LABELS, letter_counts, letter_page
 
 
 def _decided_letter(request, application_uuid):
@@ -61,6 +63,12 @@ def letter_pdf(request, application_uuid):
     return private_file_response(content, letter.filename, "application/pdf")
 
 
+def _page_query(state: str, cursor: str | None) -> str:
+    if not cursor:
+        return ""
+    return urlencode({"state": state, "cursor": cursor} if state else {"cursor": cursor})
+
+
 @permission_required("grants.run_assessment")
 @require_http_methods(["GET", "POST"])
 def round_letters(request, round_uuid):
@@ -74,9 +82,24 @@ def round_letters(request, round_uuid):
             count = services.letters_send_for_round(round=round, actor=request.user)
             messages.success(request, f"{count} letter{pluralize(count)} queued to send.")
         return redirect("grants:staff-round-letters", round.uuid)
-    outbox_rows = letter_messages_for_round(round=round)
+    state = request.GET.get("state", "")
+    state = state if state in dict(STATE_LABELS) else ""
+    counts = letter_counts(round=round)
+    page = letter_page(round=round, state=state, cursor=request.GET.get("cursor", ""))
     return render(
         request,
         "grants/staff_round_letters.html",
-        {"round": round, "letters": outbox_rows, "counts": letter_counts(outbox_rows)},
+        {
+            "round": round,
+            "letters": page.rows,
+            "counts": counts,
+            "state": state,
+            "states": [
+                {"value": value, "label": label, "count": counts[value]}
+                for value, label in STATE_LABELS
+            ],
+            "total": sum(counts.values()),
+            "next": _page_query(state, page.next_cursor),
+            "previous": _page_query(state, page.previous_cursor),
+        },
     )

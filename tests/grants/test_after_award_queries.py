@@ -83,15 +83,41 @@ def test_the_payments_dashboard_does_not_grow_with_payments(
 ):
     listed_awards(award.application.round, count)
     client = client_for(personas.officer)
-    # session, user, roles, instalments (+award, application, organisation, round, and the
-    # newest bank details' status as a subquery).
-    with django_assert_max_num_queries(4):
+    # session, user, roles, the counts and sums of both sections, then a page of each
+    # (+award, application, organisation, and the newest bank details' status as a subquery).
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("grants:payments-dashboard"))
     assert response.status_code == 200
     due = response.context["due"]
     assert (len(due.overdue), len(due.this_month)) == (count, count)
     # Half the awards have verified bank details: their two payments are ready to record.
     assert response.content.decode().count("Record as paid") == count
+
+
+def test_the_payments_dashboard_shows_long_lists_a_page_at_a_time(
+    award, client_for, personas, monkeypatch
+):
+    from grants.selectors import awards as selectors
+
+    monkeypatch.setattr(selectors, "PAYMENTS_PAGE_SIZE", 3)
+    awards = listed_awards(award.application.round, 5)
+    client = client_for(personas.officer)
+    url = reverse("grants:payments-dashboard")
+    response = client.get(url)
+    body = response.content.decode()
+    assert "5 payments, £5,000.00 (showing 3 at a time)" in body
+    assert len(response.context["due"].overdue) == 3
+    next_query = response.context["links"]["overdue"]["next"]
+    assert next_query
+    response = client.get(f"{url}?{next_query}")
+    due = response.context["due"]
+    assert due.show == "overdue" and due.this_month == []
+    seen = {i.award_id for i in due.overdue}
+    assert len(seen) == 2
+    assert seen < {a.pk for a in awards}
+    # A tampered cursor shows the first page.
+    response = client.get(f"{url}?show=overdue&cursor=nonsense")
+    assert len(response.context["due"].overdue) == 3
 
 
 @pytest.mark.parametrize("count", SIZES)
