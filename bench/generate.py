@@ -26,10 +26,11 @@ from nothing (about a minute). A set already built with the same sizes is kept (
 are recorded on the "bench" fund; it is migrated if the migrations changed since), so
 re-running costs a second. `--force` drops it and builds again.
 
-Measured on the 2-core machine at load average 3 (another CI run beside it), with the
-template made: big 28 s, small 11 s, contracts (20,000 x 12 returns) 61 s; the template
-from nothing adds about 30 s once. Before (row-by-batch INSERTs, FK checks at commit):
-big 67 s at the same load and 368 s at load 16.
+Measured on the 2-core machine at load average 3 to 5 (a CI run beside it), the template
+made: big 28-34 s, small 11 s, contracts (20,000 x 12 returns) 61-68 s; making the
+template from nothing adds about 30 s, once. The generator before (INSERTs of 500 rows,
+indexes kept up row by row, foreign keys checked at commit, migrate on every run) took
+67 s, 34 s and 233 s at the same load, and 368 s, 51 s and 1,021 s at load 16.
 
 Nothing in the product imports bench/: this is a script, not an installed app.
 """
