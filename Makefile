@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in emails and letters point here; follows HOST and PORT unless given.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run install test lint format bench bench-load migrate seed assets clean lock
+.PHONY: run install test lint format bench bench-load bench-data migrate seed assets clean lock
 
 run: install migrate seed ## install, migrate, load demo data, serve on http://$(HOST):$(PORT)
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
@@ -65,6 +65,11 @@ bench: install
 # sets are built once (bench/generate.py). BENCH_ARGS="--sets small --pages ranking" etc.
 bench-load: install
 	$(PY) bench/load.py $(BENCH_ARGS)
+
+# Only build (or keep) the load benchmark's data sets: the big one in about half a minute.
+# BENCH_ARGS="--set small --force" etc.
+bench-data: install
+	$(PY) bench/generate.py $(or $(BENCH_ARGS),--set all)
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

@@ -24,6 +24,7 @@ from commissioning.quarters import Quarter
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ContractInput, FundingLine
 from outcomes.models import Plan
+from tests.grants.builders import Save, bulk_save
 
 SET_CODE = "victim-services-2026-27"  # seeded by migration commissioning 0002
 
@@ -128,10 +129,11 @@ def bulk_contracts(
     provider: Organisation | None = None,
     seed: int = 1,
     values: bool = False,
+    save: Save = bulk_save,
 ) -> list[Contract]:
     """`count` active contracts, each with `quarters` returns (ending last quarter) in a
     spread of states; bulk-inserted, so hundreds take seconds. With `values`, each return
-    gets a few figures too."""
+    gets a few figures too. `save` inserts each table's rows (bulk_create)."""
     rng = random.Random(seed)
     today = timezone.localdate()
     last = Quarter.containing(today).previous()
@@ -150,50 +152,64 @@ def bulk_contracts(
             is_applicant=False,
             is_provider=True,
         )
-    contracts = Contract.objects.bulk_create(
-        Contract(
-            reference=f"VS-BULK-{start_index + i:05d}",
-            provider=provider,
-            service=the_service,
-            start_date=periods[0].start,
-            end_date=last.end + dt.timedelta(days=365),
-            status=Contract.Status.ACTIVE,
-            activated_on=periods[0].start,
-            lead_commissioner=commissioner,
-            measure_set=the_set,
-            plan=plan,
-            primary_priority=priority,
-        )
-        for i in range(count)
+    contracts = save(
+        Contract,
+        [
+            Contract(
+                reference=f"VS-BULK-{start_index + i:05d}",
+                provider=provider,
+                service=the_service,
+                start_date=periods[0].start,
+                end_date=last.end + dt.timedelta(days=365),
+                status=Contract.Status.ACTIVE,
+                activated_on=periods[0].start,
+                lead_commissioner=commissioner,
+                measure_set=the_set,
+                plan=plan,
+                primary_priority=priority,
+            )
+            for i in range(count)
+        ],
     )
-    ContractFunding.objects.bulk_create(
-        ContractFunding(
-            contract=contract,
-            stream=rng.choice(FundingStream.values),
-            financial_year=q.year,
-            amount=Decimal(rng.randint(20, 400) * 1000),
-        )
-        for contract in contracts
-        for q in {Quarter(p.year, 1) for p in periods}
+    save(
+        ContractFunding,
+        [
+            ContractFunding(
+                contract=contract,
+                stream=rng.choice(FundingStream.values),
+                financial_year=q.year,
+                amount=Decimal(rng.randint(20, 400) * 1000),
+            )
+            for contract in contracts
+            for q in {Quarter(p.year, 1) for p in periods}
+        ],
     )
     statuses = MonitoringReturn.Status.values
-    returns = MonitoringReturn.objects.bulk_create(
-        MonitoringReturn(
-            contract=contract,
-            measure_set=the_set,
-            financial_year=q.year,
-            quarter=q.number,
-            due_date=q.end + dt.timedelta(days=20),
-            status=MonitoringReturn.Status.ACCEPTED if q != last else rng.choice(statuses),
-            rating="green" if q != last else "",
-        )
-        for contract in contracts
-        for q in periods
+    returns = save(
+        MonitoringReturn,
+        [
+            MonitoringReturn(
+                contract=contract,
+                measure_set=the_set,
+                financial_year=q.year,
+                quarter=q.number,
+                due_date=q.end + dt.timedelta(days=20),
+                status=MonitoringReturn.Status.ACCEPTED if q != last else rng.choice(statuses),
+                rating="green" if q != last else "",
+            )
+            for contract in contracts
+            for q in periods
+        ],
     )
     if values:
         supported = next(m for m in the_set.measures.all() if m.code == "SUPPORTED")
-        ReturnValue.objects.bulk_create(
-            ReturnValue(monitoring_return=r, measure=supported, value=Decimal(rng.randint(5, 90)))
-            for r in returns
+        save(
+            ReturnValue,
+            [
+                ReturnValue(
+                    monitoring_return=r, measure=supported, value=Decimal(rng.randint(5, 90))
+                )
+                for r in returns
+            ],
         )
     return contracts

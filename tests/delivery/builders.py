@@ -17,23 +17,27 @@ from grants.models import (
     Round,
 )
 from outcomes.models import Plan
+from tests.grants.builders import Save, bulk_save
 
 LONDON = ZoneInfo("Europe/London")
 
 
-def bulk_awards(*, round: Round, count: int, year: int, seed: int = 1) -> list[Award]:
+def bulk_awards(
+    *, round: Round, count: int, year: int, seed: int = 1, save: Save = bulk_save
+) -> list[Award]:
     """`count` awards in `round`, decided across financial year `year`: each from its own
     organisation, for one district, two, or all of West Yorkshire, aligned to a priority,
     one to three of its outcomes and up to two themes; every other one paid, every third
-    one with an accepted 6-month report."""
+    one with an accepted 6-month report. `save` inserts each table's rows (bulk_create)."""
     rng = random.Random(seed)
     plan: Plan = round.plan
     districts = list(District.objects.order_by("pk"))
     priorities = list(plan.priorities.prefetch_related("outcomes"))
     themes = list(plan.themes.all())
     start = Organisation.objects.count()
-    organisations = Organisation.objects.bulk_create(
-        (
+    organisations = save(
+        Organisation,
+        [
             Organisation(
                 name=f"Delivery Group {start + i}",
                 type=Organisation.Type.COMMUNITY_GROUP,
@@ -43,8 +47,7 @@ def bulk_awards(*, round: Round, count: int, year: int, seed: int = 1) -> list[A
                 district=districts[i % len(districts)],
             )
             for i in range(count)
-        ),
-        batch_size=500,
+        ],
     )
     first_day = dt.datetime(year, 4, 1, 12, tzinfo=LONDON)
     shapes = []
@@ -77,17 +80,18 @@ def bulk_awards(*, round: Round, count: int, year: int, seed: int = 1) -> list[A
                 end_date=dt.date(year + 1, 3, 31),
             )
         )
-    applications = Application.objects.bulk_create(applications, batch_size=500)
-    Application.districts.through.objects.bulk_create(
-        (
+    applications = save(Application, applications)
+    save(
+        Application.districts.through,
+        [
             Application.districts.through(application_id=a.pk, district_id=d.pk)
             for a, shape in zip(applications, shapes, strict=True)
             for d in shape[1]
-        ),
-        batch_size=1000,
+        ],
     )
-    awards = Award.objects.bulk_create(
-        (
+    awards = save(
+        Award,
+        [
             Award(
                 reference=a.reference,
                 application=a,
@@ -99,27 +103,27 @@ def bulk_awards(*, round: Round, count: int, year: int, seed: int = 1) -> list[A
                 decided_at=shape[4],
             )
             for a, shape in zip(applications, shapes, strict=True)
-        ),
-        batch_size=500,
+        ],
     )
-    Award.outcomes.through.objects.bulk_create(
-        (
+    save(
+        Award.outcomes.through,
+        [
             Award.outcomes.through(award_id=award.pk, outcome_id=o.pk)
             for award, shape in zip(awards, shapes, strict=True)
             for o in shape[2]
-        ),
-        batch_size=1000,
+        ],
     )
-    Award.themes.through.objects.bulk_create(
-        (
+    save(
+        Award.themes.through,
+        [
             Award.themes.through(award_id=award.pk, theme_id=t.pk)
             for award, shape in zip(awards, shapes, strict=True)
             for t in shape[3]
-        ),
-        batch_size=1000,
+        ],
     )
-    PaymentInstalment.objects.bulk_create(
-        (
+    save(
+        PaymentInstalment,
+        [
             PaymentInstalment(
                 award=award,
                 position=1,
@@ -129,11 +133,11 @@ def bulk_awards(*, round: Round, count: int, year: int, seed: int = 1) -> list[A
                 paid_amount=award.amount if i % 2 == 0 else None,
             )
             for i, award in enumerate(awards)
-        ),
-        batch_size=500,
+        ],
     )
-    MonitoringReport.objects.bulk_create(
-        (
+    save(
+        MonitoringReport,
+        [
             MonitoringReport(
                 award=award,
                 kind=MonitoringReport.Kind.SIX_MONTH,
@@ -143,7 +147,6 @@ def bulk_awards(*, round: Round, count: int, year: int, seed: int = 1) -> list[A
             )
             for i, award in enumerate(awards)
             if i % 3 == 0
-        ),
-        batch_size=500,
+        ],
     )
     return awards

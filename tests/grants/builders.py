@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import District, Organisation, User
 from grants.demo import seed_criteria
 from grants.models import Application, Assessment, Round
 
+# How a builder inserts the rows it made: the model and its unsaved instances in, the saved
+# instances (with primary keys) out. bench/generate.py passes one that COPYs them.
+Save = Callable[[type[Model], Sequence[Any]], list[Any]]
+
+
+def bulk_save(model: type[Model], objs: Sequence[Any], batch_size: int = 500) -> list[Any]:
+    return model._default_manager.bulk_create(objs, batch_size=batch_size)
+
 
 def bulk_assessed_applications(
-    round: Round, count: int, *, seed: int = 1, status: str = Application.Status.ASSESSED
+    round: Round,
+    count: int,
+    *,
+    seed: int = 1,
+    status: str = Application.Status.ASSESSED,
+    save: Save = bulk_save,
 ) -> list[Application]:
     """`count` submitted bids from `count` new organisations, with scores, spread evenly
     over the round's pots and the five districts; bulk-inserted, so thousands take seconds."""
@@ -23,17 +39,20 @@ def bulk_assessed_applications(
     pots = list(round.pots.all())
     priorities = list(round.plan.priorities.all())
     start = Organisation.objects.count()
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Bulk Group {start + i}",
-            type=Organisation.Type.COMMUNITY_GROUP,
-            address_line_1="1 High Street",
-            town="Leeds",
-            postcode="LS1 1AA",
-            district=districts[i % len(districts)],
-            is_applicant=True,
-        )
-        for i in range(count)
+    organisations = save(
+        Organisation,
+        [
+            Organisation(
+                name=f"Bulk Group {start + i}",
+                type=Organisation.Type.COMMUNITY_GROUP,
+                address_line_1="1 High Street",
+                town="Leeds",
+                postcode="LS1 1AA",
+                district=districts[i % len(districts)],
+                is_applicant=True,
+            )
+            for i in range(count)
+        ],
     )
     now = timezone.now()
     first = round.last_reference_number
@@ -63,13 +82,19 @@ def bulk_assessed_applications(
             )
         )
     Round.objects.filter(pk=round.pk).update(last_reference_number=first + count)
-    return Application.objects.bulk_create(applications, batch_size=500)
+    return save(Application, applications)
 
 
-def bulk_assign(applications: list[Application], assessor: User, status=Assessment.Status.ASSIGNED):
-    return Assessment.objects.bulk_create(
+def bulk_assign(
+    applications: list[Application],
+    assessor: User,
+    status=Assessment.Status.ASSIGNED,
+    *,
+    save: Save = bulk_save,
+):
+    return save(
+        Assessment,
         [Assessment(application=a, assessor=assessor, status=status) for a in applications],
-        batch_size=500,
     )
 
 
