@@ -1,0 +1,101 @@
+"""The list behind one figure, read a page at a time: the awards or bids of the row are a
+filter in SQL (counting.row_filter, the rule of tables.keys), their total is one aggregate,
+and only the page shown becomes objects (facts._award_facts, facts._bid_facts)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from delivery.selectors.counting import (
+    AWARDS,
+    BIDS,
+    SUM,
+    AwardTally,
+    BidTally,
+    Kind,
+    _paid_each,
+    in_scope,
+    row_filter,
+)
+from delivery.selectors.facts import (
+    ZERO,
+    AwardFact,
+    BidFact,
+    _award_facts,
+    _bid_facts,
+    _people_reached,
+    _Plan,
+)
+from delivery.selectors.scope import Scope
+from grants.models import Application, Award
+
+
+class Listing[T]:
+    """A list of awards or bids of known length whose items are read when sliced (a
+    Paginator's page) or iterated (an export): the page's rows only, in the list's order."""
+
+    def __init__(self, rows: QuerySet, count: int, build: Callable[[list[int]], list[T]]):
+        self._rows = rows  # ordered
+        self._count = count
+        self._build = build
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return self._build(list(self._rows[index].values_list("pk", flat=True)))
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self[index : index + 1][0]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self[0 : self._count])
+
+
+def _rows(kind: Kind, scope: Scope, plan: _Plan, dimension: str, key: str) -> QuerySet:
+    if not scope.includes_grants:
+        return kind.model.objects.none()
+    return in_scope(kind, scope, plan).filter(row_filter(kind, plan, dimension, key))
+
+
+def award_list(
+    scope: Scope, plan: _Plan, dimension: str, key: str
+) -> tuple[Listing[AwardFact], AwardTally]:
+    """The awards behind a figure, and their total: 2 queries, then 7 a page."""
+    rows = _rows(AWARDS, scope, plan, dimension, key)
+    total = rows.annotate(paid_each=_paid_each("pk")).aggregate(
+        n=Count("pk"), money=Sum("amount", **SUM), paid=Sum("paid_each", **SUM)
+    )
+    reached = _people_reached(rows)
+    tally = AwardTally(
+        awards=total["n"],
+        awarded=total["money"] or ZERO,
+        paid=total["paid"] or ZERO,
+        reporting_awards=len(reached),
+        people_reached=sum(reached.values()),
+    )
+
+    def build(ids: list[int]) -> list[AwardFact]:
+        return _award_facts(scope, plan, Award.objects.filter(pk__in=ids)) if ids else []
+
+    return Listing(rows.order_by(*AWARDS.order), tally.awards, build), tally
+
+
+def bid_list(
+    scope: Scope, plan: _Plan, dimension: str, key: str
+) -> tuple[Listing[BidFact], BidTally]:
+    """The bids behind a figure, and their total: 1 query, then 5 a page."""
+    rows = _rows(BIDS, scope, plan, dimension, key)
+    total = rows.aggregate(n=Count("pk"), money=Sum("amount_requested", **SUM))
+    tally = BidTally(bids=total["n"], requested=total["money"] or ZERO)
+
+    def build(ids: list[int]) -> list[BidFact]:
+        return _bid_facts(scope, plan, Application.objects.filter(pk__in=ids)) if ids else []
+
+    return Listing(rows.order_by(*BIDS.order), tally.bids, build), tally
