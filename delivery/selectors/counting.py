@@ -15,14 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce
 
@@ -33,7 +36,9 @@ from delivery.selectors.facts import (
     _pairs,
     _people_reached,
     _Plan,
+    accepted_reports,
     chosen_keys,
+    people_reached,
 )
 from delivery.selectors.scope import (
     ACROSS_WEST_YORKSHIRE,
@@ -43,7 +48,7 @@ from delivery.selectors.scope import (
     Scope,
     named_districts,
 )
-from grants.models import Application, Award, MonitoringReport, PaymentInstalment
+from grants.models import Application, Award, PaymentInstalment
 
 # The tables' dimensions (tables.DIMENSIONS), and the rounds for the Panel report.
 PRIORITY, OUTCOME, THEME, AREA, DISTRICT, ROUND = (
@@ -428,50 +433,61 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
             *((dimension, TOTAL) for dimension in COUNTED),
         ):
             add(dimension, key, row["n"], money, paid)
-    for dimension, through, column in (
-        (OUTCOME, kind.outcomes, "outcome_id"),
-        (THEME, kind.themes, "theme_id"),
+    # The outcomes, themes and districts: one row per link, in one query (UNION ALL).
+    owner = kind.owner.removesuffix("_id")
+    district_owner = "application__award" if awards else "application"
+    parts = []
+    for dimension, linked, column, owner_path in (
+        (OUTCOME, kind.outcomes.objects.filter(**{f"{owner}__in": ids}), "outcome_id", owner),
+        (THEME, kind.themes.objects.filter(**{f"{owner}__in": ids}), "theme_id", owner),
+        (
+            DISTRICT,
+            BidDistrict.objects.filter(
+                **{f"{district_owner}__in": ids}, application__across_west_yorkshire=False
+            ),
+            "district_id",
+            district_owner,
+        ),
     ):
-        codes = plan.outcome if dimension == OUTCOME else plan.theme
-        owner = kind.owner.removesuffix("_id")
-        linked = through.objects.filter(**{f"{owner}__in": ids})
-        figures = {"n": Count("pk"), "money": Sum(f"{owner}__{kind.amount}", **SUM)}
+        figures = {"n": Count("pk"), "money": Sum(f"{owner_path}__{kind.amount}", **SUM)}
         if awards:
-            linked = linked.annotate(paid_each=_paid_each(kind.owner))
+            linked = linked.annotate(paid_each=_paid_each(f"{owner_path}__pk"))
             figures["paid"] = Sum("paid_each", **SUM)
-        for row in linked.values(column).annotate(**figures).order_by():
-            for code in codes.get(row[column], ()):
-                add(dimension, code, row["n"], row["money"], row.get("paid"))
-    linked = BidDistrict.objects.filter(
-        **{f"application__{'award__' if awards else ''}in": ids},
-        application__across_west_yorkshire=False,
-    )
-    money = "application__award__amount" if awards else "application__amount_requested"
-    figures = {"n": Count("pk"), "money": Sum(money, **SUM)}
-    if awards:
-        linked = linked.annotate(paid_each=_paid_each("application__award__pk"))
-        figures["paid"] = Sum("paid_each", **SUM)
-    for row in linked.values("district_id").annotate(**figures).order_by():
-        if row["district_id"] in plan.district:
-            add(
-                DISTRICT, plan.district[row["district_id"]], row["n"], row["money"], row.get("paid")
-            )
+        parts.append(
+            linked.values(dimension=Value(dimension, output_field=CharField()), key=F(column))
+            .annotate(**figures)
+            .order_by()
+        )
+    for row in parts[0].union(*parts[1:], all=True):
+        dimension, raw = row["dimension"], row["key"]
+        if dimension == DISTRICT:
+            found = (plan.district[raw],) if raw in plan.district else ()
+        else:
+            found = (plan.outcome if dimension == OUTCOME else plan.theme).get(raw, ())
+        for code in found:
+            add(dimension, code, row["n"], row["money"], row.get("paid"))
     return tallies
 
 
 def _sql_people(scope: Scope, plan: _Plan, tallies: dict[str, dict[str, AwardTally]]) -> None:
     """Add the awards with an accepted report, and the people they reached, to the tallies:
     4 queries over the reporting awards (a report's figures are read in Python)."""
-    awards = in_scope(AWARDS, scope, plan)
-    reached = _people_reached(awards)
-    if not reached:
-        return
-    reporting = awards.filter(
-        pk__in=MonitoringReport.objects.filter(status=MonitoringReport.Status.ACCEPTED).values(
-            "award_id"
+    reports = accepted_reports(in_scope(AWARDS, scope, plan))
+    rows = list(
+        reports.values_list(
+            "award_id",
+            "kind",
+            "beneficiaries",
+            "award__primary_priority_id",
+            "award__application_id",
+            "award__application__across_west_yorkshire",
+            "award__application__round_id",
         )
     )
-    ids = reporting.values("pk")
+    reached = people_reached(row[:3] for row in rows)
+    if not reached:
+        return
+    ids = reports.values("award_id")
     outcomes = _pairs(
         Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
     )
@@ -484,13 +500,11 @@ def _sql_people(scope: Scope, plan: _Plan, tallies: dict[str, dict[str, AwardTal
         )
     )
     keys = _Keys(Scope(plan=scope.plan, year=scope.year), plan)  # filtered in SQL already
-    for pk, priority_id, application_id, across, round_id in reporting.order_by().values_list(
-        "pk",
-        "primary_priority_id",
-        "application_id",
-        "application__across_west_yorkshire",
-        "application__round_id",
-    ):
+    counted: set[int] = set()
+    for pk, _kind, _counts, priority_id, application_id, across, round_id in rows:
+        if pk in counted:
+            continue  # its other report
+        counted.add(pk)
         found = keys(
             priority_id=priority_id,
             outcome_ids=outcomes.get(pk, ()),
@@ -501,10 +515,10 @@ def _sql_people(scope: Scope, plan: _Plan, tallies: dict[str, dict[str, AwardTal
         )
         people = reached[pk]
         for dimension, key in found or ():
-            rows = tallies[dimension]
-            tally = rows.get(key)
+            rows_of = tallies[dimension]
+            tally = rows_of.get(key)
             if tally is None:
-                tally = rows[key] = AwardTally()
+                tally = rows_of[key] = AwardTally()
             tally.reporting_awards += 1
             tally.people_reached += people
 

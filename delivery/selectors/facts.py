@@ -247,14 +247,23 @@ def _awards_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySe
     return awards
 
 
+def accepted_reports(awards: QuerySet[Award]) -> QuerySet[MonitoringReport]:
+    return MonitoringReport.objects.filter(
+        award__in=awards.values("pk"), status=MonitoringReport.Status.ACCEPTED
+    )
+
+
 def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
     """People reached per award, from its newest accepted report (the end-of-grant report
     when accepted, else the 6-month one): reports give totals "so far"."""
+    return people_reached(accepted_reports(awards).values_list("award_id", "kind", "beneficiaries"))
+
+
+def people_reached(reports: Iterable[tuple[int, str, Any]]) -> dict[int, int]:
+    """{award id: people reached} from (award id, kind, beneficiaries) of accepted reports."""
     order: dict[str, int] = {MonitoringReport.Kind.SIX_MONTH: 0, MonitoringReport.Kind.FINAL: 1}
     newest: dict[int, tuple[int, dict[str, Any]]] = {}
-    for award_id, kind, beneficiaries in MonitoringReport.objects.filter(
-        award__in=awards.values("pk"), status=MonitoringReport.Status.ACCEPTED
-    ).values_list("award_id", "kind", "beneficiaries"):
+    for award_id, kind, beneficiaries in reports:
         rank = order.get(kind, 0)
         if award_id not in newest or rank > newest[award_id][0]:
             newest[award_id] = (rank, beneficiaries or {})
