@@ -20,6 +20,7 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -241,7 +242,7 @@ def _count_bids(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str, B
 class Kind:
     """Where an award's or a bid's ids and money are (a bid is an Application)."""
 
-    model: type
+    model: type[Model]
     application: str  # the bid's id
     across: str
     priority: str
@@ -277,8 +278,13 @@ BIDS = Kind(
     owner="application_id",
     order=("submitted_at", "pk"),
 )
-BidDistrict = Application.districts.through
-SUM = {"output_field": DecimalField(max_digits=20, decimal_places=2)}
+# A bid's districts (the M2M's through model; an award's are its bid's).
+BidDistrict: Any = Application.districts.through
+
+
+def money_sum(expression: str) -> Sum:
+    """A sum of money, with room for any total (the fields hold up to 12 digits)."""
+    return Sum(expression, output_field=DecimalField(max_digits=20, decimal_places=2))
 
 
 def _has_district(kind: Kind, district_id: int | None) -> Q:
@@ -331,8 +337,8 @@ def row_filter(kind: Kind, plan: _Plan, dimension: str, key: str) -> Q:
             return Q(**{kind.across: True})
         alone = Q(**{kind.across: False})
         if key == NOT_STATED:
-            named = BidDistrict.objects.values("application_id")
-            return alone & ~Q(**{f"{kind.application}__in": named})
+            with_any = BidDistrict.objects.values("application_id")
+            return alone & ~Q(**{f"{kind.application}__in": with_any})
         if key == MULTI_DISTRICT:
             return alone & _several_districts(kind)
         return _has_district(kind, _district_id(plan, key)) & ~_several_districts(kind)
@@ -384,7 +390,8 @@ def _area(plan: _Plan, across: bool, districts: int, first: int | None) -> str:
 
 def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, Any]]:
     """Awards' or bids' tallies grouped by the database (the counts, money and payments;
-    the awards' people reached are added by _sql_people): 4 queries. Exact only without a
+    the awards' people reached are added by _sql_people): 3 queries for awards, 2 for bids.
+    Exact only without a
     crosswalk, where each id is one code."""
     tally = AwardTally if kind is AWARDS else BidTally
     tallies: dict[str, dict[str, Any]] = _empty(tally)
@@ -394,7 +401,7 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
 
     def add(dimension: str, key: str, n: int, amount, paid) -> None:
         rows = tallies[dimension]
-        found = rows.get(key)
+        found: Any = rows.get(key)
         if found is None:
             found = rows[key] = tally()
         if awards:
@@ -406,7 +413,7 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
             found.requested += amount or ZERO
 
     districts = BidDistrict.objects.filter(application_id=OuterRef(kind.application)).order_by()
-    figures = {"n": Count("pk"), "money": Sum(kind.amount, **SUM)}
+    figures = {"n": Count("pk"), "money": money_sum(kind.amount)}
     grouped = base.annotate(
         district_count=Coalesce(
             Subquery(
@@ -419,7 +426,7 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
     )
     if awards:
         grouped = grouped.annotate(paid_each=_paid_each("pk"))
-        figures["paid"] = Sum("paid_each", **SUM)
+        figures["paid"] = money_sum("paid_each")
     for row in (
         grouped.values(kind.priority, kind.round, kind.across, "district_count", "first_district")
         .annotate(**figures)
@@ -449,23 +456,45 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
             district_owner,
         ),
     ):
-        figures = {"n": Count("pk"), "money": Sum(f"{owner_path}__{kind.amount}", **SUM)}
-        if awards:
-            linked = linked.annotate(paid_each=_paid_each(f"{owner_path}__pk"))
-            figures["paid"] = Sum("paid_each", **SUM)
         parts.append(
             linked.values(dimension=Value(dimension, output_field=CharField()), key=F(column))
-            .annotate(**figures)
+            .annotate(n=Count("pk"), money=money_sum(f"{owner_path}__{kind.amount}"))
             .order_by()
         )
-    for row in parts[0].union(*parts[1:], all=True):
-        dimension, raw = row["dimension"], row["key"]
+    linked_rows: list[tuple[str, int, int, Any, Any]] = [
+        (row["dimension"], row["key"], row["n"], row["money"], None)
+        for row in parts[0].union(*parts[1:], all=True).order_by()
+    ]
+    if awards:
+        # What was paid, by the same links: one row per instalment and link (UNION ALL).
+        paid = PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
+        paid_parts = [
+            instalments.values(dimension=Value(dimension, output_field=CharField()), key=F(path))
+            .annotate(paid=money_sum("paid_amount"))
+            .order_by()
+            for dimension, instalments, path in (
+                (OUTCOME, paid, "award__outcomes"),
+                (THEME, paid, "award__themes"),
+                (
+                    DISTRICT,
+                    paid.filter(award__application__across_west_yorkshire=False),
+                    "award__application__districts",
+                ),
+            )
+        ]
+        linked_rows += [
+            (row["dimension"], row["key"], 0, ZERO, row["paid"])
+            for row in paid_parts[0].union(*paid_parts[1:], all=True).order_by()
+            if row["key"] is not None
+        ]
+    for dimension, raw, n, money, paid_here in linked_rows:
+        found: tuple[str, ...]
         if dimension == DISTRICT:
             found = (plan.district[raw],) if raw in plan.district else ()
         else:
             found = (plan.outcome if dimension == OUTCOME else plan.theme).get(raw, ())
         for code in found:
-            add(dimension, code, row["n"], row["money"], row.get("paid"))
+            add(dimension, code, n, money, paid_here)
     return tallies
 
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 
 from delivery.selectors.counting import (
     AWARDS,
     BIDS,
-    SUM,
     AwardTally,
     BidTally,
     Kind,
     _paid_each,
     in_scope,
+    money_sum,
     row_filter,
 )
 from delivery.selectors.facts import (
@@ -47,7 +47,7 @@ class Listing[T]:
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             ids = list(self._rows[index].values_list("pk", flat=True))
-            return self._build(self._rows.model.objects.filter(pk__in=ids)) if ids else []
+            return self._build(self._rows.model._default_manager.filter(pk__in=ids)) if ids else []
         if index < 0:
             index += self._count
         if not 0 <= index < self._count:
@@ -61,7 +61,7 @@ class Listing[T]:
 
 def _rows(kind: Kind, scope: Scope, plan: _Plan, dimension: str, key: str) -> QuerySet:
     if not scope.includes_grants:
-        return kind.model.objects.none()
+        return kind.model._default_manager.none()
     return in_scope(kind, scope, plan).filter(row_filter(kind, plan, dimension, key))
 
 
@@ -72,7 +72,7 @@ def award_list(
     every row (a download)."""
     rows = _rows(AWARDS, scope, plan, dimension, key)
     total = rows.annotate(paid_each=_paid_each("pk")).aggregate(
-        n=Count("pk"), money=Sum("amount", **SUM), paid=Sum("paid_each", **SUM)
+        n=Count("pk"), money=money_sum("amount"), paid=money_sum("paid_each")
     )
     reached = _people_reached(rows)
     tally = AwardTally(
@@ -95,7 +95,7 @@ def bid_list(
     """The bids behind a figure, and their total: 1 query; then 5 a page, or 4 for every
     row (a download)."""
     rows = _rows(BIDS, scope, plan, dimension, key)
-    total = rows.aggregate(n=Count("pk"), money=Sum("amount_requested", **SUM))
+    total = rows.aggregate(n=Count("pk"), money=money_sum("amount_requested"))
     tally = BidTally(bids=total["n"], requested=total["money"] or ZERO)
 
     def build(bids: QuerySet) -> list[BidFact]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from delivery.selectors import lists
 from delivery.selectors.counting import GrantTallies, count_grants
@@ -402,9 +403,9 @@ class Drilldown:
             kind,
         )
         self._plan = plan
-        self._lists: dict[str, tuple[Sequence, Figures]] = {}
+        self._lists: dict[str, tuple[Any, Figures]] = {}
 
-    def _list(self, kind: str) -> tuple[Sequence, Figures]:
+    def _list(self, kind: str) -> tuple[Any, Figures]:
         if kind not in self._lists:
             scope, plan, dimension, key = self.scope, self._plan, self.dimension, self.key
             if kind == "awards":
