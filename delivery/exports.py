@@ -139,7 +139,7 @@ def _award_rows(drill: Drilldown) -> tuple[list[str], list[list[object]], list[o
         ]
         for a in drill.awards
     ]
-    f = drill.figures
+    f = drill.totals
     total = ["Total", "", "", "", "", "", "", _money(f.awarded), _money(f.paid), f.people_reached]
     return header, body, total
 
@@ -176,7 +176,7 @@ def _contract_rows(drill: Drilldown) -> tuple[list[str], list[list[object]], lis
                 *(Percent(p) if p is not None else "" for _, _, p in own.cope_percents),
             ]
         )
-    f = drill.figures
+    f = drill.totals
     total = [
         "Total",
         "",
@@ -217,7 +217,7 @@ def _bid_rows(drill: Drilldown) -> tuple[list[str], list[list[object]], list[obj
         ]
         for b in drill.bids
     ]
-    total = ["Total", "", "", "", "", "", "", _money(drill.figures.requested)]
+    total = ["Total", "", "", "", "", "", "", _money(drill.totals.requested)]
     return header, body, total
 
 

@@ -247,14 +247,23 @@ def _awards_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySe
     return awards
 
 
+def accepted_reports(awards: QuerySet[Award]) -> QuerySet[MonitoringReport]:
+    return MonitoringReport.objects.filter(
+        award__in=awards.values("pk"), status=MonitoringReport.Status.ACCEPTED
+    )
+
+
 def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
     """People reached per award, from its newest accepted report (the end-of-grant report
     when accepted, else the 6-month one): reports give totals "so far"."""
+    return people_reached(accepted_reports(awards).values_list("award_id", "kind", "beneficiaries"))
+
+
+def people_reached(reports: Iterable[tuple[int, str, Any]]) -> dict[int, int]:
+    """{award id: people reached} from (award id, kind, beneficiaries) of accepted reports."""
     order: dict[str, int] = {MonitoringReport.Kind.SIX_MONTH: 0, MonitoringReport.Kind.FINAL: 1}
     newest: dict[int, tuple[int, dict[str, Any]]] = {}
-    for award_id, kind, beneficiaries in MonitoringReport.objects.filter(
-        award__in=awards.values("pk"), status=MonitoringReport.Status.ACCEPTED
-    ).values_list("award_id", "kind", "beneficiaries"):
+    for award_id, kind, beneficiaries in reports:
         rank = order.get(kind, 0)
         if award_id not in newest or rank > newest[award_id][0]:
             newest[award_id] = (rank, beneficiaries or {})
@@ -264,8 +273,11 @@ def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
     }
 
 
-def _award_facts(scope: Scope, plan: _Plan) -> list[AwardFact]:
-    awards = _awards_in_scope(scope, plan.plan_ids)
+def _award_facts(
+    scope: Scope, plan: _Plan, awards: QuerySet[Award] | None = None
+) -> list[AwardFact]:
+    """The facts of the awards in scope, or of `awards` (some of them: a page of a list)."""
+    awards = _awards_in_scope(scope, plan.plan_ids) if awards is None else awards
     ids = awards.values("pk")
     outcomes = _pairs(
         Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
@@ -366,8 +378,11 @@ def _bids_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySet[
     return bids
 
 
-def _bid_facts(scope: Scope, plan: _Plan) -> list[BidFact]:
-    bids = _bids_in_scope(scope, plan.plan_ids)
+def _bid_facts(
+    scope: Scope, plan: _Plan, bids: QuerySet[Application] | None = None
+) -> list[BidFact]:
+    """The facts of the bids in scope, or of `bids` (some of them: a page of a list)."""
+    bids = _bids_in_scope(scope, plan.plan_ids) if bids is None else bids
     ids = bids.values("pk")
     through = Application.outcomes.through.objects.filter(application__in=ids)
     outcomes = _pairs(through.values_list("application_id", "outcome_id"))
@@ -509,6 +524,7 @@ def _contract_results(
 
 
 def _contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
+    """The facts of the contracts funded in scope (before the district and theme filters)."""
     funding = _funding_in_scope(scope, plan.plan_ids)
     ids = funding.values("contract_id")
     outcomes = _pairs(
@@ -615,11 +631,9 @@ def _kept(alignment: Alignment, district_key: str | None, theme_code: str | None
     return theme_code is None or theme_code in alignment.themes
 
 
-def load_facts(scope: Scope) -> Facts:
-    """Every award, contract and bid the scope counts, with its keys: 20 queries at most
-    (23 with a crosswalk into the plan), however many there are. Through a crosswalk,
-    what is aligned to an earlier plan counts under the codes it maps to, marked as
-    mapped."""
+def plan_facts(scope: Scope) -> tuple[Facts, _Plan]:
+    """The plan's priorities, outcomes, themes and the districts (no awards, contracts or
+    bids yet), and its codes by id: 5 queries (8 with a crosswalk into the plan)."""
     facts = Facts(
         scope=scope,
         priorities=list(scope.plan.priorities.order_by("position", "code")),
@@ -633,18 +647,47 @@ def load_facts(scope: Scope) -> Facts:
     )
     plan = _Plan(facts)
     plan.map_earlier(scope)
+    return facts, plan
+
+
+def chosen_keys(scope: Scope, plan: _Plan) -> tuple[str | None, str | None]:
+    """The district filter's key and the theme filter's code (the plan's own theme: its one
+    code; an earlier plan's maps to several), or None."""
+    return (
+        plan.district.get(scope.district_id or 0),
+        next(iter(plan.theme.get(scope.theme_id or 0, ())), None),
+    )
+
+
+def load_facts(scope: Scope) -> Facts:
+    """Every award, contract and bid the scope counts, with its keys: 20 queries at most
+    (23 with a crosswalk into the plan), however many there are. Through a crosswalk,
+    what is aligned to an earlier plan counts under the codes it maps to, marked as
+    mapped.
+
+    Every award and bid becomes an object here: the dashboard counts with
+    delivery.selectors.counting instead, and a list reads only its page."""
+    facts, plan = plan_facts(scope)
     if scope.includes_grants:
         facts.awards = _award_facts(scope, plan)
         facts.bids = _bid_facts(scope, plan)
     if scope.includes_contracts:
-        facts.contracts = _contract_facts(scope, plan)
-    district_key = plan.district.get(scope.district_id or 0)
-    # The chosen theme is the plan's own: its one code (an earlier plan's maps to several).
-    theme_code = next(iter(plan.theme.get(scope.theme_id or 0, ())), None)
+        facts.contracts = contract_facts(scope, plan)
+    return _filtered(facts, plan)
+
+
+def contract_facts(scope: Scope, plan: _Plan) -> list[ContractFact]:
+    """The contracts the scope counts (the district and theme filters applied)."""
+    found = _contract_facts(scope, plan)
+    district_key, theme_code = chosen_keys(scope, plan)
+    if district_key or theme_code:
+        found = [f for f in found if _kept(f.alignment, district_key, theme_code)]
+    return found
+
+
+def _filtered(facts: Facts, plan: _Plan) -> Facts:
+    district_key, theme_code = chosen_keys(facts.scope, plan)
     if district_key or theme_code:
         facts.awards = [f for f in facts.awards if _kept(f.alignment, district_key, theme_code)]
         facts.bids = [f for f in facts.bids if _kept(f.alignment, district_key, theme_code)]
-        facts.contracts = [
-            f for f in facts.contracts if _kept(f.alignment, district_key, theme_code)
-        ]
     return facts

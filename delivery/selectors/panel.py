@@ -18,9 +18,16 @@ from commissioning.models.returns import Rating
 from commissioning.quarters import Quarter
 from commissioning.selectors.common import EDITABLE, newest_versions
 from delivery.models import SECTION_ORDER, Section
-from delivery.selectors.facts import ZERO, Facts, _funding_in_scope, load_facts
-from delivery.selectors.scope import Scope
-from delivery.selectors.tables import AREA, OUTCOME, PRIORITY, THEME, Row, gaps, table
+from delivery.selectors.counting import ROUND, GrantTallies, count_grants
+from delivery.selectors.facts import (
+    ZERO,
+    ContractFact,
+    _funding_in_scope,
+    contract_facts,
+    plan_facts,
+)
+from delivery.selectors.scope import TOTAL, Scope
+from delivery.selectors.tables import AREA, OUTCOME, PRIORITY, THEME, Row, counted_table, gaps
 from grants.models import Round
 from outcomes import selectors as outcome_selectors
 from outcomes.models import Plan
@@ -164,13 +171,13 @@ def _charts(tables: outcome_selectors.IndicatorTables) -> dict[int, ChartSeries]
     return charts
 
 
-def _rounds(scope: Scope, facts: Facts) -> list[RoundLine]:
+def _rounds(scope: Scope, tallies: GrantTallies) -> list[RoundLine]:
     """The plan's rounds that closed in the period or had bids or awards counted in it."""
-    bids = Counter(b.round_id for b in facts.bids)
-    awards = Counter(a.round_id for a in facts.awards)
-    awarded: dict[int, Decimal] = {}
-    for award in facts.awards:
-        awarded[award.round_id] = awarded.get(award.round_id, ZERO) + award.amount
+    by_round = {k: t for k, t in tallies.bids[ROUND].items() if k != TOTAL}
+    bids = {int(k): t.bids for k, t in by_round.items()}
+    awarded_in = {int(k): t for k, t in tallies.awards[ROUND].items() if k != TOTAL}
+    awards = {pk: t.awards for pk, t in awarded_in.items()}
+    awarded: dict[int, Decimal] = {pk: t.awarded for pk, t in awarded_in.items()}
     instants = scope.instants()
     closed = Q(closes_at__gte=instants[0], closes_at__lt=instants[1]) if instants else Q()
     rounds = (
@@ -193,12 +200,12 @@ def _rounds(scope: Scope, facts: Facts) -> list[RoundLine]:
     ]
 
 
-def _streams(facts: Facts) -> list[StreamLine]:
+def _streams(contracts: list[ContractFact]) -> list[StreamLine]:
     """Contracts and their value for the period by funding stream: a contract funded from
     two streams is counted under each, its money split between them."""
     counts: Counter[str] = Counter()
     amounts: dict[str, Decimal] = {}
-    for contract in facts.contracts:
+    for contract in contracts:
         for stream, amount in contract.by_stream.items():
             counts[stream] += 1
             amounts[stream] = amounts.get(stream, ZERO) + amount
@@ -211,8 +218,8 @@ def _streams(facts: Facts) -> list[StreamLine]:
         StreamLine(
             "total",
             "TOTAL",
-            len(facts.contracts),
-            sum((c.value for c in facts.contracts), ZERO),
+            len(contracts),
+            sum((c.value for c in contracts), ZERO),
         )
     )
     return lines
@@ -292,16 +299,23 @@ def panel_report_data(
         data.district_tables = outcome_selectors.district_tables(plan=plan, period=period)
         data.charts = _charts(data.indicators)
     if {Section.GRANTS, Section.CONTRACTS, Section.GAPS} & set(chosen):
-        facts = load_facts(scope)
+        # Counted as the dashboard counts (no object per award or bid).
+        facts, plan_codes = plan_facts(scope)
+        tallies = count_grants(scope, plan_codes)
+        contracts = contract_facts(scope, plan_codes)
+
+        def of(dimension: str) -> list[Row]:
+            return counted_table(facts, contracts, tallies, dimension)
+
         if Section.GRANTS in chosen:
-            data.rounds = _rounds(scope, facts)
-            data.areas = table(facts, AREA)
-            data.themes = table(facts, THEME)
+            data.rounds = _rounds(scope, tallies)
+            data.areas = of(AREA)
+            data.themes = of(THEME)
         if Section.GRANTS in chosen or Section.CONTRACTS in chosen:
-            data.priorities = table(facts, PRIORITY)
+            data.priorities = of(PRIORITY)
         if Section.CONTRACTS in chosen:
-            data.streams = _streams(facts)
+            data.streams = _streams(contracts)
             data.returns = _returns(scope, today)
         if Section.GAPS in chosen:
-            data.gaps = gaps(table(facts, OUTCOME), [], []).outcomes
+            data.gaps = gaps(of(OUTCOME), [], []).outcomes
     return data

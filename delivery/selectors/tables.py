@@ -10,9 +10,12 @@ each, so those rows do not add up.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from delivery.selectors import lists
+from delivery.selectors.counting import GrantTallies, count_grants
 from delivery.selectors.facts import (
     COPE_MEASURES,
     ZERO,
@@ -20,7 +23,10 @@ from delivery.selectors.facts import (
     BidFact,
     ContractFact,
     Facts,
+    _Plan,
+    contract_facts,
     load_facts,
+    plan_facts,
 )
 from delivery.selectors.scope import (
     ACROSS_WEST_YORKSHIRE,
@@ -215,22 +221,57 @@ def table(facts: Facts, dimension: str) -> list[Row]:
     """The table's rows in order; a "Not stated" row only when something is counted in it.
     Additive tables end with their TOTAL row."""
     groups = grouped(facts, dimension)
+    return table_of(facts, dimension, {key: group.figures for key, group in groups.items()})
+
+
+def table_of(facts: Facts, dimension: str, figures: dict[str, Figures]) -> list[Row]:
+    """The table's rows from its figures by row key (with TOTAL)."""
     rows = [
         Row(
             dimension,
             item.key,
             item.label,
-            groups.get(item.key, Group()).figures,
+            figures.get(item.key) or Figures(),
             item.code,
             item.group,
         )
         for item in row_labels(facts, dimension)
     ]
-    if dimension in (PRIORITY, AREA) and NOT_STATED in groups:
-        rows.append(Row(dimension, NOT_STATED, AREA_LABELS[NOT_STATED], groups[NOT_STATED].figures))
+    if dimension in (PRIORITY, AREA) and NOT_STATED in figures:
+        rows.append(Row(dimension, NOT_STATED, AREA_LABELS[NOT_STATED], figures[NOT_STATED]))
     if dimension in ADDITIVE:
-        rows.append(Row(dimension, TOTAL, AREA_LABELS[TOTAL], groups[TOTAL].figures))
+        rows.append(Row(dimension, TOTAL, AREA_LABELS[TOTAL], figures[TOTAL]))
     return rows
+
+
+def counted_figures(
+    contracts: Sequence[ContractFact], tallies: GrantTallies, dimension: str
+) -> dict[str, Figures]:
+    """{row key: figures} of one table, from the grants' tallies and the contracts' facts:
+    the same figures as grouping every fact (figures_of), with a key only where something
+    is counted (and TOTAL always)."""
+    by_key: dict[str, list[ContractFact]] = {TOTAL: list(contracts)}
+    for contract in contracts:
+        for key in keys(contract, dimension):
+            by_key.setdefault(key, []).append(contract)
+    awards, bids = tallies.awards.get(dimension, {}), tallies.bids.get(dimension, {})
+    figures = {}
+    for key in {*by_key, *awards, *bids}:
+        f = figures_of((), by_key.get(key, ()), ())
+        if key in awards:
+            a = awards[key]
+            f.awards, f.awarded, f.paid = a.awards, a.awarded, a.paid
+            f.reporting_awards, f.people_reached = a.reporting_awards, a.people_reached
+        if key in bids:
+            f.bids, f.requested = bids[key].bids, bids[key].requested
+        figures[key] = f
+    return figures
+
+
+def counted_table(
+    facts: Facts, contracts: Sequence[ContractFact], tallies: GrantTallies, dimension: str
+) -> list[Row]:
+    return table_of(facts, dimension, counted_figures(contracts, tallies, dimension))
 
 
 @dataclass
@@ -270,20 +311,26 @@ class Dashboard:
 
 
 def dashboard(scope: Scope) -> Dashboard:
-    """Every table of the plan-delivery dashboard for one scope: the facts are read once
-    (see load_facts for the queries) and grouped in memory."""
-    facts = load_facts(scope)
-    priorities = table(facts, PRIORITY)
-    outcomes = table(facts, OUTCOME)
-    themes = table(facts, THEME)
+    """Every table of the plan-delivery dashboard for one scope, in a fixed number of
+    queries: the plan (plan_facts), the awards and bids added up as they are read without
+    an object each (counting.count_grants), and the contracts' facts (one per contract).
+    The figures are those of grouping every fact (load_facts, table)."""
+    facts, plan = plan_facts(scope)
+    tallies = count_grants(scope, plan)
+    contracts = contract_facts(scope, plan) if scope.includes_contracts else []
+
+    def of(dimension: str) -> list[Row]:
+        return counted_table(facts, contracts, tallies, dimension)
+
+    priorities, outcomes, themes = of(PRIORITY), of(OUTCOME), of(THEME)
     return Dashboard(
         scope=scope,
         totals=priorities[-1].figures,  # the TOTAL row: every fact once
         priorities=priorities,
         outcomes=outcomes,
         themes=themes,
-        areas=table(facts, AREA),
-        gaps=gaps(outcomes, themes, table(facts, DISTRICT)),
+        areas=of(AREA),
+        gaps=gaps(outcomes, themes, of(DISTRICT)),
     )
 
 
@@ -330,44 +377,100 @@ TABLES = {
 KINDS = ("awards", "contracts", "bids")
 
 
-@dataclass
 class Drilldown:
     """The awards, contracts or bids behind one row of a table, and their figures (the
-    same figures as the row's)."""
+    same figures as the row's).
 
-    scope: Scope
-    dimension: str
-    key: str
-    label: str
-    kind: str
-    awards: list[AwardFact]
-    contracts: list[ContractFact]
-    bids: list[BidFact]
-    figures: Figures
+    Only the list of `kind` is read: its page when sliced (lists.Listing). `totals` are
+    that list's own figures (one aggregate); `figures`, the row's whole figures (every
+    kind), are read when asked for."""
+
+    def __init__(
+        self,
+        *,
+        scope: Scope,
+        plan: _Plan,
+        dimension: str,
+        key: str,
+        label: str,
+        kind: str,
+    ) -> None:
+        self.scope, self.dimension, self.key, self.label, self.kind = (
+            scope,
+            dimension,
+            key,
+            label,
+            kind,
+        )
+        self._plan = plan
+        self._lists: dict[str, tuple[Any, Figures]] = {}
+
+    def _list(self, kind: str) -> tuple[Any, Figures]:
+        if kind not in self._lists:
+            scope, plan, dimension, key = self.scope, self._plan, self.dimension, self.key
+            if kind == "awards":
+                awards, a = lists.award_list(scope, plan, dimension, key)
+                figures = Figures(
+                    awards=a.awards,
+                    awarded=a.awarded,
+                    paid=a.paid,
+                    reporting_awards=a.reporting_awards,
+                    people_reached=a.people_reached,
+                )
+                self._lists[kind] = (awards, figures)
+            elif kind == "bids":
+                bids, b = lists.bid_list(scope, plan, dimension, key)
+                self._lists[kind] = (bids, Figures(bids=b.bids, requested=b.requested))
+            else:
+                found = contract_facts(scope, plan) if scope.includes_contracts else []
+                if key != TOTAL:
+                    found = [c for c in found if key in keys(c, dimension)]
+                self._lists[kind] = (found, figures_of((), found, ()))
+        return self._lists[kind]
 
     @property
-    def items(self) -> list:
-        return list(getattr(self, self.kind))
+    def awards(self) -> Sequence[AwardFact]:
+        return self._list("awards")[0]
+
+    @property
+    def contracts(self) -> Sequence[ContractFact]:
+        return self._list("contracts")[0]
+
+    @property
+    def bids(self) -> Sequence[BidFact]:
+        return self._list("bids")[0]
+
+    @property
+    def items(self) -> Sequence:
+        """The list of `kind`, read a page at a time."""
+        return self._list(self.kind)[0]
+
+    @property
+    def totals(self) -> Figures:
+        """The figures of the list of `kind` alone (the other kinds' are zero)."""
+        return self._list(self.kind)[1]
+
+    @property
+    def figures(self) -> Figures:
+        """The row's figures: every kind's."""
+        awards = self._list("awards")[1]
+        bids = self._list("bids")[1]
+        figures = replace(self._list("contracts")[1])
+        figures.awards, figures.awarded, figures.paid = awards.awards, awards.awarded, awards.paid
+        figures.reporting_awards = awards.reporting_awards
+        figures.people_reached = awards.people_reached
+        figures.bids, figures.requested = bids.bids, bids.requested
+        return figures
 
 
 def drilldown(scope: Scope, *, dimension: str, key: str, kind: str) -> Drilldown | None:
-    """The list behind a figure: the same group of facts the dashboard's row was counted
-    from. None when the dimension, key or kind names nothing."""
+    """The list behind a figure: the same awards, contracts or bids the dashboard's row
+    was counted from. None when the dimension, key or kind names nothing. The plan is read
+    here (5 queries); the list and its total when asked for."""
     if dimension not in DIMENSIONS or kind not in KINDS:
         return None
-    facts = load_facts(scope)
+    facts, plan = plan_facts(scope)
     label = label_of(facts, dimension, key)
     if label is None:
         return None
-    group = grouped(facts, dimension).get(key, Group())
-    return Drilldown(
-        scope=scope,
-        dimension=dimension,
-        key=key,
-        label=label,
-        kind=kind,
-        awards=group.awards,
-        contracts=group.contracts,
-        bids=group.bids,
-        figures=group.figures,
-    )
+    return Drilldown(scope=scope, plan=plan, dimension=dimension, key=key, label=label, kind=kind)

@@ -22,8 +22,23 @@ from hypothesis import strategies as st
 
 from accounts.models import District, Organisation
 from commissioning.models import Contract, ContractFunding, FundingStream
-from delivery.selectors import AREA, PRIORITY, TOTAL, Scope, dashboard, drilldown
-from grants.models import Application, Award
+from delivery.selectors import (
+    AREA,
+    DISTRICT,
+    KINDS,
+    OUTCOME,
+    PRIORITY,
+    THEME,
+    TOTAL,
+    Scope,
+    dashboard,
+    drilldown,
+    grouped,
+    load_facts,
+    table,
+)
+from delivery.selectors.tables import gaps
+from grants.models import Application, Award, MonitoringReport, PaymentInstalment
 from tests.commissioning.builders import measure_set, service
 from tests.factories import OrganisationFactory, RoundFactory, UserFactory
 
@@ -196,4 +211,73 @@ def test_priority_totals_are_the_awards_in_the_period_and_nothing_counts_twice(
                 assert listed is not None
                 seen.update(a.pk for a in listed.awards)
             assert seen == Counter(a.pk for a in counted)
+        transaction.set_rollback(True)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    award_specs=awards,
+    contract_specs=contracts,
+    district=st.sampled_from([None, 0, 2]),
+    theme=st.sampled_from([None, 1]),
+    paid=st.lists(st.integers(0, 3), max_size=10),
+)
+def test_the_figures_counted_by_the_database_are_those_of_grouping_every_fact(
+    world, award_specs, contract_specs, district, theme, paid
+):
+    """The dashboard adds up grants in the database and a list reads only its page: both
+    give what grouping one object per award, bid and contract gives (load_facts, table),
+    with and without the district and theme filters."""
+    plan, round, provider, commissioner, districts = world
+    with transaction.atomic():
+        made = [_make_award(spec, n, round, plan, districts) for n, spec in enumerate(award_specs)]
+        for (award, _), instalments in zip(made, paid, strict=False):
+            for number in range(instalments):
+                PaymentInstalment.objects.create(
+                    award=award,
+                    position=number + 1,
+                    amount=Decimal("100.00"),
+                    due_date=FIRST,
+                    paid_on=FIRST if number % 2 == 0 else None,
+                    paid_amount=Decimal("33.33") if number % 2 == 0 else None,
+                )
+            if instalments:
+                MonitoringReport.objects.create(
+                    award=award,
+                    kind=MonitoringReport.Kind.SIX_MONTH,
+                    due_date=LAST,
+                    status=MonitoringReport.Status.ACCEPTED,
+                    beneficiaries={"under_18": instalments, "18_24": 2, "note": "x"},
+                )
+        for n, spec in enumerate(contract_specs):
+            _make_contract(spec, n, plan, provider, commissioner)
+        themes = list(plan.themes.order_by("position"))
+        scope = Scope(
+            plan=plan,
+            year=YEAR,
+            district_id=None if district is None else districts[district].pk,
+            theme_id=None if theme is None else themes[theme].pk,
+        )
+        facts = load_facts(scope)
+        board = dashboard(scope)
+        for dimension, rows in (
+            (PRIORITY, board.priorities),
+            (OUTCOME, board.outcomes),
+            (THEME, board.themes),
+            (AREA, board.areas),
+        ):
+            assert rows == table(facts, dimension), dimension
+            groups = grouped(facts, dimension)
+            for row in rows:
+                for kind in KINDS:
+                    listed = drilldown(scope, dimension=dimension, key=row.key, kind=kind)
+                    assert listed is not None
+                    assert listed.figures == row.figures, (dimension, row.key, kind)
+                    expected = getattr(groups.get(row.key), kind, [])
+                    assert [f.pk for f in listed.items] == [f.pk for f in expected]
+        assert board.gaps == gaps(
+            table(facts, OUTCOME), table(facts, THEME), table(facts, DISTRICT)
+        )
         transaction.set_rollback(True)

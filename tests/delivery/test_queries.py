@@ -1,5 +1,6 @@
-"""The dashboard and the lists behind its figures make the same queries at any size: 10
-awards and 5 contracts, then 5,000 awards and 300 contracts (each with returns)."""
+"""The dashboard, the lists behind its figures and their downloads make the same queries at
+any size: 10 awards and 5 contracts, then 5,000 awards and 300 contracts (each with
+returns)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,21 @@ PAGES = [
     ("awards", {"by": "outcome", "key": "P1-O1", "page": "2"}),
     ("contracts", {"by": "priority", "key": "P1"}),
     ("bids", {"by": "area", "key": "total", "page": "3"}),
+    ("dashboard", {"table": "outcomes", "export": "csv"}),
+    ("awards", {"by": "district", "key": "leeds", "export": "xlsx"}),
 ]
 
 
 def _queries(client) -> tuple[dict[str, int], dict[str, str]]:
     counts, pages = {}, {}
     for name, params in PAGES:
+        label = f"{name} {params['export']}" if "export" in params else name
         with CaptureQueriesContext(connection) as captured:
             response = client.get(reverse(f"delivery:{name}"), {"year": str(YEAR), **params})
-        assert response.status_code == 200, name
-        counts[name], pages[name] = len(captured.captured_queries), response.content.decode()
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, label
+        counts[label] = len(captured.captured_queries)
+        pages[label] = body.decode() if not label.endswith("xlsx") else ""
     return counts, pages
 
 
@@ -49,13 +55,26 @@ def test_the_dashboard_and_its_lists_make_the_same_queries_at_any_size(client_fo
     assert "5,000 grants" in pages["dashboard"]
     assert "300 contracts" in pages["dashboard"]
     assert large == small
-    # The dashboard: user, roles (the session comes from the cache); the filters' choices (plans, districts, the
-    # plan's funded years, rounds with their fund, themes); the plan's priorities,
-    # outcomes (+priority), themes and districts; awards (+bid, organisation, round) and
-    # their outcomes, themes, bid districts, payments and accepted reports; bids (+round,
-    # organisation) and their outcomes, themes and districts; contract funding
-    # (+contract, provider, service) and the contracts' outcomes, themes, service areas,
-    # accepted returns' figures and returns per contract.
-    assert large["dashboard"] == 28
-    # A list reads the same facts; its page of 50 is cut from them in memory.
-    assert large["awards"] == large["contracts"] == large["bids"] == 28
+    # The dashboard: user, roles (the session comes from the cache); the filters' choices
+    # (plans, districts, the plan's funded years, rounds with their fund, themes); the
+    # plan's priorities, outcomes (+priority), themes, districts and crosswalk links; the
+    # awards grouped by the database (by priority, round and area; by outcome, theme and
+    # district in one UNION; what was paid by outcome, theme and district in another) and
+    # the reporting awards (their accepted reports, outcomes, themes and districts); the
+    # bids grouped likewise (2); contract funding (+contract,
+    # provider, service) and the contracts' outcomes, themes, service areas, accepted
+    # returns' figures and returns per contract.
+    assert large["dashboard"] == 27
+    # A table's download is the dashboard's queries, no page.
+    assert large["dashboard csv"] == 27
+    # A list: the filters' choices and the plan as above, then only its own rows: awards,
+    # their total in one aggregate and their accepted reports, then the page's 50 ids and
+    # their facts (awards, outcomes, themes, districts, payments, reports)...
+    assert large["awards"] == 21
+    # ... bids: the total, the page's ids and their facts (bids, outcomes, themes,
+    # districts)...
+    assert large["bids"] == 18
+    # ... contracts: every contract's facts (their number is the plan's contracts).
+    assert large["contracts"] == 18
+    # A list's download reads every row of the list, without the page's ids.
+    assert large["awards xlsx"] == 20

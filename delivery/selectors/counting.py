@@ -1,0 +1,569 @@
+"""The dashboard's grant figures without an object per award or bid.
+
+The same rows and the same keys as delivery.selectors.facts (the same queries, less read
+per row: no names, titles, dates or statuses), added up as they are read: per table
+(dimension) and row (key), the count, money and people of the awards and bids counted
+there. The lists behind the figures read only the rows of the figure (see
+delivery.selectors.lists), so a figure and its list share the rules of facts.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from delivery.selectors.facts import (
+    ZERO,
+    _awards_in_scope,
+    _bids_in_scope,
+    _pairs,
+    _people_reached,
+    _Plan,
+    accepted_reports,
+    chosen_keys,
+    people_reached,
+)
+from delivery.selectors.scope import (
+    ACROSS_WEST_YORKSHIRE,
+    MULTI_DISTRICT,
+    NOT_STATED,
+    TOTAL,
+    Scope,
+    named_districts,
+)
+from grants.models import Application, Award, PaymentInstalment
+
+# The tables' dimensions (tables.DIMENSIONS), and the rounds for the Panel report.
+PRIORITY, OUTCOME, THEME, AREA, DISTRICT, ROUND = (
+    "priority",
+    "outcome",
+    "theme",
+    "area",
+    "district",
+    "round",
+)
+COUNTED = (PRIORITY, OUTCOME, THEME, AREA, DISTRICT, ROUND)
+
+
+@dataclass
+class AwardTally:
+    awards: int = 0
+    awarded: Decimal = ZERO
+    paid: Decimal = ZERO
+    reporting_awards: int = 0
+    people_reached: int = 0
+
+
+@dataclass
+class BidTally:
+    bids: int = 0
+    requested: Decimal = ZERO
+
+
+@dataclass
+class GrantTallies:
+    """{dimension: {row key: tally}}; every dimension has its TOTAL row (every one once).
+    The ROUND dimension's keys are round ids."""
+
+    awards: dict[str, dict[str, AwardTally]] = field(default_factory=dict)
+    bids: dict[str, dict[str, BidTally]] = field(default_factory=dict)
+
+
+class _Keys:
+    """The rows one award or bid is counted in, from its ids (facts._Plan.alignment and
+    tables.keys, without the objects); None when the district or theme filter leaves it
+    out."""
+
+    def __init__(self, scope: Scope, plan: _Plan) -> None:
+        self.plan = plan
+        self.district_key, self.theme_code = chosen_keys(scope, plan)
+
+    def __call__(
+        self,
+        *,
+        priority_id: int | None,
+        outcome_ids: Iterable[int],
+        theme_ids: Iterable[int],
+        across: bool,
+        district_ids: set[int],
+        round_id: int,
+    ) -> list[tuple[str, str]] | None:
+        plan = self.plan
+        themes = {c for t in theme_ids for c in plan.theme.get(t, ())}
+        area = plan.area(across_west_yorkshire=across, district_ids=district_ids)
+        districts = named_districts(
+            area, frozenset(plan.district[d] for d in district_ids if d in plan.district)
+        )
+        if self.district_key is not None and self.district_key not in districts:
+            return None
+        if self.theme_code is not None and self.theme_code not in themes:
+            return None
+        outcomes = {c for o in outcome_ids for c in plan.outcome.get(o, ())}
+        found = [(dimension, TOTAL) for dimension in COUNTED]
+        found += [
+            (PRIORITY, plan.priority.get(priority_id or 0, NOT_STATED)),
+            (AREA, area),
+            (ROUND, str(round_id)),
+        ]
+        found += [(OUTCOME, code) for code in outcomes]
+        found += [(THEME, code) for code in themes]
+        found += [(DISTRICT, key) for key in districts]
+        return found
+
+
+def _empty(tally) -> dict[str, dict]:
+    return {dimension: {TOTAL: tally()} for dimension in COUNTED}
+
+
+def _count_awards(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str, AwardTally]]:
+    """6 queries, as facts._award_facts."""
+    awards = _awards_in_scope(scope, plan.plan_ids)
+    ids = awards.values("pk")
+    outcomes = _pairs(
+        Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
+    )
+    themes = _pairs(
+        Award.themes.through.objects.filter(award__in=ids).values_list("award_id", "theme_id")
+    )
+    districts = _pairs(
+        Application.districts.through.objects.filter(application__award__in=ids).values_list(
+            "application_id", "district_id"
+        )
+    )
+    paid = dict(
+        PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
+        .values("award_id")
+        .annotate(total=Sum("paid_amount"))
+        .values_list("award_id", "total")
+        .order_by()
+    )
+    reached = _people_reached(awards)
+    tallies: dict[str, dict[str, AwardTally]] = _empty(AwardTally)
+    for pk, amount, priority_id, application_id, across, round_id in awards.order_by().values_list(
+        "pk",
+        "amount",
+        "primary_priority_id",
+        "application_id",
+        "application__across_west_yorkshire",
+        "application__round_id",
+    ):
+        found = keys(
+            priority_id=priority_id,
+            outcome_ids=outcomes.get(pk, ()),
+            theme_ids=themes.get(pk, ()),
+            across=across,
+            district_ids=districts.get(application_id, set()),
+            round_id=round_id,
+        )
+        if found is None:
+            continue
+        paid_here = paid.get(pk) or ZERO
+        people = reached.get(pk)
+        for dimension, key in found:
+            rows = tallies[dimension]
+            tally = rows.get(key)
+            if tally is None:
+                tally = rows[key] = AwardTally()
+            tally.awards += 1
+            tally.awarded += amount
+            tally.paid += paid_here
+            if people is not None:
+                tally.reporting_awards += 1
+                tally.people_reached += people
+    return tallies
+
+
+def _count_bids(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str, BidTally]]:
+    """4 queries, as facts._bid_facts."""
+    bids = _bids_in_scope(scope, plan.plan_ids)
+    ids = bids.values("pk")
+    outcomes = _pairs(
+        Application.outcomes.through.objects.filter(application__in=ids).values_list(
+            "application_id", "outcome_id"
+        )
+    )
+    themes = _pairs(
+        Application.themes.through.objects.filter(application__in=ids).values_list(
+            "application_id", "theme_id"
+        )
+    )
+    districts = _pairs(
+        Application.districts.through.objects.filter(application__in=ids).values_list(
+            "application_id", "district_id"
+        )
+    )
+    tallies: dict[str, dict[str, BidTally]] = _empty(BidTally)
+    for pk, requested, priority_id, across, round_id in bids.order_by().values_list(
+        "pk", "amount_requested", "primary_priority_id", "across_west_yorkshire", "round_id"
+    ):
+        found = keys(
+            priority_id=priority_id,
+            outcome_ids=outcomes.get(pk, ()),
+            theme_ids=themes.get(pk, ()),
+            across=across,
+            district_ids=districts.get(pk, set()),
+            round_id=round_id,
+        )
+        if found is None:
+            continue
+        requested = requested or ZERO
+        for dimension, key in found:
+            rows = tallies[dimension]
+            tally = rows.get(key)
+            if tally is None:
+                tally = rows[key] = BidTally()
+            tally.bids += 1
+            tally.requested += requested
+    return tallies
+
+
+# In SQL: the rows behind a figure as a filter, and the figures grouped by the database.
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Where an award's or a bid's ids and money are (a bid is an Application)."""
+
+    model: type[Model]
+    application: str  # the bid's id
+    across: str
+    priority: str
+    round: str
+    amount: str
+    outcomes: Any  # the M2M's through model
+    themes: Any
+    owner: str  # the through models' column naming the award or bid
+    order: tuple[str, ...]
+
+
+AWARDS = Kind(
+    model=Award,
+    application="application_id",
+    across="application__across_west_yorkshire",
+    priority="primary_priority_id",
+    round="application__round_id",
+    amount="amount",
+    outcomes=Award.outcomes.through,
+    themes=Award.themes.through,
+    owner="award_id",
+    order=("decided_at", "pk"),
+)
+BIDS = Kind(
+    model=Application,
+    application="pk",
+    across="across_west_yorkshire",
+    priority="primary_priority_id",
+    round="round_id",
+    amount="amount_requested",
+    outcomes=Application.outcomes.through,
+    themes=Application.themes.through,
+    owner="application_id",
+    order=("submitted_at", "pk"),
+)
+# A bid's districts (the M2M's through model; an award's are its bid's).
+BidDistrict: Any = Application.districts.through
+
+
+def money_sum(expression: str) -> Sum:
+    """A sum of money, with room for any total (the fields hold up to 12 digits)."""
+    return Sum(expression, output_field=DecimalField(max_digits=20, decimal_places=2))
+
+
+def _has_district(kind: Kind, district_id: int | None) -> Q:
+    return Q(
+        **{
+            kind.across: False,
+            f"{kind.application}__in": BidDistrict.objects.filter(district_id=district_id).values(
+                "application_id"
+            ),
+        }
+    )
+
+
+def _several_districts(kind: Kind) -> Q:
+    several = (
+        BidDistrict.objects.order_by()
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("application_id")
+    )
+    return Q(**{f"{kind.application}__in": several})
+
+
+def _district_id(plan: _Plan, key: str) -> int | None:
+    return next((pk for pk, slug in plan.district.items() if slug == key), None)
+
+
+def row_filter(kind: Kind, plan: _Plan, dimension: str, key: str) -> Q:
+    """The awards or bids counted in one row of a table, as a filter: the same rule as
+    _Keys (and tables.keys), for a key that names a row (tables.label_of)."""
+    if key == TOTAL:
+        return Q()
+    if dimension == PRIORITY:
+        if key == NOT_STATED:
+            named = [pk for pk, code in plan.priority.items() if code != NOT_STATED]
+            return ~Q(**{f"{kind.priority}__in": named})
+        ids = [pk for pk, code in plan.priority.items() if code == key]
+        return Q(**{f"{kind.priority}__in": ids})
+    if dimension in (OUTCOME, THEME):
+        codes = plan.outcome if dimension == OUTCOME else plan.theme
+        through = kind.outcomes if dimension == OUTCOME else kind.themes
+        column = "outcome_id" if dimension == OUTCOME else "theme_id"
+        ids = [pk for pk, mapped in codes.items() if key in mapped]
+        return Q(pk__in=through.objects.filter(**{f"{column}__in": ids}).values(kind.owner))
+    if dimension == DISTRICT:
+        return _has_district(kind, _district_id(plan, key))
+    if dimension == AREA:
+        if key == ACROSS_WEST_YORKSHIRE:
+            return Q(**{kind.across: True})
+        alone = Q(**{kind.across: False})
+        if key == NOT_STATED:
+            with_any = BidDistrict.objects.values("application_id")
+            return alone & ~Q(**{f"{kind.application}__in": with_any})
+        if key == MULTI_DISTRICT:
+            return alone & _several_districts(kind)
+        return _has_district(kind, _district_id(plan, key)) & ~_several_districts(kind)
+    raise ValueError(f"Unknown dimension {dimension!r}")
+
+
+def scope_filter(kind: Kind, scope: Scope, plan: _Plan) -> Q:
+    """The dashboard's district and theme filters, as a filter."""
+    district_key, theme_code = chosen_keys(scope, plan)
+    found = Q()
+    if district_key is not None:
+        found &= row_filter(kind, plan, DISTRICT, district_key)
+    if theme_code is not None:
+        found &= row_filter(kind, plan, THEME, theme_code)
+    return found
+
+
+def in_scope(kind: Kind, scope: Scope, plan: _Plan) -> QuerySet:
+    """The awards or bids the scope counts (the district and theme filters applied)."""
+    found = (
+        _awards_in_scope(scope, plan.plan_ids)
+        if kind is AWARDS
+        else _bids_in_scope(scope, plan.plan_ids)
+    )
+    return found.filter(scope_filter(kind, scope, plan))
+
+
+def _paid_each(award: str) -> Subquery:
+    """The amount paid on an award so far (NULL when nothing is)."""
+    return Subquery(
+        PaymentInstalment.objects.filter(award_id=OuterRef(award), paid_amount__isnull=False)
+        .order_by()
+        .values("award_id")
+        .annotate(total=Sum("paid_amount"))
+        .values("total"),
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+    )
+
+
+def _area(plan: _Plan, across: bool, districts: int, first: int | None) -> str:
+    if across:
+        return ACROSS_WEST_YORKSHIRE
+    if districts > 1:
+        return MULTI_DISTRICT
+    if districts == 1:
+        return plan.district.get(first or 0, NOT_STATED)
+    return NOT_STATED
+
+
+def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, Any]]:
+    """Awards' or bids' tallies grouped by the database (the counts, money and payments;
+    the awards' people reached are added by _sql_people): 3 queries for awards, 2 for bids.
+    Exact only without a
+    crosswalk, where each id is one code."""
+    tally = AwardTally if kind is AWARDS else BidTally
+    tallies: dict[str, dict[str, Any]] = _empty(tally)
+    base = in_scope(kind, scope, plan)
+    ids = base.values("pk")
+    awards = kind is AWARDS
+
+    def add(dimension: str, key: str, n: int, amount, paid) -> None:
+        rows = tallies[dimension]
+        found: Any = rows.get(key)
+        if found is None:
+            found = rows[key] = tally()
+        if awards:
+            found.awards += n
+            found.awarded += amount or ZERO
+            found.paid += paid or ZERO
+        else:
+            found.bids += n
+            found.requested += amount or ZERO
+
+    districts = BidDistrict.objects.filter(application_id=OuterRef(kind.application)).order_by()
+    figures = {"n": Count("pk"), "money": money_sum(kind.amount)}
+    grouped = base.annotate(
+        district_count=Coalesce(
+            Subquery(
+                districts.values("application_id").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        first_district=Subquery(districts.order_by("district_id").values("district_id")[:1]),
+    )
+    if awards:
+        grouped = grouped.annotate(paid_each=_paid_each("pk"))
+        figures["paid"] = money_sum("paid_each")
+    for row in (
+        grouped.values(kind.priority, kind.round, kind.across, "district_count", "first_district")
+        .annotate(**figures)
+        .order_by()
+    ):
+        money, paid = row["money"], row.get("paid")
+        for dimension, key in (
+            (PRIORITY, plan.priority.get(row[kind.priority] or 0, NOT_STATED)),
+            (ROUND, str(row[kind.round])),
+            (AREA, _area(plan, row[kind.across], row["district_count"], row["first_district"])),
+            *((dimension, TOTAL) for dimension in COUNTED),
+        ):
+            add(dimension, key, row["n"], money, paid)
+    # The outcomes, themes and districts: one row per link, in one query (UNION ALL).
+    owner = kind.owner.removesuffix("_id")
+    district_owner = "application__award" if awards else "application"
+    parts = []
+    for dimension, linked, column, owner_path in (
+        (OUTCOME, kind.outcomes.objects.filter(**{f"{owner}__in": ids}), "outcome_id", owner),
+        (THEME, kind.themes.objects.filter(**{f"{owner}__in": ids}), "theme_id", owner),
+        (
+            DISTRICT,
+            BidDistrict.objects.filter(
+                **{f"{district_owner}__in": ids}, application__across_west_yorkshire=False
+            ),
+            "district_id",
+            district_owner,
+        ),
+    ):
+        parts.append(
+            linked.values(dimension=Value(dimension, output_field=CharField()), key=F(column))
+            .annotate(n=Count("pk"), money=money_sum(f"{owner_path}__{kind.amount}"))
+            .order_by()
+        )
+    linked_rows: list[tuple[str, int, int, Any, Any]] = [
+        (row["dimension"], row["key"], row["n"], row["money"], None)
+        for row in parts[0].union(*parts[1:], all=True).order_by()
+    ]
+    if awards:
+        # What was paid, by the same links: one row per instalment and link (UNION ALL).
+        paid = PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
+        paid_parts = [
+            instalments.values(dimension=Value(dimension, output_field=CharField()), key=F(path))
+            .annotate(paid=money_sum("paid_amount"))
+            .order_by()
+            for dimension, instalments, path in (
+                (OUTCOME, paid, "award__outcomes"),
+                (THEME, paid, "award__themes"),
+                (
+                    DISTRICT,
+                    paid.filter(award__application__across_west_yorkshire=False),
+                    "award__application__districts",
+                ),
+            )
+        ]
+        linked_rows += [
+            (row["dimension"], row["key"], 0, ZERO, row["paid"])
+            for row in paid_parts[0].union(*paid_parts[1:], all=True).order_by()
+            if row["key"] is not None
+        ]
+    for dimension, raw, n, money, paid_here in linked_rows:
+        found: tuple[str, ...]
+        if dimension == DISTRICT:
+            found = (plan.district[raw],) if raw in plan.district else ()
+        else:
+            found = (plan.outcome if dimension == OUTCOME else plan.theme).get(raw, ())
+        for code in found:
+            add(dimension, code, n, money, paid_here)
+    return tallies
+
+
+def _sql_people(scope: Scope, plan: _Plan, tallies: dict[str, dict[str, AwardTally]]) -> None:
+    """Add the awards with an accepted report, and the people they reached, to the tallies:
+    4 queries over the reporting awards (a report's figures are read in Python)."""
+    reports = accepted_reports(in_scope(AWARDS, scope, plan))
+    rows = list(
+        reports.values_list(
+            "award_id",
+            "kind",
+            "beneficiaries",
+            "award__primary_priority_id",
+            "award__application_id",
+            "award__application__across_west_yorkshire",
+            "award__application__round_id",
+        )
+    )
+    reached = people_reached(row[:3] for row in rows)
+    if not reached:
+        return
+    ids = reports.values("award_id")
+    outcomes = _pairs(
+        Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
+    )
+    themes = _pairs(
+        Award.themes.through.objects.filter(award__in=ids).values_list("award_id", "theme_id")
+    )
+    districts = _pairs(
+        BidDistrict.objects.filter(application__award__in=ids).values_list(
+            "application_id", "district_id"
+        )
+    )
+    keys = _Keys(Scope(plan=scope.plan, year=scope.year), plan)  # filtered in SQL already
+    counted: set[int] = set()
+    for pk, _kind, _counts, priority_id, application_id, across, round_id in rows:
+        if pk in counted:
+            continue  # its other report
+        counted.add(pk)
+        found = keys(
+            priority_id=priority_id,
+            outcome_ids=outcomes.get(pk, ()),
+            theme_ids=themes.get(pk, ()),
+            across=across,
+            district_ids=districts.get(application_id, set()),
+            round_id=round_id,
+        )
+        people = reached[pk]
+        for dimension, key in found or ():
+            rows_of = tallies[dimension]
+            tally = rows_of.get(key)
+            if tally is None:
+                tally = rows_of[key] = AwardTally()
+            tally.reporting_awards += 1
+            tally.people_reached += people
+
+
+def count_grants(scope: Scope, plan: _Plan) -> GrantTallies:
+    """The awards' and bids' figures in every table, in a fixed number of queries however
+    many there are (none when the scope leaves grants out): grouped by the database (13
+    queries), or, through a crosswalk into the plan (an earlier plan's outcome may map to
+    several codes, or several to one), added up row by row as they are read (10)."""
+    if not scope.includes_grants:
+        return GrantTallies(awards=_empty(AwardTally), bids=_empty(BidTally))
+    if plan.earlier:
+        keys = _Keys(scope, plan)
+        return GrantTallies(
+            awards=_count_awards(scope, plan, keys), bids=_count_bids(scope, plan, keys)
+        )
+    awards = _sql_tallies(AWARDS, scope, plan)
+    _sql_people(scope, plan, awards)
+    return GrantTallies(awards=awards, bids=_sql_tallies(BIDS, scope, plan))
