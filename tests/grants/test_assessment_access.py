@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from grants import services
@@ -117,12 +118,12 @@ def test_scores_of_others_are_hidden_until_the_assessor_submits(
     client = client_for(second_assessor)
     page = client.get(reverse("grants:assess", args=[second.uuid])).content.decode()
     assert "100.00" not in page
-    assert personas.assessor.full_name not in page
+    assert escape(personas.assessor.full_name) not in page
     second.refresh_from_db()
     score_all_without_declaring(second, [2, 2, 2, 2])
     page = client.get(reverse("grants:assess", args=[second.uuid])).content.decode()
     assert "100.00" in page
-    assert personas.assessor.full_name in page
+    assert escape(personas.assessor.full_name) in page
 
 
 def score_all_without_declaring(assessment, values):

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import District
 from outcomes.models import IndicatorMeasure, IndicatorReading, ReadingUpload
@@ -179,7 +180,7 @@ def test_the_indicator_page_shows_every_reading_with_who_entered_it(
         ("Leeds", "-3.9 percentage points"),
         ("West Yorkshire", "-5.1 percentage points"),
     ]
-    assert str(personas.performance_lead) in html
+    assert escape(str(personas.performance_lead)) in html
     assert reverse("outcomes:reading-edit", args=[plan.code, reading.uuid]) in html
 
 
