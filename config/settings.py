@@ -411,6 +411,9 @@ MFA_FORMS = {
     "activate_totp": "accounts.forms.ActivateTOTPForm",
 }
 MFA_TOTP_ISSUER = SERVICE_NAME
+# A code typed as the app moves on to the next one still signs in (one 30-second step either
+# side, as RFC 6238 advises for clock drift and typing time); each code still works once.
+MFA_TOTP_TOLERANCE = 1
 SESSION_COOKIE_AGE = 8 * 3600
 # Sessions read from the cache (Redis with REDIS_URL), written through to the database so a
 # cache restart signs nobody out: no session query on most staff pages (issue 18); with

@@ -17,12 +17,14 @@ def give_authenticator(user, secret: str = SECRET) -> Authenticator:
     return TOTP.activate(user, secret).instance
 
 
-def code(secret: str = SECRET, *, user=None) -> str:
-    """The code the authenticator app shows now. With `user`, forget that it was used, so
-    the same code can sign them in again within its 30 seconds (tests sign in repeatedly)."""
+def code(secret: str = SECRET, *, user=None, at: float | None = None) -> str:
+    """The code the authenticator app shows now (or at the time `at`). With `user`, forget
+    that it was used, so the same code can sign them in again within its 30 seconds (tests
+    sign in repeatedly)."""
     from allauth.mfa import app_settings
 
-    value = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    moment = time.time() if at is None else at
+    value = format_hotp_value(hotp_value(secret, int(moment) // app_settings.TOTP_PERIOD))
     if user is not None:
         cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={value}")
     return value

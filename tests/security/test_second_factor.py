@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
@@ -187,3 +188,17 @@ def test_a_group_member_who_chose_a_second_factor_may_turn_it_off(client, person
 
     assert response.status_code == 302
     assert not type(authenticator).objects.filter(pk=authenticator.pk).exists()
+
+
+@pytest.mark.parametrize(("steps_back", "signs_in"), [(1, True), (2, False)])
+def test_the_code_just_replaced_still_signs_in_but_an_older_one_does_not(
+    client, personas, steps_back, signs_in
+):
+    """A code typed as the app moves on still works (one 30-second step of tolerance): a
+    code read at 29.9 s and checked at 30.1 s no longer sends someone back to type again."""
+    officer = personas.officer
+    totp.give_authenticator(officer)
+    response = client.post("/accounts/login/", {"login": officer.email, "password": PASSWORD})
+    earlier = totp.code(user=officer, at=time.time() - 30 * steps_back)
+    response = client.post("/accounts/2fa/authenticate/", {"code": earlier})
+    assert (response.status_code == 302 and response.url == "/staff/") is signs_in
