@@ -96,30 +96,49 @@ class AxeWatch:
         path = "/" + url.split("/", 3)[-1] if url.count("/") >= 3 else url
         if path.startswith(NOT_AXE_CHECKED):
             return
+        found = self._failing(url)
+        if found is None:
+            return
+        self.checked.append(url)
+        if found:
+            # A document caught as the next one replaces it (an empty <html>, say) shows
+            # faults the page never has: report only what a second look at rest finds too.
+            again = self._failing(url)
+            found = {key: v for key, v in found.items() if key in again} if again else {}
+        for (violation_id, targets), violation in found.items():
+            key = (path, violation_id, targets)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            self.found.append(
+                f"{path}: {violation_id} ({violation['impact']}): {violation['help']} [{targets}]"
+            )
+
+    def _failing(self, url: str) -> dict[tuple[str, str], dict] | None:
+        """axe's moderate-or-worse violations on the document at `url`, keyed by rule and
+        targets; None when the page is not a whole loaded document at `url` throughout."""
         try:
+            if self.page.evaluate("document.readyState") != "complete":
+                return None  # its load event comes later and checks it then
             results = AXE_RUN(self.axe, self.page)
         except Exception as error:  # the document went away mid-run: the next load is checked
             if any(
                 words in str(error)
                 for words in ("context was destroyed", "navigat", "Axe is already running")
             ):
-                return
+                return None
             raise
-        self.checked.append(url)
+        if self.page.url != url:
+            return None
+        failing = {}
         for violation in results.response["violations"]:
             if violation["impact"] not in FAILING_IMPACTS:
                 continue
             targets = ", ".join(
                 " ".join(node["target"]) for node in violation["nodes"][:3] if node["target"]
             )
-            key = (path, violation["id"], targets)
-            if key in self._seen:
-                continue
-            self._seen.add(key)
-            self.found.append(
-                f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} "
-                f"[{targets}]"
-            )
+            failing[(violation["id"], targets)] = violation
+        return failing
 
 
 @pytest.fixture
