@@ -424,11 +424,14 @@ def _deep_cursor(round, bids: int) -> str:
     from grants.models import Application
     from grants.selectors.application_list import CURSOR_SALT
 
-    row = (
+    rows = (
         Application.objects.filter(round=round)
         .order_by("reference", "pk")
-        .values_list("reference", "pk")[max(0, bids - 100)]
+        .values_list("reference", "pk")[max(0, bids - 100) :][:1]
     )
+    if not rows:  # a set with no bids (contracts)
+        return ""
+    row = rows[0]
     cursor = signing.dumps(
         ["reference", "next", row[0] or "", row[1]], salt=CURSOR_SALT, compress=True
     )
