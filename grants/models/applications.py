@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -325,7 +326,17 @@ class Application(models.Model):
                 name="application_dates_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            # The officers' list in its default order (reference, drafts' none as ""), by
+            # keyset: a page reads 50 rows from here instead of sorting the whole round.
+            models.Index(
+                F("round"),
+                Coalesce("reference", Value(""), output_field=models.CharField()),
+                F("id"),
+                name="application_round_reference",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"Draft for {self.round} by {self.organisation}"
