@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 
 from delivery.selectors.facts import (
     ZERO,
+    _award_links,
     _awards_in_scope,
     _bids_in_scope,
     _pairs,
@@ -137,17 +138,7 @@ def _count_awards(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str,
     """6 queries, as facts._award_facts."""
     awards = _awards_in_scope(scope, plan.plan_ids)
     ids = awards.values("pk")
-    outcomes = _pairs(
-        Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
-    )
-    themes = _pairs(
-        Award.themes.through.objects.filter(award__in=ids).values_list("award_id", "theme_id")
-    )
-    districts = _pairs(
-        Application.districts.through.objects.filter(application__award__in=ids).values_list(
-            "application_id", "district_id"
-        )
-    )
+    outcomes, themes, districts = _award_links(ids)
     paid = dict(
         PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
         .values("award_id")
@@ -517,17 +508,7 @@ def _sql_people(scope: Scope, plan: _Plan, tallies: dict[str, dict[str, AwardTal
     if not reached:
         return
     ids = reports.values("award_id")
-    outcomes = _pairs(
-        Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
-    )
-    themes = _pairs(
-        Award.themes.through.objects.filter(award__in=ids).values_list("award_id", "theme_id")
-    )
-    districts = _pairs(
-        BidDistrict.objects.filter(application__award__in=ids).values_list(
-            "application_id", "district_id"
-        )
-    )
+    outcomes, themes, districts = _award_links(ids)
     keys = _Keys(Scope(plan=scope.plan, year=scope.year), plan)  # filtered in SQL already
     counted: set[int] = set()
     for pk, _kind, _counts, priority_id, application_id, across, round_id in rows:

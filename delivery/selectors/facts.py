@@ -220,6 +220,25 @@ def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
     return found
 
 
+def _award_links(
+    ids: QuerySet,
+) -> tuple[dict[int, set[int]], dict[int, set[int]], dict[int, set[int]]]:
+    """3 queries: the outcomes and themes of the awards `ids` (a values("pk") subquery),
+    by award id, and their bids' districts, by bid id."""
+    outcomes = _pairs(
+        Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
+    )
+    themes = _pairs(
+        Award.themes.through.objects.filter(award__in=ids).values_list("award_id", "theme_id")
+    )
+    districts = _pairs(
+        Application.districts.through.objects.filter(application__award__in=ids).values_list(
+            "application_id", "district_id"
+        )
+    )
+    return outcomes, themes, districts
+
+
 def _round_label(number: int, title: str) -> str:
     return f"Round {number}: {title}"
 
@@ -279,17 +298,7 @@ def _award_facts(
     """The facts of the awards in scope, or of `awards` (some of them: a page of a list)."""
     awards = _awards_in_scope(scope, plan.plan_ids) if awards is None else awards
     ids = awards.values("pk")
-    outcomes = _pairs(
-        Award.outcomes.through.objects.filter(award__in=ids).values_list("award_id", "outcome_id")
-    )
-    themes = _pairs(
-        Award.themes.through.objects.filter(award__in=ids).values_list("award_id", "theme_id")
-    )
-    districts = _pairs(
-        Application.districts.through.objects.filter(application__award__in=ids).values_list(
-            "application_id", "district_id"
-        )
-    )
+    outcomes, themes, districts = _award_links(ids)
     paid = dict(
         PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
         .values("award_id")
