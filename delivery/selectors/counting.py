@@ -34,8 +34,8 @@ from delivery.selectors.facts import (
     ZERO,
     _award_links,
     _awards_in_scope,
+    _bid_links,
     _bids_in_scope,
-    _pairs,
     _people_reached,
     _Plan,
     accepted_reports,
@@ -186,21 +186,7 @@ def _count_bids(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str, B
     """4 queries, as facts._bid_facts."""
     bids = _bids_in_scope(scope, plan.plan_ids)
     ids = bids.values("pk")
-    outcomes = _pairs(
-        Application.outcomes.through.objects.filter(application__in=ids).values_list(
-            "application_id", "outcome_id"
-        )
-    )
-    themes = _pairs(
-        Application.themes.through.objects.filter(application__in=ids).values_list(
-            "application_id", "theme_id"
-        )
-    )
-    districts = _pairs(
-        Application.districts.through.objects.filter(application__in=ids).values_list(
-            "application_id", "district_id"
-        )
-    )
+    outcomes, themes, districts = _bid_links(ids)
     tallies: dict[str, dict[str, BidTally]] = _empty(BidTally)
     for pk, requested, priority_id, across, round_id in bids.order_by().values_list(
         "pk", "amount_requested", "primary_priority_id", "across_west_yorkshire", "round_id"

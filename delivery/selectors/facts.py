@@ -239,6 +239,26 @@ def _award_links(
     return outcomes, themes, districts
 
 
+def _bid_links(
+    ids: QuerySet,
+) -> tuple[dict[int, set[int]], dict[int, set[int]], dict[int, set[int]]]:
+    """3 queries: the outcomes, themes and districts of the bids `ids` (a values("pk")
+    subquery), by bid id."""
+    through = Application.outcomes.through.objects.filter(application__in=ids)
+    outcomes = _pairs(through.values_list("application_id", "outcome_id"))
+    themes = _pairs(
+        Application.themes.through.objects.filter(application__in=ids).values_list(
+            "application_id", "theme_id"
+        )
+    )
+    districts = _pairs(
+        Application.districts.through.objects.filter(application__in=ids).values_list(
+            "application_id", "district_id"
+        )
+    )
+    return outcomes, themes, districts
+
+
 def _round_label(number: int, title: str) -> str:
     return f"Round {number}: {title}"
 
@@ -393,18 +413,7 @@ def _bid_facts(
     """The facts of the bids in scope, or of `bids` (some of them: a page of a list)."""
     bids = _bids_in_scope(scope, plan.plan_ids) if bids is None else bids
     ids = bids.values("pk")
-    through = Application.outcomes.through.objects.filter(application__in=ids)
-    outcomes = _pairs(through.values_list("application_id", "outcome_id"))
-    themes = _pairs(
-        Application.themes.through.objects.filter(application__in=ids).values_list(
-            "application_id", "theme_id"
-        )
-    )
-    districts = _pairs(
-        Application.districts.through.objects.filter(application__in=ids).values_list(
-            "application_id", "district_id"
-        )
-    )
+    outcomes, themes, districts = _bid_links(ids)
     statuses = dict(Application.Status.choices)
     zone = timezone.get_current_timezone()
     facts = []
