@@ -36,6 +36,7 @@ from delivery.selectors.facts import (
     _awards_in_scope,
     _bid_links,
     _bids_in_scope,
+    _paid_by_award,
     _people_reached,
     _Plan,
     accepted_reports,
@@ -139,13 +140,7 @@ def _count_awards(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str,
     awards = _awards_in_scope(scope, plan.plan_ids)
     ids = awards.values("pk")
     outcomes, themes, districts = _award_links(ids)
-    paid = dict(
-        PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
-        .values("award_id")
-        .annotate(total=Sum("paid_amount"))
-        .values_list("award_id", "total")
-        .order_by()
-    )
+    paid = _paid_by_award(ids)
     reached = _people_reached(awards)
     tallies: dict[str, dict[str, AwardTally]] = _empty(AwardTally)
     for pk, amount, priority_id, application_id, across, round_id in awards.order_by().values_list(

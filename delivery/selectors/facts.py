@@ -239,6 +239,17 @@ def _award_links(
     return outcomes, themes, districts
 
 
+def _paid_by_award(ids: QuerySet) -> dict[int, Decimal]:
+    """1 query: what has been paid on each of the awards `ids` (a values("pk") subquery)."""
+    return dict(
+        PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
+        .values("award_id")
+        .annotate(total=Sum("paid_amount"))
+        .values_list("award_id", "total")
+        .order_by()
+    )
+
+
 def _bid_links(
     ids: QuerySet,
 ) -> tuple[dict[int, set[int]], dict[int, set[int]], dict[int, set[int]]]:
@@ -319,13 +330,7 @@ def _award_facts(
     awards = _awards_in_scope(scope, plan.plan_ids) if awards is None else awards
     ids = awards.values("pk")
     outcomes, themes, districts = _award_links(ids)
-    paid = dict(
-        PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
-        .values("award_id")
-        .annotate(total=Sum("paid_amount"))
-        .values_list("award_id", "total")
-        .order_by()
-    )
+    paid = _paid_by_award(ids)
     reached = _people_reached(awards)
     statuses = dict(Application.Status.choices)
     zone = timezone.get_current_timezone()
