@@ -28,6 +28,19 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added
 
         authenticator_added.connect(_second_factor_set_up, dispatch_uid="accounts-mfa-added")
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from accounts import roles
+        from accounts.models import User
+
+        m2m_changed.connect(
+            roles.roles_changed, sender=User.groups.through, dispatch_uid="accounts-roles"
+        )
+        post_save.connect(roles.groups_changed, sender=Group, dispatch_uid="accounts-group-saved")
+        post_delete.connect(
+            roles.groups_changed, sender=Group, dispatch_uid="accounts-group-deleted"
+        )
         areas.register(
             areas.Area(
                 title="Organisations",

@@ -13,7 +13,8 @@ staff), not through the sign-in form, so enforced two-factor sign-in does not st
 
 Each page is requested in blocks that alternate with blocks of the bare page (A B A B), so
 a change in the machine's load hits both; the ratio to bare compares requests per second
-of the adjacent blocks. The queries (and their SQL time) come from one request made
+of the adjacent blocks. Before a page measured for memory (the export), gunicorn replaces
+its workers, so the peak is what that page needs, not what earlier pages left behind. The queries (and their SQL time) come from one request made
 in-process with CaptureQueriesContext, with the same settings. The table, with the
 issue's targets and pass/fail, goes into bench/RESULTS.md under "## load", as a
 subsection per --label (so a "before" stays beside the latest run), and the raw figures
@@ -28,6 +29,7 @@ import http.client
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -217,6 +219,21 @@ class Gunicorn:
             return [int(pid) for pid in children.read_text().split()]
         except OSError:
             return []
+
+    def fresh_workers(self, path: str, headers: dict) -> None:
+        """Replace the workers with new ones (gunicorn's HUP) and wait until they answer:
+        a worker's resident memory never shrinks, so what an earlier page made it hold
+        would otherwise count against the next page measured for memory."""
+        old = set(self.workers())
+        self.process.send_signal(signal.SIGHUP)
+        for _ in range(600):
+            current = set(self.workers())
+            if len(current) == 2 and not current & old:
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{self.name} gunicorn did not replace its workers")
+        self.wait(path, headers)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -632,6 +649,8 @@ def _page(name, persona, url_key, *, expensive_at=None, memory=False):
         path = urls[url_key]
         heavy = expensive_at is not None and int(urls.get("bids", 0)) >= expensive_at
         row = in_process(people[persona], path)
+        if memory:  # both workers start from the same footing on every set
+            product.fresh_workers("/healthz", {})
         row.update(
             ab(
                 product,

@@ -11,16 +11,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership, User
 from accounts.permissions import is_assessor
 from core.errors import NotAllowed
 from core.models import StatusChange
 from core.parsers import InvalidInput, parse_decimal
-from core.workflow import transition
+from core.workflow import transition, transition_many
 from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
-from grants.services.bulk import BulkResult, bulk_apply
+from grants.services.bulk import BulkResult
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -90,25 +91,46 @@ def _audit_created(assessment: Assessment, actor: User, reason: str = "") -> Non
     )
 
 
+def _not_eligible(application: Application) -> str | None:
+    if application.status in ASSIGNABLE:
+        return None
+    return (
+        "Assessors can only be given eligible bids; this one is "
+        f"{application.get_status_display().lower()}."
+    )
+
+
 def _why_not_assignable(application: Application, assessor: User) -> str | None:
+    if problem := _not_eligible(application):
+        return problem
     if not is_assessor(assessor):
         return f"{assessor.full_name or assessor.email} is not an assessor."
-    if Membership.objects.filter(
+    member = Membership.objects.filter(
         user=assessor, organisation_id=application.organisation_id
-    ).exists():
-        return (
-            f"{assessor.full_name or assessor.email} belongs to {application.organisation.name}, "
-            "so cannot assess its bid."
-        )
+    ).exists()
     previous = (
         Assessment.objects.filter(application=application, assessor=assessor)
         .exclude(status=Assessment.Status.REMOVED)
+        .values_list("status", flat=True)
         .first()
     )
-    if previous is not None and previous.status == Assessment.Status.RECUSED:
-        return f"{assessor.full_name or assessor.email} declared a conflict on this bid."
+    return _refusal(application, assessor, member=member, previous=previous)
+
+
+def _refusal(
+    application: Application, assessor: User, *, member: bool, previous: str | None
+) -> str | None:
+    """Why `assessor` cannot take the bid, from what is known of it: a member of the group,
+    or their assessment of it that is not removed (its status), if any."""
+    name = assessor.full_name or assessor.email
+    if problem := _not_eligible(application):
+        return problem
+    if member:
+        return f"{name} belongs to {application.organisation.name}, so cannot assess its bid."
+    if previous == Assessment.Status.RECUSED:
+        return f"{name} declared a conflict on this bid."
     if previous is not None:
-        return f"{assessor.full_name or assessor.email} is already assessing this bid."
+        return f"{name} is already assessing this bid."
     return None
 
 
@@ -136,10 +158,6 @@ def assessment_assign(*, application: Application, assessor: User, actor: User) 
         .select_related("organisation")
         .get(pk=application.pk)
     )
-    if application.status not in ASSIGNABLE:
-        raise NotAllowed(
-            f"Assessors can only be given eligible bids; this one is {application.get_status_display().lower()}."
-        )
     problem = _why_not_assignable(application, assessor)
     if problem:
         raise NotAllowed(problem)
@@ -512,20 +530,75 @@ def application_moderate(
     return application
 
 
+@transaction.atomic
 def assessment_assign_bulk(
     *, round: Round, application_uuids: list, assessor: User, actor: User
 ) -> BulkResult:
     """Give every chosen bid to one assessor, all or none.
 
     When any bid cannot take the assessor (not eligible, a member of the group, already on
-    it) nothing changes and every refusal is returned with its bid's reference.
+    it) nothing changes and every refusal is returned with its bid's reference. The same
+    rules as assessment_assign, checked and written for all the bids at once: the number of
+    queries does not grow with the number of bids.
     """
-    return bulk_apply(
-        lambda: Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
-            "reference"
-        ),
-        lambda application: assessment_assign(
-            application=application, assessor=assessor, actor=actor
-        ),
-        name=lambda application: application.reference or "",
+    _require_officer(actor)
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(round=round, uuid__in=application_uuids)
+        .select_related("organisation")
+        .order_by("reference")
     )
+    result = BulkResult()
+    if not applications:
+        return result
+    if not is_assessor(assessor):
+        not_one = f"{assessor.full_name or assessor.email} is not an assessor."
+        result.refused = [(a.reference or "", _not_eligible(a) or not_one) for a in applications]
+        return result
+    members = set(
+        Membership.objects.filter(
+            user=assessor, organisation_id__in={a.organisation_id for a in applications}
+        ).values_list("organisation_id", flat=True)
+    )
+    previous = dict(
+        Assessment.objects.filter(application__in=applications, assessor=assessor)
+        .exclude(status=Assessment.Status.REMOVED)
+        .values_list("application_id", "status")
+    )
+    for application in applications:
+        why = _refusal(
+            application,
+            assessor,
+            member=application.organisation_id in members,
+            previous=previous.get(application.pk),
+        )
+        if why:
+            result.refused.append((application.reference or "", why))
+    if result.refused:
+        return result
+    assessments = bulk_create_with_history(
+        [
+            Assessment(application=application, assessor=assessor, assigned_by=actor)
+            for application in applications
+        ],
+        Assessment,
+        default_user=actor,
+    )
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            content_type=ContentType.objects.get_for_model(Assessment),
+            object_id=assessment.pk,
+            from_status="",
+            to_status=assessment.status,
+            actor=actor,
+        )
+        for assessment in assessments
+    )
+    transition_many(
+        [a for a in applications if a.status in (S.ELIGIBLE, S.ASSESSED)],
+        to_status=S.IN_ASSESSMENT,
+        actor=actor,
+        reason=f"Assessor assigned: {assessor.full_name or assessor.email}",
+    )
+    result.done = len(applications)
+    return result

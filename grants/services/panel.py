@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Membership, User
 from accounts.permissions import is_decision_maker
@@ -30,7 +31,7 @@ from grants.models import (
     Round,
 )
 from grants.selectors.panel import ranking_for_round
-from grants.services.bulk import BulkResult, bulk_apply
+from grants.services.bulk import BulkResult
 from grants.services.screening import _require_officer
 
 S = Application.Status
@@ -49,6 +50,14 @@ def _amount(raw, *, field_name: str, label: str) -> Decimal | None:
     return value
 
 
+def _not_markable(application: Application) -> str | None:
+    if application.status == S.ASSESSED:
+        return None
+    return (
+        f"Only assessed bids can be marked; this one is {application.get_status_display().lower()}."
+    )
+
+
 @transaction.atomic
 def application_mark(
     *,
@@ -61,10 +70,8 @@ def application_mark(
     """Mark an assessed bid recommended, reserve or not recommended, maybe for less money."""
     _require_officer(actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != S.ASSESSED:
-        raise NotAllowed(
-            f"Only assessed bids can be marked; this one is {application.get_status_display().lower()}."
-        )
+    if problem := _not_markable(application):
+        raise NotAllowed(problem)
     if mark not in Application.Mark.values and mark != "":
         raise ValidationError({"mark": "Choose recommended, reserve or not recommended."})
     amount = _amount(
@@ -448,27 +455,33 @@ def _offer_letter_refresh(award: Award) -> None:
         )
 
 
+@transaction.atomic
 def applications_mark_bulk(
     *, round: Round, application_uuids: list, actor: User, mark: str
 ) -> BulkResult:
     """Give every chosen bid the same mark, keeping each one's amount and note.
 
     All or none: when any bid cannot be marked (no longer assessed, say) nothing changes and
-    every refusal is returned with its reference, so the officer sees them all at once.
+    every refusal is returned with its reference, so the officer sees them all at once. The
+    bids are locked, checked and marked together: the queries do not grow with the bids.
     """
     _require_officer(actor)
     if mark not in Application.Mark.values and mark != "":
         raise ValidationError({"mark": "Choose recommended, reserve or not recommended."})
-    return bulk_apply(
-        lambda: Application.objects.filter(round=round, uuid__in=application_uuids).order_by(
-            "reference"
-        ),
-        lambda application: application_mark(
-            application=application,
-            actor=actor,
-            mark=mark,
-            recommended_amount=application.recommended_amount,
-            note=application.mark_note,
-        ),
-        name=lambda application: application.reference or "",
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(round=round, uuid__in=application_uuids)
+        .order_by("reference")
     )
+    refused = [
+        (application.reference or "", why)
+        for application in applications
+        if (why := _not_markable(application))
+    ]
+    if refused:
+        return BulkResult(refused=refused)
+    for application in applications:
+        application.mark = mark
+    if applications:
+        bulk_update_with_history(applications, Application, ["mark"], default_user=actor)
+    return BulkResult(done=len(applications))

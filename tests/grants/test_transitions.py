@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from core.errors import InvalidTransition
 from core.models import StatusChange
-from core.workflow import transition
+from core.workflow import transition, transition_many
 from grants import services
 from grants.models import Application, Assessment, Round
 from tests.factories import OrganisationFactory, UserFactory
@@ -118,3 +118,32 @@ def test_a_round_opens_and_closes_through_its_services_with_one_audit_row_each(p
     with pytest.raises(InvalidTransition):
         services.round_close(round=round, actor=officer)
     assert _audit_rows(round) == 2
+
+
+@pytest.mark.django_db
+def test_moving_many_at_once_checks_every_one_first_and_writes_nothing_if_one_cannot(plan):
+    round = make_round(plan)
+    officer = UserFactory()
+    bids = [
+        Application.objects.create(round=round, organisation=OrganisationFactory(), status=status)
+        for status in ("eligible", "eligible", "draft")
+    ]
+    with pytest.raises(InvalidTransition):
+        transition_many(bids, to_status="in_assessment", actor=officer, reason="test")
+    assert [b.status for b in Application.objects.order_by("pk")] == [
+        "eligible",
+        "eligible",
+        "draft",
+    ]
+    assert not StatusChange.objects.exists()
+
+    changes = transition_many(bids[:2], to_status="in_assessment", actor=officer, reason="r")
+    assert [(c.object_id, c.from_status, c.to_status, c.actor, c.reason) for c in changes] == [
+        (b.pk, "eligible", "in_assessment", officer, "r") for b in bids[:2]
+    ]
+    assert [b.status for b in Application.objects.order_by("pk")] == [
+        "in_assessment",
+        "in_assessment",
+        "draft",
+    ]
+    assert Application.history.filter(status="in_assessment", history_user=officer).count() == 2
