@@ -546,6 +546,7 @@ def _contracts(sizes: Sizes, plan, people):
             seed=sizes.seed + made,
             values=True,
             save=save,
+            recount=False,
         )
         made += count
     copy_save()(
@@ -566,6 +567,10 @@ def _contracts(sizes: Sizes, plan, people):
             for r in corrected
         ],
     )
+    # Inserted around the services: the dashboard's tallies are counted once, at the end.
+    from commissioning.services.tallies import recount_tallies
+
+    recount_tallies()
 
 
 def _status_history(round, people) -> None:

@@ -16,6 +16,7 @@ from commissioning.models.returns import (
     ReturnReview,
     ReturnValue,
 )
+from commissioning.models.tallies import ContractValueTally, ReturnTally
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -23,6 +24,7 @@ __all__ = [
     "Contract",
     "ContractAmendment",
     "ContractFunding",
+    "ContractValueTally",
     "Dimension",
     "FundingStream",
     "Measure",
@@ -32,6 +34,7 @@ __all__ = [
     "Rating",
     "ReturnExport",
     "ReturnReview",
+    "ReturnTally",
     "ReturnValue",
     "Service",
     "Target",

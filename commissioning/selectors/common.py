@@ -10,7 +10,7 @@ from django.db.models import DecimalField, QuerySet, Value
 from commissioning.models import MonitoringReturn
 
 R = MonitoringReturn.Status
-EDITABLE = list(MonitoringReturn.EDITABLE)
+EDITABLE = sorted(MonitoringReturn.EDITABLE)
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 

@@ -23,6 +23,7 @@ from commissioning.models import (
 )
 from commissioning.permissions import runs_commissioning
 from commissioning.quarters import financial_year_label, financial_year_of
+from commissioning.services.tallies import contract_value, tally_contract_value
 from commissioning.validation import parse_figure
 from core.errors import NotAllowed
 from core.workflow import SYSTEM, transition
@@ -132,6 +133,7 @@ def contract_save(
         if contract.status in (C.ENDED, C.TERMINATED):
             raise NotAllowed("This contract has ended and cannot be changed.")
     _check_contract(data, contract)
+    value = contract_value(contract.pk if contract else None)
     contract = contract or Contract()
     contract.reference = data.reference.strip()
     contract.provider = data.provider
@@ -155,6 +157,7 @@ def contract_save(
         )
         for line in data.funding
     )
+    tally_contract_value(value, contract_value(contract.pk))
     return contract
 
 
@@ -166,7 +169,9 @@ def contract_activate(*, contract: Contract, actor: User) -> Contract:
     if not contract.funding.exists():
         raise NotAllowed("Add the contract's funding before making it active.")
     contract.activated_on = timezone.localdate()
+    value = contract_value(contract.pk)
     transition(contract, to_status=C.ACTIVE, actor=actor, extra_fields=("activated_on",))
+    tally_contract_value(value, contract_value(contract.pk))
     return contract
 
 
@@ -292,6 +297,7 @@ def contract_amend(*, contract: Contract, actor: User, data: AmendmentInput) -> 
         contract.end_date = data.new_end_date
         contract.save(update_fields=["end_date"])
     if changes_value:
+        value = contract_value(contract.pk)
         # both were checked above
         assert data.financial_year is not None and data.new_amount is not None
         line = ContractFunding.objects.filter(
@@ -311,6 +317,7 @@ def contract_amend(*, contract: Contract, actor: User, data: AmendmentInput) -> 
         else:
             line.amount = data.new_amount
             line.save(update_fields=["amount"])
+        tally_contract_value(value, contract_value(contract.pk))
     amendment.save()
     return amendment
 

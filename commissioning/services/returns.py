@@ -28,6 +28,7 @@ from commissioning.permissions import can
 from commissioning.quarters import Quarter, ended_quarters, financial_year_of
 from commissioning.selectors.returns import figures_as_text
 from commissioning.selectors.rollup import REPORTING_CONTRACTS
+from commissioning.services.tallies import return_key, tally_returns
 from commissioning.validation import Key, check_figures, field_name
 from core.errors import NotAllowed
 from core.outbox import outbox_enqueue
@@ -85,9 +86,16 @@ def returns_open_due(*, today: dt.date | None = None) -> int:
         for quarter in quarters_owed(contract, today)
         if (contract.pk, quarter.year, quarter.number) not in existing
     ]
-    before = MonitoringReturn.objects.count()
     MonitoringReturn.objects.bulk_create(new, ignore_conflicts=True)
-    return MonitoringReturn.objects.count() - before  # an overlapping run's rows are skipped
+    # An overlapping run's rows are skipped: count in the tallies only what this run
+    # inserted (found by the uuids it gave them).
+    inserted: list[MonitoringReturn] = []
+    for start in range(0, len(new), 1000):
+        inserted += MonitoringReturn.objects.filter(
+            uuid__in=[r.uuid for r in new[start : start + 1000]]
+        ).only("financial_year", "quarter", "status", "due_date", "submitted_at", "is_newest")
+    tally_returns(after=[return_key(r) for r in inserted])
+    return len(inserted)
 
 
 @dataclass
@@ -150,11 +158,13 @@ def _save(
     if checked.errors:
         return SaveResult(errors=checked.errors)
     _write(monitoring_return, measures, checked.figures)
+    counted = return_key(monitoring_return)
     if monitoring_return.status == R.NOT_STARTED:
         transition(monitoring_return, to_status=R.DRAFT, actor=actor)
     else:
         monitoring_return.save(update_fields=["updated_at"])
     if not submit:
+        tally_returns([counted], [return_key(monitoring_return)])
         return SaveResult()
     monitoring_return.submitted_at = timezone.now()
     monitoring_return.submitted_by = actor
@@ -164,6 +174,7 @@ def _save(
         actor=actor,
         extra_fields=("submitted_at", "submitted_by"),
     )
+    tally_returns([counted], [return_key(monitoring_return)])
     outbox_enqueue(
         kind="commissioning.return_submitted",
         obj=monitoring_return,
@@ -271,6 +282,7 @@ def return_accept(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    counted = return_key(monitoring_return)
     monitoring_return.rating = rating
     monitoring_return.review_comment = comment.strip()
     monitoring_return.reviewed_by = actor
@@ -282,6 +294,7 @@ def return_accept(
         reason=comment.strip(),
         extra_fields=("rating", "review_comment", "reviewed_by", "reviewed_at"),
     )
+    tally_returns([counted], [return_key(monitoring_return)])
     ReturnReview.objects.create(
         monitoring_return=monitoring_return,
         outcome=ReturnReview.Outcome.ACCEPTED,
@@ -332,6 +345,7 @@ def return_request_changes(
         MeasureComment(review=review, measure=measures[code], comment=text)
         for code, text in notes.items()
     )
+    counted = return_key(monitoring_return)
     monitoring_return.rating = rating
     monitoring_return.reviewed_by = actor
     monitoring_return.reviewed_at = now
@@ -342,6 +356,7 @@ def return_request_changes(
         reason=comment.strip(),
         extra_fields=("rating", "reviewed_by", "reviewed_at"),
     )
+    tally_returns([counted], [return_key(monitoring_return)])
     outbox_enqueue(
         kind="commissioning.return_changes_requested",
         obj=monitoring_return,
@@ -375,6 +390,7 @@ def return_correct(
     today = timezone.localdate()
     # The correction becomes the quarter's newest version (one per quarter, by constraint);
     # an update, so the corrected version's history gains no row for it.
+    counted = return_key(monitoring_return)
     MonitoringReturn.objects.filter(pk=monitoring_return.pk).update(is_newest=False)
     monitoring_return.is_newest = False
     correction = MonitoringReturn.objects.create(
@@ -388,6 +404,7 @@ def return_correct(
         due_date=today + dt.timedelta(days=settings.RETURN_DUE_DAYS),
         status=R.DRAFT,
     )
+    tally_returns([counted], [return_key(correction)])
     ReturnValue.objects.bulk_create(
         ReturnValue(
             monitoring_return=correction,

@@ -23,6 +23,7 @@ from commissioning.models import (
 from commissioning.quarters import Quarter
 from commissioning.services import contracts as contract_services
 from commissioning.services.contracts import ContractInput, FundingLine
+from commissioning.services.tallies import recount_tallies
 from outcomes.models import Plan
 from tests.grants.builders import Save, bulk_save
 
@@ -130,10 +131,13 @@ def bulk_contracts(
     seed: int = 1,
     values: bool = False,
     save: Save = bulk_save,
+    recount: bool = True,
 ) -> list[Contract]:
     """`count` active contracts, each with `quarters` returns (ending last quarter) in a
     spread of states; bulk-inserted, so hundreds take seconds. With `values`, each return
-    gets a few figures too. `save` inserts each table's rows (bulk_create)."""
+    gets a few figures too. `save` inserts each table's rows (bulk_create). Inserted
+    around the services, so the dashboard's tallies are recounted after (unless told not,
+    by a caller that recounts once when it has inserted everything)."""
     rng = random.Random(seed)
     today = timezone.localdate()
     last = Quarter.containing(today).previous()
@@ -212,4 +216,6 @@ def bulk_contracts(
                 for r in returns
             ],
         )
+    if recount:
+        recount_tallies()
     return contracts

@@ -86,9 +86,8 @@ def test_the_dashboard_does_not_grow_with_contracts_or_returns(
 def test_the_dashboard_reads_each_funding_year_once_not_every_funding_line(
     personas, plan, client_for
 ):
-    """The year picker's query must return one row per year. ContractFunding's default
-    ordering (contract reference, stream) leaks into .distinct() unless cleared, and the
-    query then returns every funding line of every contract (1,200 rows at 300 contracts)."""
+    """The year picker's query must return one row per year, read from the value tallies
+    (a row per year, stream, service and priority), never from every funding line."""
     _grow(personas, plan, to=SMALL)
     client = client_for(personas.commissioner)
     with CaptureQueriesContext(connection) as queries:
@@ -97,7 +96,9 @@ def test_the_dashboard_reads_each_funding_year_once_not_every_funding_line(
     (years_query,) = [
         q["sql"]
         for q in queries.captured_queries
-        if q["sql"].startswith('SELECT DISTINCT "commissioning_contractfunding"."financial_year"')
+        if q["sql"].startswith(
+            'SELECT DISTINCT "commissioning_contractvaluetally"."financial_year"'
+        )
     ]
     with connection.cursor() as cursor:
         cursor.execute(years_query)
