@@ -7,10 +7,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Round as Rounded
 
+from accounts.models import District, Organisation
 from grants import scoring
 from grants.models import Application, PanelItem, PanelRecommendation, Pot, Round
+from outcomes.models import Priority
 
 # Bids that take part in the ranking: from eligible to funded, not the dropped ones.
 RANKED_STATUSES = [
@@ -138,26 +156,6 @@ def ranking_for_round(
     return rankings
 
 
-RANKING_DETAILS = (
-    "pk",
-    "uuid",
-    "organisation__name",
-    "organisation__district__name",
-    "project_title",
-    "primary_priority__code",
-    "moderation_flags",
-)
-
-
-def ranking_details(*, bids: list[RankedApplication]) -> None:
-    """Fill in what the page shows of the bids on it, in one query for those rows only."""
-    by_pk = {bid.pk: bid for bid in bids}
-    if not by_pk:
-        return
-    for row in Application.objects.filter(pk__in=list(by_pk)).values(*RANKING_DETAILS):
-        by_pk[row["pk"]].details = row
-
-
 def assessed_waiting_count(*, round: Round) -> int:
     """Assessed bids a freeze would put on the panel list, whatever the page's filters."""
     return Application.objects.filter(round=round, status=Application.Status.ASSESSED).count()
@@ -229,6 +227,180 @@ class RankingPage:
     page: Page  # of (PotRanking, RankedBid) pairs, across the pots in order
 
 
+# The ranking in the database: the rule of scoring.budget_line, drawn by window functions.
+# Money is counted in whole pence (an integer on SQLite, whose decimals are floats), so the
+# running total and the comparison with the budget are exact on both databases. Amounts
+# are positive (a check constraint) and unscored bids rank last, so along a pot's ranking
+# the counted bids that break the budget (unscored, or taking the total over it) are all
+# after the ones that do not: the line falls at the first of them.
+WITHIN = "r.counted = 1 AND r.ranked_score IS NOT NULL AND r.running_pence <= r.budget_pence"
+FIRST_BELOW = (
+    "r.counted = 1 AND (r.ranked_score IS NULL OR r.running_pence > r.budget_pence)"
+    " AND r.running_pence - r.pence <= r.budget_pence AND r.unscored_so_far <= 1"
+)
+
+
+def _pence(amount) -> Cast:
+    return Cast(Rounded(amount * Value(100)), BigIntegerField())
+
+
+def _ranked_sql(
+    *, round: Round, pots: list[Pot], district_id: int | None, priority_id: int | None
+) -> tuple[str, list, str, list]:
+    """SQL for every ranked bid of the pots with its rank, running total and pot's budget
+    (in pence), ranked over the whole pot; and the condition that shows a row (the
+    district and priority filters only hide rows, so they apply outside the ranking)."""
+    counted = ~Q(mark=Application.Mark.NOT_RECOMMENDED) & ~Q(
+        status=Application.Status.NOT_RECOMMENDED
+    )
+
+    def so_far(expression) -> Window:
+        """Over the pot's bids down to this one, in the order of scoring.rank_key (unscored
+        last, higher score, smaller amount, earlier, reference): one window for all."""
+        return Window(
+            expression,
+            partition_by=[F("pot_id")],
+            order_by=[
+                F("ranked_score").desc(nulls_last=True),
+                F("ranked_amount").asc(),
+                F("submitted_at").asc(),
+                F("reference").asc(),
+            ],
+            frame=RowRange(start=None, end=0),
+        )
+
+    bids = (
+        Application.objects.filter(
+            round=round, status__in=RANKED_STATUSES, pot__in=[pot.pk for pot in pots]
+        )
+        .annotate(
+            ranked_score=Coalesce("moderated_score", "score_mean"),
+            ranked_amount=Coalesce("recommended_amount", "amount_requested"),
+        )
+        .annotate(
+            pence=_pence(F("ranked_amount")),
+            counted=Case(When(counted, then=Value(1)), default=Value(0)),
+        )
+        .annotate(
+            rank=so_far(RowNumber()),
+            running_pence=so_far(Sum(Case(When(counted, then=F("pence")), default=Value(0)))),
+            unscored_so_far=so_far(
+                Sum(Case(When(counted & Q(ranked_score=None), then=Value(1)), default=Value(0)))
+            ),
+            budget_pence=Case(
+                *[When(pot_id=pot.pk, then=Value(int(pot.budget * 100))) for pot in pots]
+            ),
+            pot_order=Case(*[When(pot_id=pot.pk, then=Value(n)) for n, pot in enumerate(pots)]),
+        )
+        .order_by()
+    )
+    columns = ["id", "pot_order", "rank", "pence", "counted", "ranked_score"]
+    columns += ["running_pence", "unscored_so_far", "budget_pence"]
+    shown, shown_params = ["1 = 1"], []
+    if district_id:
+        bids = bids.annotate(district=F("organisation__district_id"))
+        columns.append("district")
+        shown.append("r.district = %s")
+        shown_params.append(district_id)
+    if priority_id:
+        columns.append("primary_priority_id")
+        shown.append("r.primary_priority_id = %s")
+        shown_params.append(priority_id)
+    sql, params = bids.values(*columns).query.sql_with_params()
+    return sql, list(params), " AND ".join(shown), shown_params
+
+
+def _pot_totals(ranked: str, params: list, shown: str, shown_params: list) -> dict:
+    """Each pot's money above the line (over the whole pot) and rows shown, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.pot_order, SUM(CASE WHEN {WITHIN} THEN r.pence ELSE 0 END),"  # noqa: S608
+            f" SUM(CASE WHEN {shown} THEN 1 ELSE 0 END) FROM ({ranked}) r GROUP BY r.pot_order",
+            [*shown_params, *params],
+        )
+        return {order: (int(within), int(count)) for order, within, count in cursor.fetchall()}
+
+
+def _page_rows(ranked, params, shown, shown_params, *, offset: int, limit: int) -> list:
+    """The shown rows from `offset` in the pots' order with what the page says of them,
+    in one query: only these rows are read in full. (The SQL is made of the constants
+    above, table names and the ORM's own SQL; every value goes as a parameter.)"""
+    table = Application._meta.db_table
+    sql = (
+        f"SELECT a.id, a.uuid, a.reference, a.status, a.mark, a.pot_id, a.primary_priority_id,"  # noqa: S608
+        " a.score_mean, a.moderated_score, a.amount_requested, a.recommended_amount,"
+        " a.project_title, a.moderation_flags, o.district_id AS ranked_district_id,"
+        " o.name AS ranked_organisation, d.name AS ranked_district, p.code AS ranked_priority,"
+        " r.pot_order AS ranked_pot, r.rank AS ranked_rank, r.pence AS ranked_pence,"
+        " r.counted AS ranked_counted, r.running_pence AS ranked_running,"
+        " r.within AS ranked_within, r.first_below AS ranked_first_below"
+        f" FROM (SELECT r.id, r.pot_order, r.rank, r.pence, r.counted, r.running_pence,"
+        f" CASE WHEN {WITHIN} THEN 1 ELSE 0 END AS within,"
+        f" CASE WHEN {FIRST_BELOW} THEN 1 ELSE 0 END AS first_below"
+        f" FROM ({ranked}) r WHERE {shown} ORDER BY r.pot_order, r.rank LIMIT %s OFFSET %s) r"
+        f" INNER JOIN {table} a ON a.id = r.id"
+        f" INNER JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id"
+        f" LEFT OUTER JOIN {District._meta.db_table} d ON d.id = o.district_id"
+        f" LEFT OUTER JOIN {Priority._meta.db_table} p ON p.id = a.primary_priority_id"
+        " ORDER BY r.pot_order, r.rank"
+    )
+    return list(Application.objects.raw(sql, [*params, *shown_params, limit, offset]))
+
+
+def _ranked_bid(row) -> scoring.RankedBid[RankedApplication]:
+    bid = RankedApplication(
+        pk=row.pk,
+        reference=row.reference,
+        status=row.status,
+        mark=row.mark,
+        pot_id=row.pot_id,
+        district_id=row.ranked_district_id,
+        priority_id=row.primary_priority_id,
+        score_mean=row.score_mean,
+        moderated_score=row.moderated_score,
+        amount_requested=row.amount_requested,
+        recommended_amount=row.recommended_amount,
+        details={
+            "pk": row.pk,
+            "uuid": row.uuid,
+            "organisation__name": row.ranked_organisation,
+            "organisation__district__name": row.ranked_district,
+            "project_title": row.project_title,
+            "primary_priority__code": row.ranked_priority,
+            "moderation_flags": row.moderation_flags,
+        },
+    )
+    return scoring.RankedBid(
+        key=bid,
+        score=bid.final_score,
+        amount=Decimal(int(row.ranked_pence)).scaleb(-2),
+        submitted_order=None,  # ranked by the database
+        counts=bool(row.ranked_counted),
+        rank=int(row.ranked_rank),
+        running_total=Decimal(int(row.ranked_running)).scaleb(-2),
+        within_budget=bool(row.ranked_within),
+        first_below_line=bool(row.ranked_first_below),
+    )
+
+
+class _ShownRows:
+    """The shown rows of every pot in order, for the paginator: counted by the pots'
+    totals, and a slice read from the database."""
+
+    def __init__(self, total: int, read) -> None:
+        self.total = total
+        self.read = read
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, rows: slice) -> list:
+        return self.read(offset=rows.start, limit=rows.stop - rows.start)
+
+
 def ranking_page(
     *,
     round: Round,
@@ -236,17 +408,30 @@ def ranking_page(
     pot_id: int | None = None,
     district_id: int | None = None,
     priority_id: int | None = None,
+    page_size: int = RANKING_PAGE_SIZE,
 ) -> RankingPage:
-    """One page of the ranking: every pot's line drawn over all its bids, PAGE_SIZE rows shown.
+    """One page of the ranking: every pot's line drawn over all its bids by the database
+    (the rule of scoring.budget_line), `page_size` rows shown.
 
-    Only the rows on the page are read in full (organisation, title, priority); each pot's
-    `page_rows` holds its rows on this page."""
-    rankings = ranking_for_round(
-        round=round, pot_id=pot_id, district_id=district_id, priority_id=priority_id
-    )
-    pairs = [(ranking, bid) for ranking in rankings for bid in ranking.rows]
-    page = Paginator(pairs, RANKING_PAGE_SIZE).get_page(page_number)
+    Three queries whatever the round holds: the pots, each pot's total above the line and
+    rows shown, and the page's rows in full. Each pot's `page_rows` (and `rows`) holds its
+    rows on this page; `shown` counts its rows under the filters."""
+    pots = [pot for pot in round.pots.all() if not pot_id or pot.pk == pot_id]
+    if not pots:
+        return RankingPage(rankings=[], page=Paginator([], page_size).get_page(page_number))
+    rankings = [PotRanking(pot=pot, rows=[], within_total=Decimal(0)) for pot in pots]
+    query = _ranked_sql(round=round, pots=pots, district_id=district_id, priority_id=priority_id)
+    totals = _pot_totals(*query)
+    for order, ranking in enumerate(rankings):
+        within, ranking.shown = totals.get(order, (0, 0))
+        ranking.within_total = Decimal(within).scaleb(-2)
+
+    def read(*, offset: int, limit: int) -> list:
+        rows = _page_rows(*query, offset=offset, limit=limit) if limit > 0 else []
+        return [(rankings[row.ranked_pot], _ranked_bid(row)) for row in rows]
+
+    shown = _ShownRows(sum(ranking.shown for ranking in rankings), read)
+    page: Page = Paginator(shown, page_size).get_page(page_number)  # type: ignore[arg-type]
     for ranking in rankings:
-        ranking.page_rows = [bid for owner, bid in page.object_list if owner is ranking]
-    ranking_details(bids=[bid.key for _, bid in page.object_list])
+        ranking.rows = ranking.page_rows = [b for owner, b in page.object_list if owner is ranking]
     return RankingPage(rankings=rankings, page=page)

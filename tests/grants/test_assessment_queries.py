@@ -30,8 +30,8 @@ def test_the_ranking_page_makes_the_same_queries_for_10_and_150_bids(
     round, _ = round_with(count)
     client = client_for(personas.officer)
     url = reverse("grants:staff-round-ranking", args=[round.uuid])
-    # user, roles, round (+fund, plan), pots, every ranked bid as plain values (the budget
-    # line), the page's rows in full, the count of assessed bids to freeze; the filter
+    # user, roles, round (+fund, plan), pots, each pot's total above the line (drawn by the
+    # database), the page's rows in full, the count of assessed bids to freeze; the filter
     # choices (pots, districts, priorities) on the first visit only, then from the cache.
     # The session comes from the cache.
     with django_assert_max_num_queries(10):
