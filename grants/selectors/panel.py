@@ -246,28 +246,38 @@ def _pence(amount) -> Cast:
 
 def _ranked_sql(
     *, round: Round, pots: list[Pot], district_id: int | None, priority_id: int | None
-) -> tuple[str, list, str, list]:
-    """SQL for every ranked bid of the pots with its rank, running total and pot's budget
-    (in pence), ranked over the whole pot; and the condition that shows a row (the
-    district and priority filters only hide rows, so they apply outside the ranking)."""
+) -> tuple[str, list]:
+    """SQL for every ranked bid of the pots, ranked over its whole pot: its rank, running
+    total and pot's budget (in pence); whether the filters show it (they only hide rows),
+    its place among the rows shown across the pots, and each pot's count of rows shown."""
     counted = ~Q(mark=Application.Mark.NOT_RECOMMENDED) & ~Q(
         status=Application.Status.NOT_RECOMMENDED
     )
+    shown = Q()
+    if district_id:
+        shown &= Q(organisation__district_id=district_id)
+    if priority_id:
+        shown &= Q(primary_priority_id=priority_id)
+    # scoring.rank_key: unscored last, higher score, smaller amount, earlier, reference.
+    order = [
+        F("ranked_score").desc(nulls_last=True),
+        F("ranked_amount").asc(),
+        F("submitted_at").asc(),
+        F("reference").asc(),
+    ]
 
-    def so_far(expression) -> Window:
-        """Over the pot's bids down to this one, in the order of scoring.rank_key (unscored
-        last, higher score, smaller amount, earlier, reference): one window for all."""
+    def so_far(expression, *, across_pots: bool = False) -> Window:
+        """Down to this bid, in its pot (or across the pots in order); every window sorts
+        the same way, so the database sorts the bids once."""
         return Window(
             expression,
-            partition_by=[F("pot_id")],
-            order_by=[
-                F("ranked_score").desc(nulls_last=True),
-                F("ranked_amount").asc(),
-                F("submitted_at").asc(),
-                F("reference").asc(),
-            ],
+            partition_by=None if across_pots else [F("pot_order")],
+            order_by=[F("pot_order").asc(), *order] if across_pots else order,
             frame=RowRange(start=None, end=0),
         )
+
+    def count(condition: Q) -> Case:
+        return Case(When(condition, then=Value(1)), default=Value(0))
 
     bids = (
         Application.objects.filter(
@@ -276,75 +286,80 @@ def _ranked_sql(
         .annotate(
             ranked_score=Coalesce("moderated_score", "score_mean"),
             ranked_amount=Coalesce("recommended_amount", "amount_requested"),
+            pot_order=Case(*[When(pot_id=pot.pk, then=Value(n)) for n, pot in enumerate(pots)]),
+            shown=count(shown) if shown else Value(1),
         )
-        .annotate(
-            pence=_pence(F("ranked_amount")),
-            counted=Case(When(counted, then=Value(1)), default=Value(0)),
-        )
+        .annotate(pence=_pence(F("ranked_amount")), counted=count(counted))
         .annotate(
             rank=so_far(RowNumber()),
             running_pence=so_far(Sum(Case(When(counted, then=F("pence")), default=Value(0)))),
-            unscored_so_far=so_far(
-                Sum(Case(When(counted & Q(ranked_score=None), then=Value(1)), default=Value(0)))
-            ),
+            unscored_so_far=so_far(Sum(count(counted & Q(ranked_score=None)))),
+            shown_index=so_far(Sum("shown"), across_pots=True),
             budget_pence=Case(
                 *[When(pot_id=pot.pk, then=Value(int(pot.budget * 100))) for pot in pots]
             ),
-            pot_order=Case(*[When(pot_id=pot.pk, then=Value(n)) for n, pot in enumerate(pots)]),
+            **{
+                f"shown_{n}": Window(Sum(count(Q(pot_id=pot.pk) & shown)))
+                for n, pot in enumerate(pots)
+            },
         )
         .order_by()
     )
-    columns = ["id", "pot_order", "rank", "pence", "counted", "ranked_score"]
-    columns += ["running_pence", "unscored_so_far", "budget_pence"]
-    shown, shown_params = ["1 = 1"], []
-    if district_id:
-        bids = bids.annotate(district=F("organisation__district_id"))
-        columns.append("district")
-        shown.append("r.district = %s")
-        shown_params.append(district_id)
-    if priority_id:
-        columns.append("primary_priority_id")
-        shown.append("r.primary_priority_id = %s")
-        shown_params.append(priority_id)
+    columns = ["id", "pot_order", "rank", "pence", "counted", "ranked_score", "shown"]
+    columns += ["running_pence", "unscored_so_far", "budget_pence", "shown_index"]
+    columns += [f"shown_{n}" for n in range(len(pots))]
     sql, params = bids.values(*columns).query.sql_with_params()
-    return sql, list(params), " AND ".join(shown), shown_params
+    return sql, list(params)
 
 
-def _pot_totals(ranked: str, params: list, shown: str, shown_params: list) -> dict:
-    """Each pot's money above the line (over the whole pot) and rows shown, in one query."""
+def _pot_totals(ranked: str, params: list) -> dict[int, int]:
+    """Each pot's pence above the line, when no row is shown to carry it."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.pot_order, SUM(CASE WHEN {WITHIN} THEN r.pence ELSE 0 END),"  # noqa: S608
-            f" SUM(CASE WHEN {shown} THEN 1 ELSE 0 END) FROM ({ranked}) r GROUP BY r.pot_order",
-            [*shown_params, *params],
+            f"SELECT r.pot_order, SUM(CASE WHEN {WITHIN} THEN r.pence ELSE 0 END)"  # noqa: S608
+            f" FROM ({ranked}) r GROUP BY r.pot_order",
+            params,
         )
-        return {order: (int(within), int(count)) for order, within, count in cursor.fetchall()}
+        return {order: int(within) for order, within in cursor.fetchall()}
 
 
-def _page_rows(ranked, params, shown, shown_params, *, offset: int, limit: int) -> list:
-    """The shown rows from `offset` in the pots' order with what the page says of them,
-    in one query: only these rows are read in full. (The SQL is made of the constants
-    above, table names and the ORM's own SQL; every value goes as a parameter.)"""
-    table = Application._meta.db_table
+def _page_rows(ranked: str, params: list, pots: int, *, page: int, size: int) -> list:
+    """The shown rows of page `page` (from 0; the last page if past it) in the pots' order,
+    each with what the page says of it and every pot's totals, in one query: only these
+    rows are read in full. (The SQL is made of the constants above, table names and the
+    ORM's own SQL; every value goes as a parameter.)"""
+    each = range(pots)
+    within = ", ".join(
+        f"SUM(CASE WHEN r.pot_order = {n} AND {WITHIN} THEN r.pence ELSE 0 END) OVER ()"
+        f" AS within_{n}"
+        for n in each
+    )
+    totals = ", ".join(
+        f"x.within_{n} AS ranked_within_{n}, x.shown_{n} AS ranked_shown_{n}" for n in each
+    )
+    last_page = f"({' + '.join(f'x.shown_{n}' for n in each)} - 1) / %s"
     sql = (
-        f"SELECT a.id, a.uuid, a.reference, a.status, a.mark, a.pot_id, a.primary_priority_id,"  # noqa: S608
+        "SELECT a.id, a.uuid, a.reference, a.status, a.mark, a.pot_id, a.primary_priority_id,"  # noqa: S608
         " a.score_mean, a.moderated_score, a.amount_requested, a.recommended_amount,"
         " a.project_title, a.moderation_flags, o.district_id AS ranked_district_id,"
         " o.name AS ranked_organisation, d.name AS ranked_district, p.code AS ranked_priority,"
-        " r.pot_order AS ranked_pot, r.rank AS ranked_rank, r.pence AS ranked_pence,"
-        " r.counted AS ranked_counted, r.running_pence AS ranked_running,"
-        " r.within AS ranked_within, r.first_below AS ranked_first_below"
-        f" FROM (SELECT r.id, r.pot_order, r.rank, r.pence, r.counted, r.running_pence,"
-        f" CASE WHEN {WITHIN} THEN 1 ELSE 0 END AS within,"
-        f" CASE WHEN {FIRST_BELOW} THEN 1 ELSE 0 END AS first_below"
-        f" FROM ({ranked}) r WHERE {shown} ORDER BY r.pot_order, r.rank LIMIT %s OFFSET %s) r"
-        f" INNER JOIN {table} a ON a.id = r.id"
+        " x.pot_order AS ranked_pot, x.rank AS ranked_rank, x.pence AS ranked_pence,"
+        " x.counted AS ranked_counted, x.running_pence AS ranked_running,"
+        " x.within AS ranked_within, x.first_below AS ranked_first_below,"
+        f" x.shown_index AS ranked_index, {totals}"
+        f" FROM (SELECT r.*, CASE WHEN {WITHIN} THEN 1 ELSE 0 END AS within,"
+        f" CASE WHEN {FIRST_BELOW} THEN 1 ELSE 0 END AS first_below, {within}"
+        f" FROM ({ranked}) r) x"
+        f" INNER JOIN {Application._meta.db_table} a ON a.id = x.id"
         f" INNER JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id"
         f" LEFT OUTER JOIN {District._meta.db_table} d ON d.id = o.district_id"
         f" LEFT OUTER JOIN {Priority._meta.db_table} p ON p.id = a.primary_priority_id"
-        " ORDER BY r.pot_order, r.rank"
+        # Page `page`, or the last if it is past it.
+        " WHERE x.shown = 1 AND (x.shown_index - 1) / %s"
+        f" = CASE WHEN %s < {last_page} THEN %s ELSE {last_page} END"
+        " ORDER BY x.shown_index"
     )
-    return list(Application.objects.raw(sql, [*params, *shown_params, limit, offset]))
+    return list(Application.objects.raw(sql, [*params, size, page, size, page, size]))
 
 
 def _ranked_bid(row) -> scoring.RankedBid[RankedApplication]:
@@ -384,12 +399,12 @@ def _ranked_bid(row) -> scoring.RankedBid[RankedApplication]:
 
 
 class _ShownRows:
-    """The shown rows of every pot in order, for the paginator: counted by the pots'
-    totals, and a slice read from the database."""
+    """The rows shown across the pots, for the paginator: their count, and the page's rows
+    already read."""
 
-    def __init__(self, total: int, read) -> None:
+    def __init__(self, total: int, rows: list) -> None:
         self.total = total
-        self.read = read
+        self.rows = rows
 
     def count(self) -> int:
         return self.total
@@ -398,7 +413,17 @@ class _ShownRows:
         return self.total
 
     def __getitem__(self, rows: slice) -> list:
-        return self.read(offset=rows.start, limit=rows.stop - rows.start)
+        return self.rows
+
+
+def _page_index(number: str | int | None) -> int:
+    """The page asked for, from 0, as Paginator.get_page reads it: page 1 if it is not a
+    number, the last page (any number past it) if it is under 1."""
+    try:
+        asked = int(number)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+    return asked - 1 if asked >= 1 else 10**9
 
 
 def ranking_page(
@@ -413,25 +438,31 @@ def ranking_page(
     """One page of the ranking: every pot's line drawn over all its bids by the database
     (the rule of scoring.budget_line), `page_size` rows shown.
 
-    Three queries whatever the round holds: the pots, each pot's total above the line and
-    rows shown, and the page's rows in full. Each pot's `page_rows` (and `rows`) holds its
-    rows on this page; `shown` counts its rows under the filters."""
+    Two queries whatever the round holds: the pots, then the page's rows in full, each
+    carrying every pot's total above the line and count of rows shown (a third, for the
+    totals, when no row is shown). Each pot's `page_rows` (and `rows`) holds its rows on
+    this page; `shown` counts its rows under the filters."""
     pots = [pot for pot in round.pots.all() if not pot_id or pot.pk == pot_id]
+    rankings = [PotRanking(pot=pot, rows=[], within_total=Decimal(0)) for pot in pots]
     if not pots:
         return RankingPage(rankings=[], page=Paginator([], page_size).get_page(page_number))
-    rankings = [PotRanking(pot=pot, rows=[], within_total=Decimal(0)) for pot in pots]
-    query = _ranked_sql(round=round, pots=pots, district_id=district_id, priority_id=priority_id)
-    totals = _pot_totals(*query)
-    for order, ranking in enumerate(rankings):
-        within, ranking.shown = totals.get(order, (0, 0))
-        ranking.within_total = Decimal(within).scaleb(-2)
-
-    def read(*, offset: int, limit: int) -> list:
-        rows = _page_rows(*query, offset=offset, limit=limit) if limit > 0 else []
-        return [(rankings[row.ranked_pot], _ranked_bid(row)) for row in rows]
-
-    shown = _ShownRows(sum(ranking.shown for ranking in rankings), read)
-    page: Page = Paginator(shown, page_size).get_page(page_number)  # type: ignore[arg-type]
+    ranked, params = _ranked_sql(
+        round=round, pots=pots, district_id=district_id, priority_id=priority_id
+    )
+    rows = _page_rows(ranked, params, len(pots), page=_page_index(page_number), size=page_size)
+    if rows:
+        within = [int(getattr(rows[0], f"ranked_within_{n}")) for n in range(len(pots))]
+        for n, ranking in enumerate(rankings):
+            ranking.shown = int(getattr(rows[0], f"ranked_shown_{n}"))
+    else:
+        totals = _pot_totals(ranked, params)
+        within = [totals.get(n, 0) for n in range(len(pots))]
+    for ranking, pence in zip(rankings, within, strict=True):
+        ranking.within_total = Decimal(pence).scaleb(-2)
+    pairs = [(rankings[row.ranked_pot], _ranked_bid(row)) for row in rows]
+    shown = _ShownRows(sum(ranking.shown for ranking in rankings), pairs)
+    number = (int(rows[0].ranked_index) - 1) // page_size + 1 if rows else 1
+    page: Page = Paginator(shown, page_size).page(number)  # type: ignore[arg-type]
     for ranking in rankings:
-        ranking.rows = ranking.page_rows = [b for owner, b in page.object_list if owner is ranking]
+        ranking.rows = ranking.page_rows = [b for owner, b in pairs if owner is ranking]
     return RankingPage(rankings=rankings, page=page)

@@ -235,3 +235,41 @@ def test_a_pot_filter_shows_that_pot_alone(world):
         reference(1),
     ]
     assert [bid.rank for _, bid in ranking.page.object_list] == [1, 2]
+
+
+def test_a_page_past_the_end_shows_the_last_and_a_bad_number_the_first(world):
+    round, pots, organisations, _, priorities = world
+    Application.objects.bulk_create(
+        Application(
+            round=round,
+            organisation=organisations[n],
+            pot=pots[n % 2],
+            reference=reference(n),
+            submitted_at=timezone.now(),
+            primary_priority=priorities[0],
+            score_mean=D(50 + n),
+            amount_requested=D("1000"),
+            status=S.ASSESSED,
+        )
+        for n in range(10)
+    )
+    Pot.objects.filter(pk=pots[1].pk).update(min_award=0, max_award=2000, budget=2000)
+    round.refresh_from_db()
+
+    def shown(page_number, **filters):
+        ranking = ranking_page(round=round, page_number=page_number, page_size=4, **filters)
+        references = [bid.key.reference for _, bid in ranking.page.object_list]
+        return ranking.page.number, references, [r.within_total for r in ranking.rankings]
+
+    # Pot 1 (the first in order) ranks 8, 6, 4, 2, 0; pot 2 ranks 9, 7, ...: 10 rows, 3 pages.
+    first = [reference(n) for n in (8, 6, 4, 2)]
+    last = [reference(n) for n in (3, 1)]
+    totals = [D("5000"), D("2000")]
+    assert shown(1) == (1, first, totals)
+    assert shown(3) == (3, last, totals)
+    for past_the_end in (4, 99, "0", -1):
+        assert shown(past_the_end) == (3, last, totals)
+    for not_a_number in (None, "", "abc", "2.5"):
+        assert shown(not_a_number) == (1, first, totals)
+    # No row shown: the page is empty, the pots' totals are still those of the whole pot.
+    assert shown(2, priority_id=priorities[1].pk) == (1, [], totals)
