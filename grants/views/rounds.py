@@ -24,7 +24,12 @@ from grants.exports import applications_csv
 from grants.forms.assessment import AssignForm
 from grants.forms.common import form_data
 from grants.forms.rounds import ApplicationFilterForm, FundForm, PotForm, RoundForm
-from grants.listing import application_list_links, refusal_errors, uuids_from
+from grants.listing import (
+    application_list_links,
+    application_rows,
+    refusal_errors,
+    uuids_from,
+)
 from grants.models import Pot
 from grants.selectors.application_list import application_list_page, bids_by_uuid
 from grants.selectors.choices import round_filter_choices
@@ -95,6 +100,7 @@ def _applications_page(
             "round": round,
             "form": form,
             "page": page,
+            "rows": application_rows(page, selected=(chosen or {}).get("selected", set())),
             "listing": application_list_links(
                 query, page=page, sort=sort, view=filters.get("view", "")
             ),

@@ -113,6 +113,29 @@ def test_the_counts_per_status_are_links_above_the_list(sized, client_for, perso
     assert response.context["page"].counts == counts
 
 
+def test_each_row_is_printed_as_text_in_london_time(sized, client_for, personas):
+    import datetime as dt
+
+    round = sized(2)
+    bid = Application.objects.filter(round=round).order_by("reference").first()
+    Application.objects.filter(pk=bid.pk).update(
+        submitted_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC),
+        amount_requested=Decimal("12500"),
+        moderated_score=Decimal("3.50"),
+        status=Application.Status.ASSESSED,
+    )
+    response = client_for(personas.officer).get(_url(round), {"sort": "reference"})
+    row = next(r for r in response.context["rows"] if r["reference"] == bid.reference)
+    assert row["submitted_at"] == "2 Jul 2026 00:30"  # British Summer Time
+    assert (row["amount"], row["score"], row["status"]) == ("£12,500", "3.50", "Assessed")
+    assert row["organisation"] == bid.organisation.name and not row["checked"]
+    body = response.content.decode()
+    assert (
+        f'<a class="govuk-link" href="/staff/applications/{bid.uuid}/">{bid.reference}</a>' in body
+    )
+    assert '<td class="govuk-table__cell">2 Jul 2026 00:30</td>' in body
+
+
 def test_the_sortable_headers_say_how_the_list_is_sorted(sized, client_for, personas):
     round = sized(3)
     client = client_for(personas.officer)
