@@ -261,6 +261,7 @@ class ApplicationFilterForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, round: Round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = round_filter_choices(round=round)
+        self.pots = choices.pots  # the list's "Change <pot>" links, from the same read
         self.fields["district"].choices = [("", "Any district"), *choices.districts]
         self.fields["pot"].choices = [("", "Any pot"), *choices.pots]
         self.fields["priority"].choices = [("", "Any priority"), *choices.priorities]

@@ -9,11 +9,15 @@ of sorting and skipping every row before it, as OFFSET does.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     CharField,
     Count,
@@ -28,8 +32,12 @@ from django.db.models.functions import Coalesce
 from core.keyset import Key, keyset_page
 from grants.models import Application, Round
 
+logger = logging.getLogger(__name__)
+
 PAGE_SIZE = 50
 CURSOR_SALT = "grants.application-list"
+# The round's counts per status stay in the cache until a bid is added or changes status.
+COUNTS_TIMEOUT = 24 * 3600
 
 S = Application.Status
 
@@ -168,9 +176,8 @@ def application_list_page(
         search=search,
         view=view,
     )
-    counts = {
-        row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("pk"))
-    }
+    narrowed = district_id or pot_id or priority_id or view in PRESET_FILTERS or search.strip()
+    counts = _counts(base) if narrowed else round_status_counts(round=round)
     total = counts.get(status, 0) if status else sum(counts.values())
     rows = base.filter(status=status) if status else base
     rows = rows.select_related("organisation__district", "pot", "primary_priority").only(
@@ -203,6 +210,58 @@ def application_list_page(
         total=total,
         counts=counts,
     )
+
+
+def _counts(applications: QuerySet[Application]) -> dict[str, int]:
+    rows = applications.order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def _counts_keys(round_id: int) -> tuple[str, str]:
+    return f"grants:round-counts-version:{round_id}", f"grants:round-counts:{round_id}"
+
+
+def round_status_counts(*, round: Round) -> dict[str, int]:
+    """The round's bids per status, as the list shows them with no search or filter: read
+    from the cache, counted afresh after any bid in the round is added or changes status.
+
+    The counts are stored under the round's current version; a change forgets the version
+    once it commits (round_status_counts_changed), so counts read before the change are
+    never served after it. The entry also names the round's UUID: a test database that
+    reuses the id never sees another round's counts. Without the cache, counted each time.
+    """
+    version_key, counts_key = _counts_keys(round.pk)
+    try:
+        found = cache.get_many([version_key, counts_key])
+        version = found.get(version_key)
+        entry = found.get(counts_key)
+        if version and entry and entry[:2] == (version, str(round.uuid)):
+            return entry[2]
+        if not version:
+            version = uuid.uuid4().hex
+            if not cache.add(version_key, version, COUNTS_TIMEOUT):
+                version = cache.get(version_key) or version
+    except Exception:  # any cache backend's connection error: count in the database
+        logger.warning("Cache unavailable; counting the round's bids in the database")
+        return _counts(Application.objects.filter(round=round))
+    counts = _counts(Application.objects.filter(round=round))
+    try:
+        cache.set(counts_key, (version, str(round.uuid), counts), COUNTS_TIMEOUT)
+    except Exception:
+        logger.warning("Cache unavailable; the round's counts are not kept")
+    return counts
+
+
+def round_status_counts_changed(*, round_id: int) -> None:
+    """A bid in the round was added or changed status: count afresh once this commits."""
+
+    def forget() -> None:
+        try:
+            cache.delete(_counts_keys(round_id)[0])
+        except Exception:
+            logger.exception("Cache unavailable; the round's counts may be out of date")
+
+    transaction.on_commit(forget)
 
 
 def bids_by_uuid(*, round: Round, uuids: list) -> list[str]:

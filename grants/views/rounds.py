@@ -32,7 +32,6 @@ from grants.listing import (
 )
 from grants.models import Pot
 from grants.selectors.application_list import application_list_page, bids_by_uuid
-from grants.selectors.choices import round_filter_choices
 from grants.selectors.panel import panels_for_round
 from grants.selectors.rounds import (
     applications_for_round,
@@ -107,7 +106,7 @@ def _applications_page(
             "bulk_actions": BULK_ACTIONS,
             "errors": errors or [],
             "chosen": chosen or {},
-            "pots": round_filter_choices(round=round).pots,
+            "pots": form.pots,
             **_row_links(round),
         },
         status=400 if errors else 200,
