@@ -30,13 +30,14 @@ class Select(forms.Select):
     markup; choices in groups are drawn by the template, as before."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        if any(isinstance(label, list | tuple) for _, label in self.choices):
+        choices = list(self.choices)  # a model field's choices: one query, not two
+        if any(isinstance(label, list | tuple) for _, label in choices):
             return super().render(name, value, attrs, renderer)
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         chosen = set(widget["value"])
         options = []
         found = False
-        for option_value, label in self.choices:
+        for option_value, label in choices:
             text = "" if option_value is None else str(option_value)
             selected = text in chosen and (not found or self.allow_multiple_selected)
             found = found or selected
@@ -47,5 +48,22 @@ class Select(forms.Select):
         html = (
             f'<select name="{conditional_escape(name)}"{_attributes(widget["attrs"])}>'
             f"{''.join(options)}\n</select>"
+        )
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703  # every part escaped above
+
+
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes whose inputs (the GOV.UK field template's `{{ option.tag }}`) are drawn
+    in Python with Django's markup: three includes an option through templates."""
+
+    def _render(self, template_name, context, renderer=None) -> SafeString:
+        widget = context["widget"]
+        if template_name != self.option_template_name or widget.get("wrap_label"):
+            return super()._render(template_name, context, renderer)
+        value = widget["value"]
+        shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+        html = (
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{shown}{_attributes(widget["attrs"])}>'
         )
         return mark_safe(html)  # noqa: S308  # nosec B308 B703  # every part escaped above

@@ -44,3 +44,25 @@ def test_grouped_choices_are_drawn_by_the_template():
     widget = Select(choices=[("Places", [(1, "Leeds")]), (2, "Bradford")])
     assert widget.render("d", 1) == forms.Select(choices=widget.choices).render("d", 1)
     assert "<optgroup" in widget.render("d", 1)
+
+
+@pytest.mark.parametrize("data", [None, {"people": ["1", "2"]}, {"people": []}])
+def test_the_checkboxes_are_drawn_as_djangos_templates_draw_them(data):
+    from core.widgets import CheckboxSelectMultiple
+
+    def form(widget):
+        class People(GovukFormMixin, forms.Form):
+            people = forms.MultipleChoiceField(
+                choices=[("1", "Ann <A>"), ("2", "Bob & co"), ("3", "Cy")],
+                widget=widget,
+                help_text="Who shares the bids",
+            )
+
+        made = People(data)
+        if data is not None:
+            made.is_valid()
+        return made
+
+    ours, django = form(CheckboxSelectMultiple), form(forms.CheckboxSelectMultiple)
+    assert ours["people"].as_field_group() == django["people"].as_field_group()
+    assert str(ours["people"]) == str(django["people"])
