@@ -26,7 +26,7 @@ from grants.forms.common import form_data
 from grants.forms.rounds import ApplicationFilterForm, FundForm, PotForm, RoundForm
 from grants.listing import (
     application_list_links,
-    application_rows,
+    application_rows_html,
     refusal_errors,
     uuids_from,
 )
@@ -92,6 +92,7 @@ def _applications_page(
 ):
     query = request.GET if query is None else query
     page = application_list_page(round=round, sort=sort, cursor=query.get("cursor", ""), **filters)
+    links = _row_links(round)
     return render(
         request,
         "grants/staff_round_applications.html",
@@ -99,7 +100,9 @@ def _applications_page(
             "round": round,
             "form": form,
             "page": page,
-            "rows": application_rows(page, selected=(chosen or {}).get("selected", set())),
+            "rows_html": application_rows_html(
+                page, selected=(chosen or {}).get("selected", set()), bid_url=links["bid_url"]
+            ),
             "listing": application_list_links(
                 query, page=page, sort=sort, view=filters.get("view", "")
             ),
@@ -107,7 +110,7 @@ def _applications_page(
             "errors": errors or [],
             "chosen": chosen or {},
             "pots": form.pots,
-            **_row_links(round),
+            **links,
         },
         status=400 if errors else 200,
     )

@@ -113,7 +113,7 @@ def test_the_counts_per_status_are_links_above_the_list(sized, client_for, perso
     assert response.context["page"].counts == counts
 
 
-def test_each_row_is_printed_as_text_in_london_time(sized, client_for, personas):
+def test_each_row_shows_its_bid_escaped_and_in_london_time(sized, client_for, personas):
     import datetime as dt
 
     round = sized(2)
@@ -123,17 +123,17 @@ def test_each_row_is_printed_as_text_in_london_time(sized, client_for, personas)
         amount_requested=Decimal("12500"),
         moderated_score=Decimal("3.50"),
         status=Application.Status.ASSESSED,
+        project_title="Boxing & <b>bold</b> nights",
     )
-    response = client_for(personas.officer).get(_url(round), {"sort": "reference"})
-    row = next(r for r in response.context["rows"] if r["reference"] == bid.reference)
-    assert row["submitted_at"] == "2 Jul 2026 00:30"  # British Summer Time
-    assert (row["amount"], row["score"], row["status"]) == ("£12,500", "3.50", "Assessed")
-    assert row["organisation"] == bid.organisation.name and not row["checked"]
-    body = response.content.decode()
-    assert (
-        f'<a class="govuk-link" href="/staff/applications/{bid.uuid}/">{bid.reference}</a>' in body
-    )
-    assert '<td class="govuk-table__cell">2 Jul 2026 00:30</td>' in body
+    body = client_for(personas.officer).get(_url(round), {"sort": "reference"}).content.decode()
+    row = body[body.index(f'id="select-{bid.reference}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'value="{bid.uuid}"><label' in row  # not ticked
+    link = f'<a class="govuk-link" href="/staff/applications/{bid.uuid}/">{bid.reference}</a>'
+    assert link in row
+    assert '<span class="govuk-body-s">Boxing &amp; &lt;b&gt;bold&lt;/b&gt; nights</span>' in row
+    for cell in ["£12,500", "3.50", "Assessed", "2 Jul 2026 00:30"]:  # 00:30 in summer time
+        assert f">{cell}</td>" in row
 
 
 def test_the_sortable_headers_say_how_the_list_is_sorted(sized, client_for, personas):
