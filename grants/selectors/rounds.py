@@ -164,7 +164,7 @@ def _area_key(round: Round):
     several = (
         through.values("application_id")
         .annotate(n=Count("pk"))
-        .filter(n__gt=1)
+        .filter(n__gt=1)  # type: ignore[misc]  # the plugin misses annotations made in .annotate()
         .values("application_id")
     )
     district = Application.districts.through.objects.filter(application_id=OuterRef("pk")).values(
