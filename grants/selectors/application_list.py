@@ -9,15 +9,12 @@ of sorting and skipping every row before it, as OFFSET does.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import (
     CharField,
     Count,
@@ -30,9 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.keyset import Key, keyset_page
+from core.versioned import forget_on_commit, read_through
 from grants.models import Application, Round
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 CURSOR_SALT = "grants.application-list"
@@ -254,51 +250,26 @@ def _counts(applications: QuerySet[Application]) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def _counts_keys(round_id: int) -> tuple[str, str]:
-    return f"grants:round-counts-version:{round_id}", f"grants:round-counts:{round_id}"
+def _counts_version(round_id: int) -> str:
+    return f"grants:round-counts-version:{round_id}"
 
 
 def round_status_counts(*, round: Round) -> dict[str, int]:
     """The round's bids per status, as the list shows them with no search or filter: read
-    from the cache, counted afresh after any bid in the round is added or changes status.
-
-    The counts are stored under the round's current version; a change forgets the version
-    once it commits (round_status_counts_changed), so counts read before the change are
-    never served after it. The entry also names the round's UUID: a test database that
-    reuses the id never sees another round's counts. Without the cache, counted each time.
-    """
-    version_key, counts_key = _counts_keys(round.pk)
-    try:
-        found = cache.get_many([version_key, counts_key])
-        version = found.get(version_key)
-        entry = found.get(counts_key)
-        if version and entry and entry[:2] == (version, str(round.uuid)):
-            return entry[2]
-        if not version:
-            version = uuid.uuid4().hex
-            if not cache.add(version_key, version, COUNTS_TIMEOUT):
-                version = cache.get(version_key) or version
-    except Exception:  # any cache backend's connection error: count in the database
-        logger.warning("Cache unavailable; counting the round's bids in the database")
-        return _counts(Application.objects.filter(round=round))
-    counts = _counts(Application.objects.filter(round=round))
-    try:
-        cache.set(counts_key, (version, str(round.uuid), counts), COUNTS_TIMEOUT)
-    except Exception:
-        logger.warning("Cache unavailable; the round's counts are not kept")
-    return counts
+    from the cache, counted afresh once any bid in the round is added or changes status
+    (Application.save calls round_status_counts_changed)."""
+    return read_through(
+        version_key=_counts_version(round.pk),
+        key=f"grants:round-counts:{round.pk}",
+        tag=str(round.uuid),
+        compute=lambda: _counts(Application.objects.filter(round=round)),
+        timeout=COUNTS_TIMEOUT,
+    )
 
 
 def round_status_counts_changed(*, round_id: int) -> None:
     """A bid in the round was added or changed status: count afresh once this commits."""
-
-    def forget() -> None:
-        try:
-            cache.delete(_counts_keys(round_id)[0])
-        except Exception:
-            logger.exception("Cache unavailable; the round's counts may be out of date")
-
-    transaction.on_commit(forget)
+    forget_on_commit(_counts_version(round_id))
 
 
 def bids_by_uuid(*, round: Round, uuids: list) -> list[str]:

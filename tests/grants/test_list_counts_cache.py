@@ -1,5 +1,6 @@
-"""The officers' list reads a round's counts per status from the cache, and counts afresh
-once a bid is added or changes status: a count is never out of date (issue 18)."""
+"""Counts kept in the cache and read afresh once what they count changes (issue 18): the
+officers' list's bids per status, and the assign page's assessments per assessor. A count
+is never out of date."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.workflow import transition
-from grants.models import Application
+from grants.models import Application, Assessment
 from grants.selectors.application_list import round_status_counts
 from tests.grants.conftest import complete_application, submitted_application
 
@@ -71,3 +72,34 @@ def test_a_search_or_filter_is_counted_in_the_database(open_round, personas, cli
         response = client.get(url, {"q": "zzz-no-such-bid"})
     assert response.context["page"].counts == {}
     assert [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+
+
+def _workload(client, round) -> tuple[dict, list[str]]:
+    url = reverse("grants:staff-round-assign", args=[round.uuid])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    counted = [q["sql"] for q in queries.captured_queries if "grants_assessment" in q["sql"]]
+    return {
+        row["email"]: (row["active"], row["submitted"]) for row in response.context["workload"]
+    }, counted
+
+
+def test_the_workload_comes_from_the_cache_until_an_assessment_changes(
+    open_round, personas, client_for, django_capture_on_commit_callbacks
+):
+    bid = submitted_application(open_round, personas.org_a, personas.applicant_a)
+    assessor = personas.assessor
+    client = client_for(personas.officer)
+    assert _workload(client, open_round)[0][assessor.email] == (0, 0)
+    workload, counted = _workload(client, open_round)
+    assert workload[assessor.email] == (0, 0) and counted == []  # from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment = Assessment.objects.create(application=bid, assessor=assessor)
+    workload, counted = _workload(client, open_round)
+    assert workload[assessor.email] == (1, 0) and counted
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        transition(assessment, to_status=Assessment.Status.IN_PROGRESS, actor=assessor)
+        transition(assessment, to_status=Assessment.Status.SUBMITTED, actor=assessor)
+    assert _workload(client, open_round)[0][assessor.email] == (1, 1)
