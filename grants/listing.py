@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from html import escape
 
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from documents.formatting import money
@@ -79,7 +79,7 @@ def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view:
     }
 
 
-STATUS_LABELS = dict(Application.Status.choices)
+STATUS_LABELS = {value: str(label) for value, label in Application.Status.choices}
 
 
 def application_rows_html(page: ListPage, *, selected: set[str], bid_url: str) -> SafeString:
