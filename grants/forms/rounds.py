@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import District
 from core.forms import ModelMultipleChoiceField, MoneyField, WholeNumberField
 from core.govuk import GovukDateField, GovukFormMixin
+from core.widgets import Select
 from grants.forms.common import PlainWordsMixin, details_from
 from grants.models import Application, Fund, Pot, Round
 from grants.selectors.application_list import PRESET_VIEWS, SORT_CHOICES
@@ -236,7 +237,8 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
 
 class ApplicationFilterForm(GovukFormMixin, forms.Form):
     """The officers' search and filters; the choices come from the round's cache entry
-    (grants.selectors.choices), so the form costs no queries after the first visit."""
+    (grants.selectors.choices), so the form costs no queries after the first visit, and
+    its selects are drawn in Python (core.widgets), not an include per option."""
 
     q = forms.CharField(
         label="Search",
@@ -246,17 +248,20 @@ class ApplicationFilterForm(GovukFormMixin, forms.Form):
         error_messages={"max_length": "Search must be 200 characters or fewer"},
     )
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *list(Application.Status.choices)]
+        required=False,
+        choices=[("", "Any status"), *list(Application.Status.choices)],
+        widget=Select,
     )
-    district = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    pot = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    district = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=Select)
+    pot = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=Select)
+    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=Select)
     view = forms.ChoiceField(required=False, choices=[("", "Every bid"), *PRESET_VIEWS])
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, round: Round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = round_filter_choices(round=round)
+        self.pots = choices.pots  # the list's "Change <pot>" links, from the same read
         self.fields["district"].choices = [("", "Any district"), *choices.districts]
         self.fields["pot"].choices = [("", "Any pot"), *choices.pots]
         self.fields["priority"].choices = [("", "Any priority"), *choices.priorities]

@@ -341,6 +341,23 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.reference or f"Draft for {self.round} by {self.organisation}"
 
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        super().save(*args, **kwargs)
+        if fields is None or "status" in fields:
+            # The officers' list keeps the round's counts per status in the cache.
+            from grants.selectors.application_list import round_status_counts_changed
+
+            round_status_counts_changed(round_id=self.round_id)
+
+    def delete(self, *args, **kwargs):
+        round_id = self.round_id
+        deleted = super().delete(*args, **kwargs)
+        from grants.selectors.application_list import round_status_counts_changed
+
+        round_status_counts_changed(round_id=round_id)
+        return deleted
+
     @property
     def title_or_placeholder(self) -> str:
         return self.project_title or "Untitled project"

@@ -187,6 +187,22 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.assessor} on {self.application}"
 
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        super().save(*args, **kwargs)
+        if fields is None or "status" in fields:
+            # The assign page keeps each assessor's workload in the cache.
+            from grants.selectors.assessment import assessor_workload_changed
+
+            assessor_workload_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        from grants.selectors.assessment import assessor_workload_changed
+
+        assessor_workload_changed()
+        return deleted
+
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE

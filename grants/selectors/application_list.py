@@ -9,6 +9,7 @@ of sorting and skipping every row before it, as OFFSET does.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,10 +27,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.keyset import Key, keyset_page
+from core.versioned import forget_on_commit, read_through
 from grants.models import Application, Round
 
 PAGE_SIZE = 50
 CURSOR_SALT = "grants.application-list"
+# The round's counts per status stay in the cache until a bid is added or changes status.
+COUNTS_TIMEOUT = 24 * 3600
 
 S = Application.Status
 
@@ -93,9 +97,60 @@ SORT_CHOICES = [(key, sort.label) for key, sort in SORTS.items()] + [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One bid as its row shows it: read as plain values, not model objects (fifty bids
+    with their organisation, district and pot cost 1.9 ms as objects, 0.4 ms as values)."""
+
+    pk: int
+    uuid: uuid.UUID
+    reference: str | None
+    status: str
+    submitted_at: dt.datetime | None
+    amount_requested: Decimal | None
+    final_score: Decimal | None  # the moderated score when set, else the mean
+    project_title: str
+    organisation_name: str
+    district_name: str | None
+    pot_name: str | None
+
+
+ROW_VALUES = (
+    "pk",
+    "uuid",
+    "reference",
+    "status",
+    "submitted_at",
+    "amount_requested",
+    "score_mean",
+    "moderated_score",
+    "project_title",
+    "organisation__name",
+    "organisation__district__name",
+    "pot__name",
+)
+
+
+def _row(values: dict) -> Row:
+    moderated = values["moderated_score"]
+    return Row(
+        pk=values["pk"],
+        uuid=values["uuid"],
+        reference=values["reference"],
+        status=values["status"],
+        submitted_at=values["submitted_at"],
+        amount_requested=values["amount_requested"],
+        final_score=moderated if moderated is not None else values["score_mean"],
+        project_title=values["project_title"],
+        organisation_name=values["organisation__name"],
+        district_name=values["organisation__district__name"],
+        pot_name=values["pot__name"],
+    )
+
+
 @dataclass
 class ListPage:
-    rows: list[Application]
+    rows: list[Row]
     next_cursor: str | None
     previous_cursor: str | None
     total: int  # rows matching the search, filters, view and status
@@ -168,27 +223,12 @@ def application_list_page(
         search=search,
         view=view,
     )
-    counts = {
-        row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("pk"))
-    }
+    narrowed = district_id or pot_id or priority_id or view in PRESET_FILTERS or search.strip()
+    counts = _counts(base) if narrowed else round_status_counts(round=round)
     total = counts.get(status, 0) if status else sum(counts.values())
     rows = base.filter(status=status) if status else base
-    rows = rows.select_related("organisation__district", "pot", "primary_priority").only(
-        "uuid",
-        "reference",
-        "status",
-        "submitted_at",
-        "amount_requested",
-        "score_mean",
-        "moderated_score",
-        "project_title",
-        "organisation__name",
-        "organisation__district__name",
-        "pot__name",
-        "primary_priority__code",
-    )
     page = keyset_page(
-        rows,
+        rows.values(*ROW_VALUES),
         keys=[Key(spec.expression, spec.parse)],
         descending=descending,
         cursor=cursor,
@@ -197,12 +237,39 @@ def application_list_page(
         size=size,
     )
     return ListPage(
-        rows=page.rows,
+        rows=[_row(values) for values in page.rows],
         next_cursor=page.next_cursor,
         previous_cursor=page.previous_cursor,
         total=total,
         counts=counts,
     )
+
+
+def _counts(applications: QuerySet[Application]) -> dict[str, int]:
+    rows = applications.order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def _counts_version(round_id: int) -> str:
+    return f"grants:round-counts-version:{round_id}"
+
+
+def round_status_counts(*, round: Round) -> dict[str, int]:
+    """The round's bids per status, as the list shows them with no search or filter: read
+    from the cache, counted afresh once any bid in the round is added or changes status
+    (Application.save calls round_status_counts_changed)."""
+    return read_through(
+        version_key=_counts_version(round.pk),
+        key=f"grants:round-counts:{round.pk}",
+        tag=str(round.uuid),
+        compute=lambda: _counts(Application.objects.filter(round=round)),
+        timeout=COUNTS_TIMEOUT,
+    )
+
+
+def round_status_counts_changed(*, round_id: int) -> None:
+    """A bid in the round was added or changed status: count afresh once this commits."""
+    forget_on_commit(_counts_version(round_id))
 
 
 def bids_by_uuid(*, round: Round, uuids: list) -> list[str]:

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from accounts.models import User
 from accounts.roles import Role
+from core.versioned import forget_on_commit, read_through
 from grants.models import Application, Assessment, Criterion, Round, Score
 from grants.selectors.panel import RANKED_STATUSES
 
@@ -96,21 +97,45 @@ def submitted_only(assessments) -> list[Assessment]:
     return [a for a in assessments if a.status == Assessment.Status.SUBMITTED]
 
 
-def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
-    """Every assessor with their live and submitted assessments in this round.
+# Assessments change status a few times each (assigned, started, submitted): the counts
+# are kept until any does, anywhere, and read afresh then (Assessment.save).
+WORKLOAD_VERSION = "grants:assessments-version"
+WORKLOAD_TIMEOUT = 24 * 3600
 
-    The counts are summed over the round's assessments only (not every assessor's whole
-    history), one query for them and one for the assessors."""
-    counts: dict[int, Mapping[str, Any]] = {
-        row["assessor_id"]: row
-        for row in Assessment.objects.filter(application__round=round)
+
+def _workload_counts(round: Round) -> dict[int, dict[str, int]]:
+    rows = (
+        Assessment.objects.filter(application__round=round)
         .order_by()
         .values("assessor_id")
         .annotate(
             active=Count("pk", filter=Q(status__in=Assessment.ACTIVE)),
             submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
         )
+    )
+    return {
+        row["assessor_id"]: {"active": row["active"], "submitted": row["submitted"]} for row in rows
     }
+
+
+def assessor_workload_changed() -> None:
+    """An assessment was made, changed status or was deleted: count afresh on commit."""
+    forget_on_commit(WORKLOAD_VERSION)
+
+
+def assessor_workload(*, round: Round) -> list[Mapping[str, Any]]:
+    """Every assessor with their live and submitted assessments in this round.
+
+    The counts are summed over the round's assessments only (not every assessor's whole
+    history) and kept in the cache until an assessment changes; the assessors are read
+    each time."""
+    counts: dict[int, Mapping[str, Any]] = read_through(
+        version_key=WORKLOAD_VERSION,
+        key=f"grants:workload:{round.pk}",
+        tag=str(round.uuid),
+        compute=lambda: _workload_counts(round),
+        timeout=WORKLOAD_TIMEOUT,
+    )
     assessors = (
         User.objects.filter(groups__name=Role.ASSESSOR.label)
         .order_by("full_name", "email")

@@ -24,10 +24,14 @@ from grants.exports import applications_csv
 from grants.forms.assessment import AssignForm
 from grants.forms.common import form_data
 from grants.forms.rounds import ApplicationFilterForm, FundForm, PotForm, RoundForm
-from grants.listing import application_list_links, refusal_errors, uuids_from
+from grants.listing import (
+    application_list_links,
+    application_rows_html,
+    refusal_errors,
+    uuids_from,
+)
 from grants.models import Pot
 from grants.selectors.application_list import application_list_page, bids_by_uuid
-from grants.selectors.choices import round_filter_choices
 from grants.selectors.panel import panels_for_round
 from grants.selectors.rounds import (
     applications_for_round,
@@ -88,6 +92,7 @@ def _applications_page(
 ):
     query = request.GET if query is None else query
     page = application_list_page(round=round, sort=sort, cursor=query.get("cursor", ""), **filters)
+    links = _row_links(round)
     return render(
         request,
         "grants/staff_round_applications.html",
@@ -95,14 +100,17 @@ def _applications_page(
             "round": round,
             "form": form,
             "page": page,
+            "rows_html": application_rows_html(
+                page, selected=(chosen or {}).get("selected", set()), bid_url=links["bid_url"]
+            ),
             "listing": application_list_links(
                 query, page=page, sort=sort, view=filters.get("view", "")
             ),
             "bulk_actions": BULK_ACTIONS,
             "errors": errors or [],
             "chosen": chosen or {},
-            "pots": round_filter_choices(round=round).pots,
-            **_row_links(round),
+            "pots": form.pots,
+            **links,
         },
         status=400 if errors else 200,
     )

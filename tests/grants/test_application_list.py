@@ -113,6 +113,29 @@ def test_the_counts_per_status_are_links_above_the_list(sized, client_for, perso
     assert response.context["page"].counts == counts
 
 
+def test_each_row_shows_its_bid_escaped_and_in_london_time(sized, client_for, personas):
+    import datetime as dt
+
+    round = sized(2)
+    bid = Application.objects.filter(round=round).order_by("reference").first()
+    Application.objects.filter(pk=bid.pk).update(
+        submitted_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC),
+        amount_requested=Decimal("12500"),
+        moderated_score=Decimal("3.50"),
+        status=Application.Status.ASSESSED,
+        project_title="Boxing & <b>bold</b> nights",
+    )
+    body = client_for(personas.officer).get(_url(round), {"sort": "reference"}).content.decode()
+    row = body[body.index(f'id="select-{bid.reference}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'value="{bid.uuid}"><label' in row  # not ticked
+    link = f'<a class="govuk-link" href="/staff/applications/{bid.uuid}/">{bid.reference}</a>'
+    assert link in row
+    assert '<span class="govuk-body-s">Boxing &amp; &lt;b&gt;bold&lt;/b&gt; nights</span>' in row
+    for cell in ["£12,500", "3.50", "Assessed", "2 Jul 2026 00:30"]:  # 00:30 in summer time
+        assert f">{cell}</td>" in row
+
+
 def test_the_sortable_headers_say_how_the_list_is_sorted(sized, client_for, personas):
     round = sized(3)
     client = client_for(personas.officer)

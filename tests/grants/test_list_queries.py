@@ -106,7 +106,7 @@ def test_the_officer_list_filters_by_pot_and_district(client_for, personas, open
     client = client_for(personas.officer)
     url = reverse("grants:staff-round-applications", args=[open_round.uuid])
     response = client.get(url, {"district": personas.org_b.district_id})
-    assert [a.organisation for a in response.context["page"]] == [personas.org_b]
+    assert [a.organisation_name for a in response.context["page"]] == [personas.org_b.name]
     response = client.get(url, {"pot": open_round.pots.get(name="Pot 1").pk})
     assert list(response.context["page"]) == []
 
