@@ -21,6 +21,8 @@ from core.parsers import InvalidInput, parse_decimal
 from core.workflow import transition, transition_many
 from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
+from grants.selectors.application_list import round_status_counts_changed
+from grants.selectors.assessment import assessor_workload_changed
 from grants.services.bulk import BulkResult
 from grants.services.screening import _require_officer
 
@@ -600,5 +602,8 @@ def assessment_assign_bulk(
         actor=actor,
         reason=f"Assessor assigned: {assessor.full_name or assessor.email}",
     )
+    # Written in bulk, past the models' save(): the cached counts are told here instead.
+    round_status_counts_changed(round_id=round.pk)
+    assessor_workload_changed()
     result.done = len(applications)
     return result

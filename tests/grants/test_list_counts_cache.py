@@ -103,3 +103,27 @@ def test_the_workload_comes_from_the_cache_until_an_assessment_changes(
         transition(assessment, to_status=Assessment.Status.IN_PROGRESS, actor=assessor)
         transition(assessment, to_status=Assessment.Status.SUBMITTED, actor=assessor)
     assert _workload(client, open_round)[0][assessor.email] == (1, 1)
+
+
+def test_a_bulk_assignment_refreshes_the_counts_and_the_workload(
+    open_round, personas, client_for, django_capture_on_commit_callbacks
+):
+    """Assigning many bids at once writes in bulk, past the models' save(): the service
+    tells both cached counts itself."""
+    from grants import services
+
+    bid = submitted_application(open_round, personas.org_a, personas.applicant_a)
+    Application.objects.filter(pk=bid.pk).update(status=Application.Status.ELIGIBLE)
+    client = client_for(personas.officer)
+    assert _counts(client, open_round)[0] == {"eligible": 1}
+    assert _workload(client, open_round)[0][personas.assessor.email] == (0, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.assessment_assign_bulk(
+            round=open_round,
+            application_uuids=[bid.uuid],
+            assessor=personas.assessor,
+            actor=personas.officer,
+        )
+    assert result.done == 1
+    assert _counts(client, open_round)[0] == {"in_assessment": 1}
+    assert _workload(client, open_round)[0][personas.assessor.email] == (1, 0)
