@@ -15,7 +15,17 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import District
@@ -306,21 +316,39 @@ def accepted_reports(awards: QuerySet[Award]) -> QuerySet[MonitoringReport]:
 def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
     """People reached per award, from its newest accepted report (the end-of-grant report
     when accepted, else the 6-month one): reports give totals "so far"."""
-    return people_reached(accepted_reports(awards).values_list("award_id", "kind", "beneficiaries"))
+    return people_reached(
+        accepted_reports(awards).values_list("award_id", "kind", "people_reached")
+    )
 
 
-def people_reached(reports: Iterable[tuple[int, str, Any]]) -> dict[int, int]:
-    """{award id: people reached} from (award id, kind, beneficiaries) of accepted reports."""
+# The newest of an award's reports first: the end-of-grant report, then the 6-month one.
+_NEWEST_FIRST = Case(When(kind=MonitoringReport.Kind.FINAL, then=Value(0)), default=Value(1))
+
+
+def reached_each(award: str) -> Subquery:
+    """The people reached by an award (OuterRef(`award`), its id) as its newest accepted
+    report gives them; NULL when no report is accepted: people_reached in SQL, so the
+    database adds them up (a sum) and counts the awards reporting (a count)."""
+    return Subquery(
+        MonitoringReport.objects.filter(
+            award_id=OuterRef(award), status=MonitoringReport.Status.ACCEPTED
+        )
+        .order_by(_NEWEST_FIRST, "due_date", "pk")
+        .values("people_reached")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def people_reached(reports: Iterable[tuple[int, str, int]]) -> dict[int, int]:
+    """{award id: people reached} from (award id, kind, people reached) of accepted
+    reports: the newest report's figure for each award."""
     order: dict[str, int] = {MonitoringReport.Kind.SIX_MONTH: 0, MonitoringReport.Kind.FINAL: 1}
-    newest: dict[int, tuple[int, dict[str, Any]]] = {}
-    for award_id, kind, beneficiaries in reports:
+    newest: dict[int, tuple[int, int]] = {}
+    for award_id, kind, people in reports:
         rank = order.get(kind, 0)
         if award_id not in newest or rank > newest[award_id][0]:
-            newest[award_id] = (rank, beneficiaries or {})
-    return {
-        award_id: sum(v for v in counts.values() if isinstance(v, int))
-        for award_id, (_, counts) in newest.items()
-    }
+            newest[award_id] = (rank, people or 0)
+    return {award_id: people for award_id, (_, people) in newest.items()}
 
 
 def _award_facts(
