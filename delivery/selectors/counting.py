@@ -42,7 +42,7 @@ from delivery.selectors.facts import (
     _people_reached,
     _Plan,
     chosen_keys,
-    reached_each,
+    with_people_reached,
 )
 from delivery.selectors.scope import (
     ACROSS_WEST_YORKSHIRE,
@@ -225,6 +225,7 @@ class Kind:
     themes: Any
     owner: str  # the through models' column naming the award or bid
     order: tuple[str, ...]
+    districts: str  # the bid's districts
 
 
 AWARDS = Kind(
@@ -238,6 +239,7 @@ AWARDS = Kind(
     themes=Award.themes.through,
     owner="award_id",
     order=("decided_at", "pk"),
+    districts="application__districts",
 )
 BIDS = Kind(
     model=Application,
@@ -250,6 +252,7 @@ BIDS = Kind(
     themes=Application.themes.through,
     owner="application_id",
     order=("submitted_at", "pk"),
+    districts="districts",
 )
 # A bid's districts (the M2M's through model; an award's are its bid's).
 BidDistrict: Any = Application.districts.through
@@ -400,7 +403,6 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
     tally = AwardTally if kind is AWARDS else BidTally
     tallies: dict[str, dict[str, Any]] = _empty(tally)
     base = in_scope(kind, scope, plan)
-    ids = base.values("pk")
     awards = kind is AWARDS
 
     def add(dimension: str, key: str, row: dict[str, Any]) -> None:
@@ -424,18 +426,18 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
         if awards:
             found.update(
                 paid=money_sum("paid_each"),
-                reporting=Count("reached_each"),
-                people=Sum("reached_each"),
+                reporting=Count("reached"),
+                people=Sum("reached"),
             )
         return found
 
-    def each(linked: QuerySet, award: str) -> QuerySet:
-        """With each award's payments and people reached (`award`: its id's path)."""
+    def each(found: QuerySet) -> QuerySet:
+        """With each award's payments and the people it reached."""
         if not awards:
-            return linked
-        return linked.annotate(paid_each=_paid_each(award), reached_each=reached_each(award))
+            return found
+        return with_people_reached(found).annotate(paid_each=_paid_each("pk"))
 
-    grouped = each(base.annotate(area_district=_area_district(kind)), "pk")
+    grouped = each(base.annotate(area_district=_area_district(kind)))
     for row in (
         grouped.values(kind.priority, kind.round, kind.across, "area_district")
         .annotate(**figures(kind.amount))
@@ -448,41 +450,19 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
             *((dimension, TOTAL) for dimension in COUNTED),
         ):
             add(dimension, key, row)
-    # The outcomes, themes and districts: one row per link, in one query (UNION ALL).
-    owner = kind.owner.removesuffix("_id")
-    district_owner = "application__award" if awards else "application"
-    parts = []
-    for dimension, linked, column, owner_path, owner_id in (
-        (
-            OUTCOME,
-            kind.outcomes.objects.filter(**{f"{owner}__in": ids}),
-            "outcome_id",
-            owner,
-            kind.owner,
-        ),
-        (
-            THEME,
-            kind.themes.objects.filter(**{f"{owner}__in": ids}),
-            "theme_id",
-            owner,
-            kind.owner,
-        ),
-        (
-            DISTRICT,
-            BidDistrict.objects.filter(
-                **{f"{district_owner}__in": ids}, application__across_west_yorkshire=False
-            ),
-            "district_id",
-            district_owner,
-            f"{district_owner}__pk",
-        ),
-    ):
-        parts.append(
-            each(linked, owner_id)
-            .values(dimension=Value(dimension, output_field=CharField()), key=F(column))
-            .annotate(**figures(f"{owner_path}__{kind.amount}"))
-            .order_by()
+    # The outcomes, themes and districts: the awards or bids joined to their links, one
+    # row per link, in one query (UNION ALL).
+    parts = [
+        each(base.filter(kept, **{f"{path}__isnull": False}))
+        .values(dimension=Value(dimension, output_field=CharField()), key=F(path))
+        .annotate(**figures(kind.amount))
+        .order_by()
+        for dimension, path, kept in (
+            (OUTCOME, "outcomes", Q()),
+            (THEME, "themes", Q()),
+            (DISTRICT, kind.districts, Q(**{kind.across: False})),
         )
+    ]
     for row in parts[0].union(*parts[1:], all=True).order_by():
         dimension, raw = row["dimension"], row["key"]
         found: tuple[str, ...]

@@ -15,17 +15,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Count, FilteredRelation, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import District
@@ -321,21 +312,26 @@ def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
     )
 
 
-# The newest of an award's reports first: the end-of-grant report, then the 6-month one.
-_NEWEST_FIRST = Case(When(kind=MonitoringReport.Kind.FINAL, then=Value(0)), default=Value(1))
-
-
-def reached_each(award: str) -> Subquery:
-    """The people reached by an award (OuterRef(`award`), its id) as its newest accepted
-    report gives them; NULL when no report is accepted: people_reached in SQL, so the
-    database adds them up (a sum) and counts the awards reporting (a count)."""
-    return Subquery(
-        MonitoringReport.objects.filter(
-            award_id=OuterRef(award), status=MonitoringReport.Status.ACCEPTED
-        )
-        .order_by(_NEWEST_FIRST, "due_date", "pk")
-        .values("people_reached")[:1],
-        output_field=IntegerField(),
+def with_people_reached(awards: QuerySet[Award]) -> QuerySet[Award]:
+    """The awards with `reached`: the people their newest accepted report reached (the
+    end-of-grant report when accepted, else the 6-month one), NULL when none is accepted.
+    people_reached in SQL, so the database adds them up (a sum) and counts the awards
+    reporting (a count): an award has one report of each kind, so joining its two
+    accepted reports adds no rows."""
+    accepted = MonitoringReport.Status.ACCEPTED
+    kinds = MonitoringReport.Kind
+    return awards.annotate(
+        final_report=FilteredRelation(
+            "reports", condition=Q(reports__kind=kinds.FINAL, reports__status=accepted)
+        ),
+        six_month_report=FilteredRelation(
+            "reports", condition=Q(reports__kind=kinds.SIX_MONTH, reports__status=accepted)
+        ),
+        reached=Coalesce(
+            "final_report__people_reached",
+            "six_month_report__people_reached",
+            output_field=IntegerField(),
+        ),
     )
 
 

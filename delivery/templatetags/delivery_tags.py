@@ -24,6 +24,17 @@ def drilldown_url(query: str, kind: str, dimension: str, key: str) -> str:
     return f"{reverse(f'delivery:{kind}')}?{filters}{urlencode({'by': dimension, 'key': key})}"
 
 
+def _row_url(context, kind: str, row, query: str | None = None) -> str:
+    """drilldown_url for a row, made once per table: a row's figures of one kind (awarded,
+    paid, ...) link to the same list."""
+    query = context.get("query", "") if query is None else query
+    made = context.render_context.setdefault("delivery_drilldown_urls", {})
+    found = (query, kind, row.dimension, row.key)
+    if found not in made:
+        made[found] = drilldown_url(query, kind, row.dimension, row.key)
+    return made[found]
+
+
 @register.simple_tag(takes_context=True)
 def figure(context, row, kind: str, value, what: str, as_money: bool = False):
     """The figure, linked to the `kind` (awards, contracts, bids) behind it; a zero is not
@@ -33,7 +44,7 @@ def figure(context, row, kind: str, value, what: str, as_money: bool = False):
         return text
     return format_html(
         '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}, {}</span></a>',
-        drilldown_url(context.get("query", ""), kind, row.dimension, row.key),
+        _row_url(context, kind, row),
         text,
         what,
         row.label,
@@ -49,7 +60,7 @@ def percent(context, row, code: str):
     return format_html(
         '<a class="govuk-link" href="{}">{}%<span class="govuk-visually-hidden"> of people '
         "leaving support, {}</span></a>",
-        drilldown_url(context.get("query", ""), "contracts", row.dimension, row.key),
+        _row_url(context, "contracts", row),
         value,
         row.label,
     )
@@ -91,7 +102,7 @@ def stream_figure(context, row, stream: str, label: str):
     return format_html(
         '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> from {}, {}'
         "</span></a>",
-        drilldown_url(query.urlencode(), "contracts", row.dimension, row.key),
+        _row_url(context, "contracts", row, query.urlencode()),
         money(value),
         label,
         row.label,
