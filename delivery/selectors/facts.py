@@ -298,20 +298,6 @@ def _awards_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySe
     return awards
 
 
-def accepted_reports(awards: QuerySet[Award]) -> QuerySet[MonitoringReport]:
-    return MonitoringReport.objects.filter(
-        award__in=awards.values("pk"), status=MonitoringReport.Status.ACCEPTED
-    )
-
-
-def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
-    """People reached per award, from its newest accepted report (the end-of-grant report
-    when accepted, else the 6-month one): reports give totals "so far"."""
-    return people_reached(
-        accepted_reports(awards).values_list("award_id", "kind", "people_reached")
-    )
-
-
 def with_people_reached(awards: QuerySet[Award]) -> QuerySet[Award]:
     """The awards with `reached`: the people their newest accepted report reached (the
     end-of-grant report when accepted, else the 6-month one), NULL when none is accepted.
@@ -335,18 +321,6 @@ def with_people_reached(awards: QuerySet[Award]) -> QuerySet[Award]:
     )
 
 
-def people_reached(reports: Iterable[tuple[int, str, int]]) -> dict[int, int]:
-    """{award id: people reached} from (award id, kind, people reached) of accepted
-    reports: the newest report's figure for each award."""
-    order: dict[str, int] = {MonitoringReport.Kind.SIX_MONTH: 0, MonitoringReport.Kind.FINAL: 1}
-    newest: dict[int, tuple[int, int]] = {}
-    for award_id, kind, people in reports:
-        rank = order.get(kind, 0)
-        if award_id not in newest or rank > newest[award_id][0]:
-            newest[award_id] = (rank, people or 0)
-    return {award_id: people for award_id, (_, people) in newest.items()}
-
-
 def _award_facts(
     scope: Scope, plan: _Plan, awards: QuerySet[Award] | None = None
 ) -> list[AwardFact]:
@@ -355,7 +329,6 @@ def _award_facts(
     ids = awards.values("pk")
     outcomes, themes, districts = _award_links(ids)
     paid = _paid_by_award(ids)
-    reached = _people_reached(awards)
     statuses = dict(Application.Status.choices)
     zone = timezone.get_current_timezone()
     facts = []
@@ -375,22 +348,28 @@ def _award_facts(
         status,
         round_id,
         plan_id,
-    ) in awards.order_by("decided_at", "pk").values_list(
-        "pk",
-        "uuid",
-        "reference",
-        "application__organisation__name",
-        "application__project_title",
-        "application__round__number",
-        "application__round__title",
-        "decided_at",
-        "amount",
-        "primary_priority_id",
-        "application_id",
-        "application__across_west_yorkshire",
-        "application__status",
-        "application__round_id",
-        "plan_id",
+        reached,
+    ) in (
+        with_people_reached(awards)
+        .order_by("decided_at", "pk")
+        .values_list(
+            "pk",
+            "uuid",
+            "reference",
+            "application__organisation__name",
+            "application__project_title",
+            "application__round__number",
+            "application__round__title",
+            "decided_at",
+            "amount",
+            "primary_priority_id",
+            "application_id",
+            "application__across_west_yorkshire",
+            "application__status",
+            "application__round_id",
+            "plan_id",
+            "reached",
+        )
     ):
         district_ids = districts.get(application_id, set())
         area = plan.area(across_west_yorkshire=across, district_ids=district_ids)
@@ -406,7 +385,7 @@ def _award_facts(
                 status=statuses.get(status, status),
                 amount=amount,
                 paid=paid.get(pk) or ZERO,
-                people_reached=reached.get(pk),
+                people_reached=reached,
                 alignment=plan.alignment(
                     priority_id=priority_id,
                     outcome_ids=outcomes.get(pk, ()),
@@ -707,8 +686,8 @@ def chosen_keys(scope: Scope, plan: _Plan) -> tuple[str | None, str | None]:
 
 
 def load_facts(scope: Scope) -> Facts:
-    """Every award, contract and bid the scope counts, with its keys: 20 queries at most
-    (23 with a crosswalk into the plan), however many there are. Through a crosswalk,
+    """Every award, contract and bid the scope counts, with its keys: 19 queries at most
+    (22 with a crosswalk into the plan), however many there are. Through a crosswalk,
     what is aligned to an earlier plan counts under the codes it maps to, marked as
     mapped.
 
