@@ -298,7 +298,7 @@ def _awards_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySe
     return awards
 
 
-def with_people_reached(awards: QuerySet[Award]) -> QuerySet[Award]:
+def with_people_reached(awards: QuerySet) -> QuerySet:
     """The awards with `reached`: the people their newest accepted report reached (the
     end-of-grant report when accepted, else the 6-month one), NULL when none is accepted.
     people_reached in SQL, so the database adds them up (a sum) and counts the awards
