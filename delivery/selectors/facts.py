@@ -657,16 +657,21 @@ def _kept(alignment: Alignment, district_key: str | None, theme_code: str | None
     return theme_code is None or theme_code in alignment.themes
 
 
+# A priority's lists of objectives, focus areas and partnerships (JSON): the figures are
+# labelled with its code and title only.
+_PRIORITY_TEXT = ("objectives", "focus_areas", "partnerships")
+
+
 def plan_facts(scope: Scope) -> tuple[Facts, _Plan]:
     """The plan's priorities, outcomes, themes and the districts (no awards, contracts or
     bids yet), and its codes by id: 5 queries (8 with a crosswalk into the plan)."""
     facts = Facts(
         scope=scope,
-        priorities=list(scope.plan.priorities.order_by("position", "code")),
+        priorities=list(scope.plan.priorities.defer(*_PRIORITY_TEXT).order_by("position", "code")),
         outcomes=list(
-            scope.plan.outcomes.select_related("priority").order_by(
-                "priority__position", "position", "code"
-            )
+            scope.plan.outcomes.select_related("priority")
+            .defer(*(f"priority__{name}" for name in _PRIORITY_TEXT))
+            .order_by("priority__position", "position", "code")
         ),
         themes=list(scope.plan.themes.order_by("position", "code")),
         districts=list(District.objects.order_by("position", "name")),
