@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -366,6 +367,8 @@ def _paid_each(award: str) -> Subquery:
 
 # An award's or bid's district for its reporting area: several (the MULTI_DISTRICT row).
 SEVERAL = -1
+# The rows of _sql_tallies' query grouped by priority, round and area (not by a link).
+GROUPED = "grouped"
 
 
 def _area_district(kind: Kind) -> Case:
@@ -405,11 +408,10 @@ def _area(plan: _Plan, across: bool, district: int | None) -> str:
 
 
 def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, Any]]:
-    """Awards' or bids' tallies grouped by the database: 2 queries. The first groups them
-    by priority, round and reporting area; the second, their outcome, theme and district
-    links (UNION ALL). An award's payments and people reached are looked up per award (an
-    index each) and added up with it. Exact only without a crosswalk, where each id is one
-    code."""
+    """Awards' or bids' tallies grouped by the database, in one query: by priority, round
+    and reporting area, and by their outcome, theme and district links. An award's
+    payments (an index lookup each) and people reached (its accepted reports, joined) are
+    added up with it. Exact only without a crosswalk, where each id is one code."""
     tally = AwardTally if kind is AWARDS else BidTally
     tallies: dict[str, dict[str, Any]] = _empty(tally)
     base = in_scope(kind, scope, plan)
@@ -447,35 +449,45 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
             return found
         return with_people_reached(found).annotate(paid_each=_paid_each("pk"))
 
-    grouped = each(base.annotate(area_district=_area_district(kind)))
-    for row in (
-        grouped.values(kind.priority, kind.round, kind.across, "area_district")
-        .annotate(**figures(kind.amount))
-        .order_by()
-    ):
-        for dimension, key in (
-            (PRIORITY, plan.priority.get(row[kind.priority] or 0, NOT_STATED)),
-            (ROUND, str(row[kind.round])),
-            (AREA, _area(plan, row[kind.across], row["area_district"])),
-            *((dimension, TOTAL) for dimension in COUNTED),
-        ):
-            add(dimension, key, row)
-    # The outcomes, themes and districts: the awards or bids joined to their links, one
-    # row per link, in one query (UNION ALL).
-    parts = [
-        each(base.filter(kept, **{f"{path}__isnull": False}))
-        .values(dimension=Value(dimension, output_field=CharField()), key=F(path))
-        .annotate(**figures(kind.amount))
-        .order_by()
+    # One query (UNION ALL): the awards or bids grouped by priority, round and reporting
+    # area; then joined to their outcomes, themes and districts, one row per link.
+    none = Value(None, output_field=IntegerField())
+    grouped = each(base).values(
+        dimension=Value(GROUPED, output_field=CharField()),
+        key=none,
+        in_priority=F(kind.priority),
+        in_round=F(kind.round),
+        is_across=F(kind.across),
+        in_district=_area_district(kind),
+    )
+    linked = [
+        each(base.filter(kept, **{f"{path}__isnull": False})).values(
+            dimension=Value(dimension, output_field=CharField()),
+            key=F(path),
+            in_priority=none,
+            in_round=none,
+            is_across=Value(None, output_field=BooleanField()),
+            in_district=none,
+        )
         for dimension, path, kept in (
             (OUTCOME, "outcomes", Q()),
             (THEME, "themes", Q()),
             (DISTRICT, kind.districts, Q(**{kind.across: False})),
         )
     ]
+    parts = [part.annotate(**figures(kind.amount)).order_by() for part in (grouped, *linked)]
     for row in parts[0].union(*parts[1:], all=True).order_by():
         dimension, raw = row["dimension"], row["key"]
         found: tuple[str, ...]
+        if dimension == GROUPED:
+            for dimension, key in (
+                (PRIORITY, plan.priority.get(row["in_priority"] or 0, NOT_STATED)),
+                (ROUND, str(row["in_round"])),
+                (AREA, _area(plan, row["is_across"], row["in_district"])),
+                *((dimension, TOTAL) for dimension in COUNTED),
+            ):
+                add(dimension, key, row)
+            continue
         if dimension == DISTRICT:
             found = (plan.district[raw],) if raw in plan.district else ()
         else:
@@ -487,7 +499,7 @@ def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, A
 
 def count_grants(scope: Scope, plan: _Plan) -> GrantTallies:
     """The awards' and bids' figures in every table, in a fixed number of queries however
-    many there are (none when the scope leaves grants out): grouped by the database (4
+    many there are (none when the scope leaves grants out): grouped by the database (2
     queries), or, through a crosswalk into the plan (an earlier plan's outcome may map to
     several codes, or several to one), added up row by row as they are read (10)."""
     if not scope.includes_grants:
