@@ -501,7 +501,7 @@ def count_grants(scope: Scope, plan: _Plan) -> GrantTallies:
     """The awards' and bids' figures in every table, in a fixed number of queries however
     many there are (none when the scope leaves grants out): grouped by the database (2
     queries), or, through a crosswalk into the plan (an earlier plan's outcome may map to
-    several codes, or several to one), added up row by row as they are read (10)."""
+    several codes, or several to one), added up row by row as they are read (9)."""
     if not scope.includes_grants:
         return GrantTallies(awards=_empty(AwardTally), bids=_empty(BidTally))
     if plan.earlier:
