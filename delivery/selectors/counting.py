@@ -15,11 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     CharField,
     Count,
     DecimalField,
     F,
     IntegerField,
+    Min,
     Model,
     OuterRef,
     Q,
@@ -27,8 +30,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
 
 from delivery.selectors.facts import (
     ZERO,
@@ -37,11 +40,9 @@ from delivery.selectors.facts import (
     _bid_links,
     _bids_in_scope,
     _paid_by_award,
-    _people_reached,
     _Plan,
-    accepted_reports,
     chosen_keys,
-    people_reached,
+    with_people_reached,
 )
 from delivery.selectors.scope import (
     ACROSS_WEST_YORKSHIRE,
@@ -136,20 +137,32 @@ def _empty(tally) -> dict[str, dict]:
 
 
 def _count_awards(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str, AwardTally]]:
-    """6 queries, as facts._award_facts."""
+    """5 queries, as facts._award_facts."""
     awards = _awards_in_scope(scope, plan.plan_ids)
     ids = awards.values("pk")
     outcomes, themes, districts = _award_links(ids)
     paid = _paid_by_award(ids)
-    reached = _people_reached(awards)
     tallies: dict[str, dict[str, AwardTally]] = _empty(AwardTally)
-    for pk, amount, priority_id, application_id, across, round_id in awards.order_by().values_list(
-        "pk",
-        "amount",
-        "primary_priority_id",
-        "application_id",
-        "application__across_west_yorkshire",
-        "application__round_id",
+    for (
+        pk,
+        amount,
+        priority_id,
+        application_id,
+        across,
+        round_id,
+        people,
+    ) in (
+        with_people_reached(awards)
+        .order_by()
+        .values_list(
+            "pk",
+            "amount",
+            "primary_priority_id",
+            "application_id",
+            "application__across_west_yorkshire",
+            "application__round_id",
+            "reached",
+        )
     ):
         found = keys(
             priority_id=priority_id,
@@ -162,7 +175,6 @@ def _count_awards(scope: Scope, plan: _Plan, keys: _Keys) -> dict[str, dict[str,
         if found is None:
             continue
         paid_here = paid.get(pk) or ZERO
-        people = reached.get(pk)
         for dimension, key in found:
             rows = tallies[dimension]
             tally = rows.get(key)
@@ -224,6 +236,7 @@ class Kind:
     themes: Any
     owner: str  # the through models' column naming the award or bid
     order: tuple[str, ...]
+    districts: str  # the bid's districts
 
 
 AWARDS = Kind(
@@ -237,6 +250,7 @@ AWARDS = Kind(
     themes=Award.themes.through,
     owner="award_id",
     order=("decided_at", "pk"),
+    districts="application__districts",
 )
 BIDS = Kind(
     model=Application,
@@ -249,6 +263,7 @@ BIDS = Kind(
     themes=Application.themes.through,
     owner="application_id",
     order=("submitted_at", "pk"),
+    districts="districts",
 )
 # A bid's districts (the M2M's through model; an award's are its bid's).
 BidDistrict: Any = Application.districts.through
@@ -350,175 +365,143 @@ def _paid_each(award: str) -> Subquery:
     )
 
 
-def _area(plan: _Plan, across: bool, districts: int, first: int | None) -> str:
+# An award's or bid's district for its reporting area: several (the MULTI_DISTRICT row).
+SEVERAL = -1
+# The rows of _sql_tallies' query grouped by priority, round and area (not by a link).
+GROUPED = "grouped"
+
+
+def _area_district(kind: Kind) -> Case:
+    """The bid's district id when it names one, SEVERAL when it names more, else NULL: one
+    lookup, made only for the bids in the districts table (a hashed IN), not for all."""
+    links = BidDistrict.objects.filter(application_id=OuterRef(kind.application)).order_by()
+    one = (
+        links.values("application_id")
+        .annotate(n=Count("pk"), first=Min("district_id"))
+        .annotate(
+            district=Case(
+                When(n__gt=1, then=Value(SEVERAL)),
+                default=F("first"),
+                output_field=IntegerField(),
+            ),
+        )
+        .values("district")
+    )
+    return Case(
+        When(
+            **{f"{kind.application}__in": BidDistrict.objects.values("application_id")},
+            then=Subquery(one, output_field=IntegerField()),
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def _area(plan: _Plan, across: bool, district: int | None) -> str:
     if across:
         return ACROSS_WEST_YORKSHIRE
-    if districts > 1:
+    if district == SEVERAL:
         return MULTI_DISTRICT
-    if districts == 1:
-        return plan.district.get(first or 0, NOT_STATED)
+    if district is not None:
+        return plan.district.get(district, NOT_STATED)
     return NOT_STATED
 
 
 def _sql_tallies(kind: Kind, scope: Scope, plan: _Plan) -> dict[str, dict[str, Any]]:
-    """Awards' or bids' tallies grouped by the database (the counts, money and payments;
-    the awards' people reached are added by _sql_people): 3 queries for awards, 2 for bids.
-    Exact only without a
-    crosswalk, where each id is one code."""
+    """Awards' or bids' tallies grouped by the database, in one query: by priority, round
+    and reporting area, and by their outcome, theme and district links. An award's
+    payments (an index lookup each) and people reached (its accepted reports, joined) are
+    added up with it. Exact only without a crosswalk, where each id is one code."""
     tally = AwardTally if kind is AWARDS else BidTally
     tallies: dict[str, dict[str, Any]] = _empty(tally)
     base = in_scope(kind, scope, plan)
-    ids = base.values("pk")
     awards = kind is AWARDS
 
-    def add(dimension: str, key: str, n: int, amount, paid) -> None:
+    def add(dimension: str, key: str, row: dict[str, Any]) -> None:
         rows = tallies[dimension]
         found: Any = rows.get(key)
         if found is None:
             found = rows[key] = tally()
         if awards:
-            found.awards += n
-            found.awarded += amount or ZERO
-            found.paid += paid or ZERO
+            found.awards += row["n"]
+            found.awarded += row["money"] or ZERO
+            found.paid += row["paid"] or ZERO
+            found.reporting_awards += row["reporting"]
+            found.people_reached += row["people"] or 0
         else:
-            found.bids += n
-            found.requested += amount or ZERO
+            found.bids += row["n"]
+            found.requested += row["money"] or ZERO
 
-    districts = BidDistrict.objects.filter(application_id=OuterRef(kind.application)).order_by()
-    figures = {"n": Count("pk"), "money": money_sum(kind.amount)}
-    grouped = base.annotate(
-        district_count=Coalesce(
-            Subquery(
-                districts.values("application_id").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-        first_district=Subquery(districts.order_by("district_id").values("district_id")[:1]),
-    )
-    if awards:
-        grouped = grouped.annotate(paid_each=_paid_each("pk"))
-        figures["paid"] = money_sum("paid_each")
-    for row in (
-        grouped.values(kind.priority, kind.round, kind.across, "district_count", "first_district")
-        .annotate(**figures)
-        .order_by()
-    ):
-        money, paid = row["money"], row.get("paid")
-        for dimension, key in (
-            (PRIORITY, plan.priority.get(row[kind.priority] or 0, NOT_STATED)),
-            (ROUND, str(row[kind.round])),
-            (AREA, _area(plan, row[kind.across], row["district_count"], row["first_district"])),
-            *((dimension, TOTAL) for dimension in COUNTED),
-        ):
-            add(dimension, key, row["n"], money, paid)
-    # The outcomes, themes and districts: one row per link, in one query (UNION ALL).
-    owner = kind.owner.removesuffix("_id")
-    district_owner = "application__award" if awards else "application"
-    parts = []
-    for dimension, linked, column, owner_path in (
-        (OUTCOME, kind.outcomes.objects.filter(**{f"{owner}__in": ids}), "outcome_id", owner),
-        (THEME, kind.themes.objects.filter(**{f"{owner}__in": ids}), "theme_id", owner),
-        (
-            DISTRICT,
-            BidDistrict.objects.filter(
-                **{f"{district_owner}__in": ids}, application__across_west_yorkshire=False
-            ),
-            "district_id",
-            district_owner,
-        ),
-    ):
-        parts.append(
-            linked.values(dimension=Value(dimension, output_field=CharField()), key=F(column))
-            .annotate(n=Count("pk"), money=money_sum(f"{owner_path}__{kind.amount}"))
-            .order_by()
-        )
-    linked_rows: list[tuple[str, int, int, Any, Any]] = [
-        (row["dimension"], row["key"], row["n"], row["money"], None)
-        for row in parts[0].union(*parts[1:], all=True).order_by()
-    ]
-    if awards:
-        # What was paid, by the same links: one row per instalment and link (UNION ALL).
-        paid = PaymentInstalment.objects.filter(award__in=ids, paid_amount__isnull=False)
-        paid_parts = [
-            instalments.values(dimension=Value(dimension, output_field=CharField()), key=F(path))
-            .annotate(paid=money_sum("paid_amount"))
-            .order_by()
-            for dimension, instalments, path in (
-                (OUTCOME, paid, "award__outcomes"),
-                (THEME, paid, "award__themes"),
-                (
-                    DISTRICT,
-                    paid.filter(award__application__across_west_yorkshire=False),
-                    "award__application__districts",
-                ),
+    def figures(amount: str) -> dict[str, Any]:
+        """The count and money; for awards, what was paid and the people reached too."""
+        found: dict[str, Any] = {"n": Count("pk"), "money": money_sum(amount)}
+        if awards:
+            found.update(
+                paid=money_sum("paid_each"),
+                reporting=Count("reached"),
+                people=Sum("reached"),
             )
-        ]
-        linked_rows += [
-            (row["dimension"], row["key"], 0, ZERO, row["paid"])
-            for row in paid_parts[0].union(*paid_parts[1:], all=True).order_by()
-            if row["key"] is not None
-        ]
-    for dimension, raw, n, money, paid_here in linked_rows:
+        return found
+
+    def each(found: QuerySet) -> QuerySet:
+        """With each award's payments and the people it reached."""
+        if not awards:
+            return found
+        return with_people_reached(found).annotate(paid_each=_paid_each("pk"))
+
+    # One query (UNION ALL): the awards or bids grouped by priority, round and reporting
+    # area; then joined to their outcomes, themes and districts, one row per link.
+    none = Value(None, output_field=IntegerField())
+    grouped = each(base).values(
+        dimension=Value(GROUPED, output_field=CharField()),
+        key=none,
+        in_priority=F(kind.priority),
+        in_round=F(kind.round),
+        is_across=F(kind.across),
+        in_district=_area_district(kind),
+    )
+    linked = [
+        each(base.filter(kept, **{f"{path}__isnull": False})).values(
+            dimension=Value(dimension, output_field=CharField()),
+            key=F(path),
+            in_priority=none,
+            in_round=none,
+            is_across=Value(None, output_field=BooleanField()),
+            in_district=none,
+        )
+        for dimension, path, kept in (
+            (OUTCOME, "outcomes", Q()),
+            (THEME, "themes", Q()),
+            (DISTRICT, kind.districts, Q(**{kind.across: False})),
+        )
+    ]
+    parts = [part.annotate(**figures(kind.amount)).order_by() for part in (grouped, *linked)]
+    for row in parts[0].union(*parts[1:], all=True).order_by():
+        dimension, raw = row["dimension"], row["key"]
         found: tuple[str, ...]
+        if dimension == GROUPED:
+            for dimension, key in (
+                (PRIORITY, plan.priority.get(row["in_priority"] or 0, NOT_STATED)),
+                (ROUND, str(row["in_round"])),
+                (AREA, _area(plan, row["is_across"], row["in_district"])),
+                *((dimension, TOTAL) for dimension in COUNTED),
+            ):
+                add(dimension, key, row)
+            continue
         if dimension == DISTRICT:
             found = (plan.district[raw],) if raw in plan.district else ()
         else:
             found = (plan.outcome if dimension == OUTCOME else plan.theme).get(raw, ())
         for code in found:
-            add(dimension, code, n, money, paid_here)
+            add(dimension, code, row)
     return tallies
-
-
-def _sql_people(scope: Scope, plan: _Plan, tallies: dict[str, dict[str, AwardTally]]) -> None:
-    """Add the awards with an accepted report, and the people they reached, to the tallies:
-    4 queries over the reporting awards (a report's figures are read in Python)."""
-    reports = accepted_reports(in_scope(AWARDS, scope, plan))
-    rows = list(
-        reports.values_list(
-            "award_id",
-            "kind",
-            "beneficiaries",
-            "award__primary_priority_id",
-            "award__application_id",
-            "award__application__across_west_yorkshire",
-            "award__application__round_id",
-        )
-    )
-    reached = people_reached(row[:3] for row in rows)
-    if not reached:
-        return
-    ids = reports.values("award_id")
-    outcomes, themes, districts = _award_links(ids)
-    keys = _Keys(Scope(plan=scope.plan, year=scope.year), plan)  # filtered in SQL already
-    counted: set[int] = set()
-    for pk, _kind, _counts, priority_id, application_id, across, round_id in rows:
-        if pk in counted:
-            continue  # its other report
-        counted.add(pk)
-        found = keys(
-            priority_id=priority_id,
-            outcome_ids=outcomes.get(pk, ()),
-            theme_ids=themes.get(pk, ()),
-            across=across,
-            district_ids=districts.get(application_id, set()),
-            round_id=round_id,
-        )
-        people = reached[pk]
-        for dimension, key in found or ():
-            rows_of = tallies[dimension]
-            tally = rows_of.get(key)
-            if tally is None:
-                tally = rows_of[key] = AwardTally()
-            tally.reporting_awards += 1
-            tally.people_reached += people
 
 
 def count_grants(scope: Scope, plan: _Plan) -> GrantTallies:
     """The awards' and bids' figures in every table, in a fixed number of queries however
-    many there are (none when the scope leaves grants out): grouped by the database (13
+    many there are (none when the scope leaves grants out): grouped by the database (2
     queries), or, through a crosswalk into the plan (an earlier plan's outcome may map to
-    several codes, or several to one), added up row by row as they are read (10)."""
+    several codes, or several to one), added up row by row as they are read (9)."""
     if not scope.includes_grants:
         return GrantTallies(awards=_empty(AwardTally), bids=_empty(BidTally))
     if plan.earlier:
@@ -526,6 +509,6 @@ def count_grants(scope: Scope, plan: _Plan) -> GrantTallies:
         return GrantTallies(
             awards=_count_awards(scope, plan, keys), bids=_count_bids(scope, plan, keys)
         )
-    awards = _sql_tallies(AWARDS, scope, plan)
-    _sql_people(scope, plan, awards)
-    return GrantTallies(awards=awards, bids=_sql_tallies(BIDS, scope, plan))
+    return GrantTallies(
+        awards=_sql_tallies(AWARDS, scope, plan), bids=_sql_tallies(BIDS, scope, plan)
+    )

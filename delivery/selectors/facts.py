@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import District
@@ -297,30 +298,27 @@ def _awards_in_scope(scope: Scope, plan_ids: list[int] | None = None) -> QuerySe
     return awards
 
 
-def accepted_reports(awards: QuerySet[Award]) -> QuerySet[MonitoringReport]:
-    return MonitoringReport.objects.filter(
-        award__in=awards.values("pk"), status=MonitoringReport.Status.ACCEPTED
+def with_people_reached(awards: QuerySet) -> QuerySet:
+    """The awards with `reached`: the people their newest accepted report reached (the
+    end-of-grant report when accepted, else the 6-month one), NULL when none is accepted.
+    people_reached in SQL, so the database adds them up (a sum) and counts the awards
+    reporting (a count): an award has one report of each kind, so joining its two
+    accepted reports adds no rows."""
+    accepted = MonitoringReport.Status.ACCEPTED
+    kinds = MonitoringReport.Kind
+    return awards.annotate(
+        final_report=FilteredRelation(
+            "reports", condition=Q(reports__kind=kinds.FINAL, reports__status=accepted)
+        ),
+        six_month_report=FilteredRelation(
+            "reports", condition=Q(reports__kind=kinds.SIX_MONTH, reports__status=accepted)
+        ),
+        reached=Coalesce(
+            "final_report__people_reached",
+            "six_month_report__people_reached",
+            output_field=IntegerField(),
+        ),
     )
-
-
-def _people_reached(awards: QuerySet[Award]) -> dict[int, int]:
-    """People reached per award, from its newest accepted report (the end-of-grant report
-    when accepted, else the 6-month one): reports give totals "so far"."""
-    return people_reached(accepted_reports(awards).values_list("award_id", "kind", "beneficiaries"))
-
-
-def people_reached(reports: Iterable[tuple[int, str, Any]]) -> dict[int, int]:
-    """{award id: people reached} from (award id, kind, beneficiaries) of accepted reports."""
-    order: dict[str, int] = {MonitoringReport.Kind.SIX_MONTH: 0, MonitoringReport.Kind.FINAL: 1}
-    newest: dict[int, tuple[int, dict[str, Any]]] = {}
-    for award_id, kind, beneficiaries in reports:
-        rank = order.get(kind, 0)
-        if award_id not in newest or rank > newest[award_id][0]:
-            newest[award_id] = (rank, beneficiaries or {})
-    return {
-        award_id: sum(v for v in counts.values() if isinstance(v, int))
-        for award_id, (_, counts) in newest.items()
-    }
 
 
 def _award_facts(
@@ -331,7 +329,6 @@ def _award_facts(
     ids = awards.values("pk")
     outcomes, themes, districts = _award_links(ids)
     paid = _paid_by_award(ids)
-    reached = _people_reached(awards)
     statuses = dict(Application.Status.choices)
     zone = timezone.get_current_timezone()
     facts = []
@@ -351,22 +348,28 @@ def _award_facts(
         status,
         round_id,
         plan_id,
-    ) in awards.order_by("decided_at", "pk").values_list(
-        "pk",
-        "uuid",
-        "reference",
-        "application__organisation__name",
-        "application__project_title",
-        "application__round__number",
-        "application__round__title",
-        "decided_at",
-        "amount",
-        "primary_priority_id",
-        "application_id",
-        "application__across_west_yorkshire",
-        "application__status",
-        "application__round_id",
-        "plan_id",
+        reached,
+    ) in (
+        with_people_reached(awards)
+        .order_by("decided_at", "pk")
+        .values_list(
+            "pk",
+            "uuid",
+            "reference",
+            "application__organisation__name",
+            "application__project_title",
+            "application__round__number",
+            "application__round__title",
+            "decided_at",
+            "amount",
+            "primary_priority_id",
+            "application_id",
+            "application__across_west_yorkshire",
+            "application__status",
+            "application__round_id",
+            "plan_id",
+            "reached",
+        )
     ):
         district_ids = districts.get(application_id, set())
         area = plan.area(across_west_yorkshire=across, district_ids=district_ids)
@@ -382,7 +385,7 @@ def _award_facts(
                 status=statuses.get(status, status),
                 amount=amount,
                 paid=paid.get(pk) or ZERO,
-                people_reached=reached.get(pk),
+                people_reached=reached,
                 alignment=plan.alignment(
                     priority_id=priority_id,
                     outcome_ids=outcomes.get(pk, ()),
@@ -654,16 +657,21 @@ def _kept(alignment: Alignment, district_key: str | None, theme_code: str | None
     return theme_code is None or theme_code in alignment.themes
 
 
+# A priority's lists of objectives, focus areas and partnerships (JSON): the figures are
+# labelled with its code and title only.
+_PRIORITY_TEXT = ("objectives", "focus_areas", "partnerships")
+
+
 def plan_facts(scope: Scope) -> tuple[Facts, _Plan]:
     """The plan's priorities, outcomes, themes and the districts (no awards, contracts or
     bids yet), and its codes by id: 5 queries (8 with a crosswalk into the plan)."""
     facts = Facts(
         scope=scope,
-        priorities=list(scope.plan.priorities.order_by("position", "code")),
+        priorities=list(scope.plan.priorities.defer(*_PRIORITY_TEXT).order_by("position", "code")),
         outcomes=list(
-            scope.plan.outcomes.select_related("priority").order_by(
-                "priority__position", "position", "code"
-            )
+            scope.plan.outcomes.select_related("priority")
+            .defer(*(f"priority__{name}" for name in _PRIORITY_TEXT))
+            .order_by("priority__position", "position", "code")
         ),
         themes=list(scope.plan.themes.order_by("position", "code")),
         districts=list(District.objects.order_by("position", "name")),
@@ -683,8 +691,8 @@ def chosen_keys(scope: Scope, plan: _Plan) -> tuple[str | None, str | None]:
 
 
 def load_facts(scope: Scope) -> Facts:
-    """Every award, contract and bid the scope counts, with its keys: 20 queries at most
-    (23 with a crosswalk into the plan), however many there are. Through a crosswalk,
+    """Every award, contract and bid the scope counts, with its keys: 19 queries at most
+    (22 with a crosswalk into the plan), however many there are. Through a crosswalk,
     what is aligned to an earlier plan counts under the codes it maps to, marked as
     mapped.
 

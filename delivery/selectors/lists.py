@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from delivery.selectors.counting import (
     AWARDS,
@@ -26,8 +26,8 @@ from delivery.selectors.facts import (
     BidFact,
     _award_facts,
     _bid_facts,
-    _people_reached,
     _Plan,
+    with_people_reached,
 )
 from delivery.selectors.scope import Scope
 
@@ -68,19 +68,26 @@ def _rows(kind: Kind, scope: Scope, plan: _Plan, dimension: str, key: str) -> Qu
 def award_list(
     scope: Scope, plan: _Plan, dimension: str, key: str
 ) -> tuple[Listing[AwardFact], AwardTally]:
-    """The awards behind a figure, and their total: 2 queries; then 7 a page, or 6 for
+    """The awards behind a figure, and their total: 1 query; then 6 a page, or 5 for
     every row (a download)."""
     rows = _rows(AWARDS, scope, plan, dimension, key)
-    total = rows.annotate(paid_each=_paid_each("pk")).aggregate(
-        n=Count("pk"), money=money_sum("amount"), paid=money_sum("paid_each")
+    total = (
+        with_people_reached(rows)
+        .annotate(paid_each=_paid_each("pk"))
+        .aggregate(
+            n=Count("pk"),
+            money=money_sum("amount"),
+            paid=money_sum("paid_each"),
+            reporting=Count("reached"),
+            people=Sum("reached"),
+        )
     )
-    reached = _people_reached(rows)
     tally = AwardTally(
         awards=total["n"],
         awarded=total["money"] or ZERO,
         paid=total["paid"] or ZERO,
-        reporting_awards=len(reached),
-        people_reached=sum(reached.values()),
+        reporting_awards=total["reporting"],
+        people_reached=total["people"] or 0,
     )
 
     def build(awards: QuerySet) -> list[AwardFact]:

@@ -75,9 +75,7 @@ def award_summary(award: Award) -> AwardSummary:
         themes=list(award.themes.order_by("position")),
         area=area,
         districts=districts,
-        people_reached=(
-            sum(v for v in report.beneficiaries.values() if isinstance(v, int)) if report else None
-        ),
+        people_reached=report.people_reached if report else None,
         report=report.get_kind_display() if report else "",
     )
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from documents.formatting import money
@@ -24,6 +24,17 @@ def drilldown_url(query: str, kind: str, dimension: str, key: str) -> str:
     return f"{reverse(f'delivery:{kind}')}?{filters}{urlencode({'by': dimension, 'key': key})}"
 
 
+def _row_url(context, kind: str, row, query: str | None = None) -> str:
+    """drilldown_url for a row, made once per table: a row's figures of one kind (awarded,
+    paid, ...) link to the same list."""
+    query = context.get("query", "") if query is None else query
+    made = context.render_context.setdefault("delivery_drilldown_urls", {})
+    found = (query, kind, row.dimension, row.key)
+    if found not in made:
+        made[found] = drilldown_url(query, kind, row.dimension, row.key)
+    return made[found]
+
+
 @register.simple_tag(takes_context=True)
 def figure(context, row, kind: str, value, what: str, as_money: bool = False):
     """The figure, linked to the `kind` (awards, contracts, bids) behind it; a zero is not
@@ -33,7 +44,7 @@ def figure(context, row, kind: str, value, what: str, as_money: bool = False):
         return text
     return format_html(
         '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}, {}</span></a>',
-        drilldown_url(context.get("query", ""), kind, row.dimension, row.key),
+        _row_url(context, kind, row),
         text,
         what,
         row.label,
@@ -49,10 +60,52 @@ def percent(context, row, code: str):
     return format_html(
         '<a class="govuk-link" href="{}">{}%<span class="govuk-visually-hidden"> of people '
         "leaving support, {}</span></a>",
-        drilldown_url(context.get("query", ""), "contracts", row.dimension, row.key),
+        _row_url(context, "contracts", row),
         value,
         row.label,
     )
+
+
+# The money table's figures: (data-figure, the list it opens, what it is for screen
+# readers, money or a count).
+MONEY_FIGURES = (
+    ("awards", "awards", "grants awarded", False),
+    ("awarded", "awards", "awarded", True),
+    ("paid", "awards", "paid", True),
+    ("contracts", "contracts", "contracts", False),
+    ("contract_value", "contracts", "contract value", True),
+    ("bids", "bids", "bids received", False),
+    ("requested", "bids", "requested", True),
+)
+# The results table's counts before the cope-and-recover percentages.
+RESULT_FIGURES = (
+    ("people_reached", "awards", "people reached by grants", False),
+    ("victims_supported", "contracts", "victims supported", False),
+    ("cases_closed", "contracts", "cases closed", False),
+)
+_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric" data-figure="{}">{}</td>'
+
+
+def _cells(context, row, figures) -> list[tuple[str, str]]:
+    """(data-figure, content) of a row's figure cells, each as {% figure %} makes it."""
+    return [
+        (name, figure(context, row, kind, getattr(row.figures, name), what, as_money))
+        for name, kind, what, as_money in figures
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def money_cells(context, row):
+    """A money table row's cells: one tag for the row, not one a figure."""
+    return format_html_join("", _CELL, _cells(context, row, MONEY_FIGURES))
+
+
+@register.simple_tag(takes_context=True)
+def result_cells(context, row, cope_measures):
+    """A results table row's cells: the counts, then each cope-and-recover percentage."""
+    cells = _cells(context, row, RESULT_FIGURES)
+    cells += [(code, percent(context, row, code)) for code, _ in cope_measures]
+    return format_html_join("", _CELL, cells)
 
 
 @register.filter
@@ -91,7 +144,7 @@ def stream_figure(context, row, stream: str, label: str):
     return format_html(
         '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> from {}, {}'
         "</span></a>",
-        drilldown_url(query.urlencode(), "contracts", row.dimension, row.key),
+        _row_url(context, "contracts", row, query.urlencode()),
         money(value),
         label,
         row.label,

@@ -26,6 +26,29 @@ BENEFICIARY_GROUPS = [
 ]
 
 
+def people_in(beneficiaries) -> int:
+    """The people a report's beneficiary counts add up to (its whole numbers)."""
+    if not isinstance(beneficiaries, dict):
+        return 0
+    return sum(v for v in beneficiaries.values() if isinstance(v, int))
+
+
+class PeopleReachedField(models.IntegerField):
+    """The total of the report's beneficiary counts, stored beside them: worked out again
+    whenever the report is written (save, create, bulk_create), as auto_now is, so the
+    dashboards add people up in the database without reading the JSON."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", 0)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = people_in(model_instance.beneficiaries)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class MonitoringReport(models.Model):
     """A report the group owes on its grant; late is derived from the due date."""
 
@@ -56,6 +79,8 @@ class MonitoringReport(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     # {group key: people reached}; the groups are BENEFICIARY_GROUPS.
     beneficiaries = models.JSONField(default=dict, blank=True)
+    # Their total (people_in), kept with them on every write.
+    people_reached = PeopleReachedField()
     case_study = models.TextField(max_length=3000, blank=True)
     successes = models.TextField(max_length=2000, blank=True)
     challenges = models.TextField(max_length=2000, blank=True)
