@@ -235,13 +235,13 @@ def test_bulk_assigning_costs_the_same_queries_for_3_bids_as_for_30(
 
 @pytest.mark.parametrize("count", SIZES)
 def test_bulk_marking_costs_the_same_queries_for_3_bids_as_for_30(
-    round_with, client_for, personas, django_assert_num_queries, count
+    round_with, client_for, personas, django_assert_max_num_queries, count
 ):
     round, applications = round_with(count)
     client = client_for(personas.officer)
     url = reverse("grants:staff-round-applications-bulk", args=[round.uuid])
     chosen = [str(a.uuid) for a in applications]
-    with django_assert_num_queries(BULK_MARK):
+    with django_assert_max_num_queries(BULK_MARK):
         response = client.post(url, {"application": chosen, "action": "reserve"})
     assert response.status_code == 302
     assert set(Application.objects.filter(round=round).values_list("mark", flat=True)) == {
@@ -249,9 +249,9 @@ def test_bulk_marking_costs_the_same_queries_for_3_bids_as_for_30(
     }
 
 
-# Measured: the same for 3 bids and for 30 (assigning: 16, and 2 more when the content types
-# are not cached yet) (it was 8 + 11 per bid to assign, 41 queries for
-# 3 bids and 338 for 30).
+# Measured: the same for 3 bids and for 30. Assigning: 16, and 2 more when the content types
+# are not cached yet (it was 8 + 11 a bid: 41 queries for 3 bids, 338 for 30). Marking: 8 on
+# SQLite, 7 on PostgreSQL.
 BULK_ASSIGN, BULK_MARK = 18, 8
 
 
