@@ -349,13 +349,20 @@ class Application(models.Model):
             from grants.selectors.application_list import round_status_counts_changed
 
             round_status_counts_changed(round_id=self.round_id)
+        if fields is None or "status" in fields or self.status != self.Status.DRAFT:
+            # The ranking page keeps its pages in the cache (a draft is never ranked).
+            from grants.selectors.panel import ranking_changed
+
+            ranking_changed(round_id=self.round_id)
 
     def delete(self, *args, **kwargs):
         round_id = self.round_id
         deleted = super().delete(*args, **kwargs)
         from grants.selectors.application_list import round_status_counts_changed
+        from grants.selectors.panel import ranking_changed
 
         round_status_counts_changed(round_id=round_id)
+        ranking_changed(round_id=round_id)
         return deleted
 
     @property

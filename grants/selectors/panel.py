@@ -3,6 +3,8 @@ frozen panel lists."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.db.models.functions import Round as Rounded
 
 from accounts.models import District, Organisation
+from core.versioned import forget_on_commit, read_through
 from grants import scoring
 from grants.models import Application, PanelItem, PanelRecommendation, Pot, Round
 from outcomes.models import Priority
@@ -426,6 +429,27 @@ def _page_index(number: str | int | None) -> int:
     return asked - 1 if asked >= 1 else 10**9
 
 
+# A page of the ranking is kept in the cache until a bid in the round changes
+# (Application.save calls ranking_changed; so do the services that write bids in bulk).
+# Names the rows show (an organisation's, a district's) change without telling it: a minute
+# bounds how long an old one is shown.
+RANKING_SECONDS = 60
+
+
+def _ranking_version(round_id: int) -> str:
+    return f"grants:ranking-version:{round_id}"
+
+
+def _digest(parts: list) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def ranking_changed(*, round_id: int) -> None:
+    """A bid in the round changed (score, mark, amount, status, pot...): rank afresh once
+    this commits."""
+    forget_on_commit(_ranking_version(round_id))
+
+
 def ranking_page(
     *,
     round: Round,
@@ -446,16 +470,29 @@ def ranking_page(
     rankings = [PotRanking(pot=pot, rows=[], within_total=Decimal(0)) for pot in pots]
     if not pots:
         return RankingPage(rankings=[], page=Paginator([], page_size).get_page(page_number))
-    ranked, params = _ranked_sql(
-        round=round, pots=pots, district_id=district_id, priority_id=priority_id
+    page_index = _page_index(page_number)
+
+    def rank() -> tuple[list, dict[int, int]]:
+        ranked, params = _ranked_sql(
+            round=round, pots=pots, district_id=district_id, priority_id=priority_id
+        )
+        rows = _page_rows(ranked, params, len(pots), page=page_index, size=page_size)
+        return rows, ({} if rows else _pot_totals(ranked, params))
+
+    # The pots' budgets are part of the key: a new budget is a new ranking at once.
+    asked = [[(pot.pk, str(pot.budget)) for pot in pots], district_id, priority_id]
+    rows, totals = read_through(
+        version_key=_ranking_version(round.pk),
+        key=f"grants:ranking:{round.pk}:{_digest([*asked, page_index, page_size])}",
+        tag=str(round.uuid),
+        compute=rank,
+        timeout=RANKING_SECONDS,
     )
-    rows = _page_rows(ranked, params, len(pots), page=_page_index(page_number), size=page_size)
     if rows:
         within = [int(getattr(rows[0], f"ranked_within_{n}")) for n in range(len(pots))]
         for n, ranking in enumerate(rankings):
             ranking.shown = int(getattr(rows[0], f"ranked_shown_{n}"))
     else:
-        totals = _pot_totals(ranked, params)
         within = [totals.get(n, 0) for n in range(len(pots))]
     for ranking, pence in zip(rankings, within, strict=True):
         ranking.within_total = Decimal(pence).scaleb(-2)

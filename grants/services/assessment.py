@@ -23,6 +23,7 @@ from grants import scoring
 from grants.models import Application, Assessment, Criterion, Round, Score
 from grants.selectors.application_list import round_status_counts_changed
 from grants.selectors.assessment import assessor_workload_changed
+from grants.selectors.panel import ranking_changed
 from grants.services.bulk import BulkResult
 from grants.services.screening import _require_officer
 
@@ -604,6 +605,7 @@ def assessment_assign_bulk(
     )
     # Written in bulk, past the models' save(): the cached counts are told here instead.
     round_status_counts_changed(round_id=round.pk)
+    ranking_changed(round_id=round.pk)
     assessor_workload_changed()
     result.done = len(applications)
     return result

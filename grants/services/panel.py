@@ -30,7 +30,7 @@ from grants.models import (
     PaymentInstalment,
     Round,
 )
-from grants.selectors.panel import ranking_for_round
+from grants.selectors.panel import ranking_changed, ranking_for_round
 from grants.services.bulk import BulkResult
 from grants.services.screening import _require_officer
 
@@ -484,4 +484,5 @@ def applications_mark_bulk(
         application.mark = mark
     if applications:
         bulk_update_with_history(applications, Application, ["mark"], default_user=actor)
+        ranking_changed(round_id=round.pk)  # written in bulk, past Application.save
     return BulkResult(done=len(applications))
