@@ -20,8 +20,9 @@ def service(request):
         # Staff are told, beside uploaded files, when no virus scanner is set up.
         "uploads_not_scanned": lambda: not uploads_are_scanned(),
         # The timeout warning (templates/includes/timeout_warning.html), signed-in pages only.
-        "idle_timeout": lambda: idle_timeout_for(user),
-        "idle_warning": settings.IDLE_WARNING_BEFORE,
+        # As text: the template prints it as is, without Django's localized number format.
+        "idle_timeout": lambda: str(idle_timeout_for(user)),
+        "idle_warning": str(settings.IDLE_WARNING_BEFORE),
         # Called only where the template asks (non-staff navigation): one cached query.
         "user_is_provider": lambda: bool(user and is_provider_member(user)),
         # The plan-delivery link, for the staff roles delivery's rule lets in (no query).

@@ -58,6 +58,16 @@ def count_text(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {noun}"
 
 
+def number_text(value: Decimal | int | float | None) -> str:
+    """'7.25', '12', '-0.5' as Django's localize() prints them in English (no thousands
+    separator), without its locale lookups; '' for None. For scores and counts in rows."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
 def money(amount: Decimal | int | float | None, pence: bool = False) -> str:
     """'£6,000' (or '£6,000.00' with pence); '' for None."""
     if amount is None:

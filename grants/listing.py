@@ -10,10 +10,9 @@ from html import escape
 
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from documents.formatting import money
+from documents.formatting import money, number_text
 from grants.models import Application
 from grants.selectors.application_list import PRESET_VIEWS, SORTS, ListPage
 
@@ -110,7 +109,7 @@ def application_rows_html(page: ListPage, *, selected: set[str], bid_url: str) -
             if submitted
             else "Draft"
         )
-        score = "" if bid.final_score is None else localize(bid.final_score)
+        score = number_text(bid.final_score)
         # As the date filter's "j M Y H:i" gave it.
         when = f"{submitted.day} {submitted:%b %Y %H:%M}" if submitted else ""
         html.append(

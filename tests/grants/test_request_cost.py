@@ -63,3 +63,71 @@ def test_a_new_pot_shows_in_the_cached_filters_once_saved(
         .content.decode()
     )
     assert f'<option value="{pot.pk}">Small grants</option>' in body
+
+
+def test_the_layouts_links_are_reversed_once_per_process(client_for, personas, open_round):
+    """Navigation, header, footer and the timeout warning link to pages that never change:
+    after the first page, no request reverses them again."""
+    from unittest import mock
+
+    import django.urls
+
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-applications", args=[open_round.uuid])
+    client.get(url)
+    real = django.urls.reverse
+    with mock.patch.object(django.urls, "reverse", side_effect=real) as spy:
+        body = client.get(url).content.decode()
+    reversed_names = {call.args[0] for call in spy.call_args_list}
+    layout = {"home", "outcomes:plan", "accounts:staff-home", "account_logout", "privacy"}
+    assert not reversed_names & (layout | {"accounts:session-keep-alive", "opendata:index"})
+    for name in layout:
+        assert f'href="{real(name)}"' in body
+    assert f'data-keep-alive-url="{real("accounts:session-keep-alive")}"' in body
+
+
+def test_a_fixed_url_follows_the_script_prefix():
+    from django.urls import set_script_prefix
+
+    from core.links import fixed_url
+
+    assert fixed_url("privacy") == reverse("privacy")
+    set_script_prefix("/grants/")
+    try:
+        assert fixed_url("privacy") == reverse("privacy")
+        assert fixed_url("privacy").startswith("/grants/")
+    finally:
+        set_script_prefix("/")
+    assert fixed_url("privacy") == reverse("privacy")
+
+
+def test_the_list_prints_numbers_without_djangos_localized_format(client_for, personas, open_round):
+    """Rows' scores and the layout's timeout numbers are printed as text by the service's
+    own formatting, not through django.utils.numberformat once per value."""
+    from unittest import mock
+
+    import django.utils.numberformat
+
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-applications", args=[open_round.uuid])
+    client.get(url)
+    real = django.utils.numberformat.format
+    with mock.patch.object(django.utils.numberformat, "format", side_effect=real) as spy:
+        body = client.get(url).content.decode()
+    assert f'data-idle-timeout="{settings.IDLE_TIMEOUT_STAFF}"' in body
+    assert f'data-idle-warning="{settings.IDLE_WARNING_BEFORE}"' in body
+    printed = {call.args[0] for call in spy.call_args_list}
+    assert settings.IDLE_TIMEOUT_STAFF not in printed
+    assert settings.IDLE_WARNING_BEFORE not in printed
+
+
+def test_number_text_prints_as_localize_does_in_english():
+    from decimal import Decimal
+
+    from django.utils.formats import localize
+
+    from documents.formatting import number_text
+
+    for value in (Decimal("7.25"), Decimal("12"), Decimal("-0.50"), Decimal("12345.6"), 3, 2.5):
+        assert number_text(value) == localize(value)
+    assert number_text(None) == ""
