@@ -333,3 +333,14 @@ def test_the_report_page_does_not_grow_with_lines_outcomes_or_files(
         assert f"Line {n}<" in body
     for n in range(count):
         assert f"photo-{n}.jpg" in body
+
+
+def test_the_live_award_index_covers_the_statuses_payments_are_due_on():
+    """The payments totals join bids through a partial index of live awards' bids: it is
+    only used while its statuses are the ones the page counts."""
+    from grants.selectors.awards import LIVE_AWARD_STATUSES
+
+    index = next(i for i in Application._meta.indexes if i.name == "application_live_award")
+    ((lookup, statuses),) = index.condition.children
+    assert lookup == "status__in"
+    assert sorted(statuses) == sorted(LIVE_AWARD_STATUSES)
