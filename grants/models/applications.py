@@ -336,6 +336,13 @@ class Application(models.Model):
                 F("id"),
                 name="application_round_reference",
             ),
+            # Payments due count and sum instalments on live awards only: those bids' ids
+            # (a small share of every bid ever made) without reading the whole table.
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=["approved", "offered", "accepted", "active"]),
+                name="application_live_award",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -302,7 +302,16 @@ class PaymentInstalment(models.Model):
                 name="instalment_paid_date_and_amount_together",
             ),
         ]
-        indexes = [models.Index(fields=["paid_on", "due_date"])]
+        indexes = [
+            models.Index(fields=["paid_on", "due_date"]),
+            # The payments page reads unpaid instalments in due-date order and stops at a
+            # page: a small index of the unpaid ones only, read from its start (or a cursor).
+            models.Index(
+                fields=["due_date", "award"],
+                condition=Q(paid_on__isnull=True),
+                name="instalment_unpaid_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Instalment {self.position}: £{self.amount} on {self.due_date}"

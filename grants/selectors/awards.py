@@ -85,8 +85,27 @@ def payments_page(
     """One page of unpaid instalments, overdue (before today) or due from today to the
     month's end, by due date then award reference; one query at any depth.
 
-    Each carries `bank_status`, the status of its award's newest bank details (or None),
-    and `conditions_waiting`, how many conditions an officer must confirm met first."""
+    The rows are only `{"pk": ...}` (and the keys): the page is picked from the
+    instalments' due dates and award references alone, so the database sorts a few narrow
+    rows, not every unpaid instalment with its award, group and bank details
+    (`payment_rows` loads those, for the page's rows only)."""
+    rows = _unpaid(today).filter(
+        Q(due_date__lt=today) if section == "overdue" else Q(due_date__gte=today)
+    )
+    return keyset_page(
+        rows.values("pk"),
+        keys=[Key(F("due_date"), dt.date.fromisoformat), Key(F("award__reference"), str)],
+        cursor=cursor,
+        tag=section,
+        salt=CURSOR_SALT,
+        size=size or PAYMENTS_PAGE_SIZE,
+    )
+
+
+def payment_rows(pks: list[int]) -> dict[int, PaymentInstalment]:
+    """The instalments shown on the payments page, by id, with what each row shows (one
+    query): award, group, `bank_status`, the status of the award's newest bank details (or
+    None), and `conditions_waiting`, how many conditions an officer must confirm met first."""
     newest_bank = BankDetails.objects.filter(award=OuterRef("award")).order_by("-entered_at", "-pk")
     waiting = (
         AwardCondition.objects.filter(
@@ -98,22 +117,27 @@ def payments_page(
         .values("n")
     )
     rows = (
-        _unpaid(today)
-        .filter(Q(due_date__lt=today) if section == "overdue" else Q(due_date__gte=today))
+        PaymentInstalment.objects.filter(pk__in=pks)
         .select_related("award__application__organisation")
+        .only(
+            "award_id",
+            "position",
+            "due_date",
+            "amount",
+            "award__uuid",
+            "award__reference",
+            "award__accepted_at",
+            "award__application_id",
+            "award__application__organisation_id",
+            "award__application__organisation__name",
+        )
         .annotate(
             bank_status=Subquery(newest_bank.values("status")[:1]),
             conditions_waiting=Coalesce(Subquery(waiting), 0),
         )
+        .order_by()
     )
-    return keyset_page(
-        rows,
-        keys=[Key(F("due_date"), dt.date.fromisoformat), Key(F("award__reference"), str)],
-        cursor=cursor,
-        tag=section,
-        salt=CURSOR_SALT,
-        size=size or PAYMENTS_PAGE_SIZE,
-    )
+    return {row.pk: row for row in rows}
 
 
 def payments_due(*, today: dt.date) -> PaymentsDue:
@@ -161,20 +185,22 @@ class PaymentsDashboard:
 
 
 def payments_dashboard(*, today: dt.date, show: str = "", cursor: str = "") -> PaymentsDashboard:
-    """At most three queries whatever the number of instalments: the sums, then a page of
-    each section shown."""
+    """At most four queries whatever the number of instalments: the sums, a page of each
+    section shown (ids only), then those rows' details together."""
     show = show if show in SECTIONS else ""
     pages = {
         section: payments_page(today=today, section=section, cursor=cursor if show else "")
         for section in SECTIONS
         if show in ("", section)
     }
-    empty = KeysetPage(rows=[], next_cursor=None, previous_cursor=None)
+    shown = [row["pk"] for page in pages.values() for row in page.rows]
+    details = payment_rows(shown) if shown else {}
+    rows = {section: [details[row["pk"]] for row in page.rows] for section, page in pages.items()}
     return PaymentsDashboard(
         totals=payments_totals(today=today),
         show=show,
-        overdue=pages.get("overdue", empty).rows,
-        this_month=pages.get("this-month", empty).rows,
+        overdue=rows.get("overdue", []),
+        this_month=rows.get("this-month", []),
         cursors={
             section: (page.previous_cursor, page.next_cursor) for section, page in pages.items()
         },

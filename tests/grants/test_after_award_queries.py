@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,8 +85,9 @@ def test_the_payments_dashboard_does_not_grow_with_payments(
 ):
     listed_awards(award.application.round, count)
     client = client_for(personas.officer)
-    # session, user, roles, the counts and sums of both sections, then a page of each
-    # (+award, application, organisation, and the newest bank details' status as a subquery).
+    # user, the counts and sums of both sections, a page of each (instalment ids, picked by
+    # due date and award reference), then those rows' details together (+award, application,
+    # organisation, and the newest bank details' status as a subquery).
     with django_assert_max_num_queries(5):
         response = client.get(reverse("grants:payments-dashboard"))
     assert response.status_code == 200
@@ -118,6 +121,65 @@ def test_the_payments_dashboard_shows_long_lists_a_page_at_a_time(
     # A tampered cursor shows the first page.
     response = client.get(f"{url}?show=overdue&cursor=nonsense")
     assert len(response.context["due"].overdue) == 3
+
+
+def test_the_payments_page_picks_its_rows_before_loading_their_details(
+    award, client_for, personas, monkeypatch
+):
+    """The page's rows are chosen from the instalments' due dates and award references
+    alone: the groups and bank details are joined for the rows shown, not every unpaid one."""
+    from grants.selectors import awards as selectors
+
+    monkeypatch.setattr(selectors, "PAYMENTS_PAGE_SIZE", 3)
+    listed_awards(award.application.round, 5)
+    client = client_for(personas.officer)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("grants:payments-dashboard"))
+    due = response.context["due"]
+    assert (len(due.overdue), len(due.this_month)) == (3, 3)
+    sql = [query["sql"] for query in captured.captured_queries]
+    picks = [q for q in sql if "keyset_0" in q]
+    assert len(picks) == 2
+    for pick in picks:
+        assert "accounts_organisation" not in pick and "grants_bankdetails" not in pick
+    details = [q for q in sql if "grants_bankdetails" in q]
+    assert len(details) == 1
+    shown = [i.pk for i in (*due.overdue, *due.this_month)]
+    assert all(str(pk) in details[0] for pk in shown)
+
+
+def test_the_payments_dashboard_pages_through_one_due_date_by_award_reference(
+    award, client_for, personas, monkeypatch
+):
+    from grants.selectors import awards as selectors
+
+    monkeypatch.setattr(selectors, "PAYMENTS_PAGE_SIZE", 2)
+    today = timezone.localdate()
+    round = award.application.round
+    # Made in the reverse of their references' order, all due yesterday.
+    references = [f"{round.reference_prefix}-ORDER-{n}" for n in (5, 4, 3, 2, 1)]
+    made = {
+        reference: bare_award(
+            round,
+            status=S.ACTIVE,
+            reference=reference,
+            instalments=[(today - dt.timedelta(days=1), "1000", None)],
+        )
+        for reference in references
+    }
+    client = client_for(personas.officer)
+    url = reverse("grants:payments-dashboard")
+    query, seen = "", []
+    for _ in range(5):
+        response = client.get(f"{url}?{query}")
+        rows = response.context["due"].overdue
+        seen += [(i.award.reference, i.award.application.organisation.name) for i in rows]
+        query = response.context["links"]["overdue"]["next"]
+        if not query:
+            break
+    expected = sorted(references)
+    assert [reference for reference, _ in seen] == expected
+    assert [name for _, name in seen] == [made[r].application.organisation.name for r in expected]
 
 
 @pytest.mark.parametrize("count", SIZES)
@@ -271,3 +333,14 @@ def test_the_report_page_does_not_grow_with_lines_outcomes_or_files(
         assert f"Line {n}<" in body
     for n in range(count):
         assert f"photo-{n}.jpg" in body
+
+
+def test_the_live_award_index_covers_the_statuses_payments_are_due_on():
+    """The payments totals join bids through a partial index of live awards' bids: it is
+    only used while its statuses are the ones the page counts."""
+    from grants.selectors.awards import LIVE_AWARD_STATUSES
+
+    index = next(i for i in Application._meta.indexes if i.name == "application_live_award")
+    ((lookup, statuses),) = index.condition.children
+    assert lookup == "status__in"
+    assert sorted(statuses) == sorted(LIVE_AWARD_STATUSES)
