@@ -27,16 +27,7 @@ from delivery.selectors.facts import (
     plan_facts,
 )
 from delivery.selectors.scope import TOTAL, Scope
-from delivery.selectors.tables import (
-    AREA,
-    OUTCOME,
-    PRIORITY,
-    THEME,
-    Row,
-    contract_figures,
-    counted_table,
-    gaps,
-)
+from delivery.selectors.tables import AREA, OUTCOME, PRIORITY, THEME, Row, counted_table, gaps
 from grants.models import Round
 from outcomes import selectors as outcome_selectors
 from outcomes.models import Plan
@@ -314,7 +305,7 @@ def panel_report_data(
         contracts = contract_facts(scope, plan_codes)
 
         def of(dimension: str) -> list[Row]:
-            return counted_table(facts, contract_figures(contracts, dimension), tallies, dimension)
+            return counted_table(facts, contracts, tallies, dimension)
 
         if Section.GRANTS in chosen:
             data.rounds = _rounds(scope, tallies)

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from delivery.selectors import lists
-from delivery.selectors.contract_counting import ContractTally, count_contracts
 from delivery.selectors.counting import GrantTallies, count_grants
 from delivery.selectors.facts import (
     COPE_MEASURES,
@@ -245,37 +244,20 @@ def table_of(facts: Facts, dimension: str, figures: dict[str, Figures]) -> list[
     return rows
 
 
-def contract_figures(contracts: Sequence[ContractFact], dimension: str) -> dict[str, Figures]:
-    """{row key: the contracts' figures} of one table, from their facts (figures_of)."""
+def counted_figures(
+    contracts: Sequence[ContractFact], tallies: GrantTallies, dimension: str
+) -> dict[str, Figures]:
+    """{row key: figures} of one table, from the grants' tallies and the contracts' facts:
+    the same figures as grouping every fact (figures_of), with a key only where something
+    is counted (and TOTAL always)."""
     by_key: dict[str, list[ContractFact]] = {TOTAL: list(contracts)}
     for contract in contracts:
         for key in keys(contract, dimension):
             by_key.setdefault(key, []).append(contract)
-    return {key: figures_of((), found, ()) for key, found in by_key.items()}
-
-
-def _contract_figures(tally: ContractTally) -> Figures:
-    return Figures(
-        contracts=tally.contracts,
-        contract_value=tally.contract_value,
-        streams=dict(tally.streams),
-        returns=tally.returns,
-        victims_supported=tally.victims_supported,
-        cases_closed=tally.cases_closed,
-        cope=dict(tally.cope),
-    )
-
-
-def counted_figures(
-    contracts: dict[str, Figures], tallies: GrantTallies, dimension: str
-) -> dict[str, Figures]:
-    """{row key: figures} of one table, from the grants' tallies and the contracts' figures
-    by key: the same figures as grouping every fact (figures_of), with a key only where
-    something is counted (and TOTAL always)."""
     awards, bids = tallies.awards.get(dimension, {}), tallies.bids.get(dimension, {})
     figures = {}
-    for key in {TOTAL, *contracts, *awards, *bids}:
-        f = contracts.get(key) or Figures()  # each table's own: filled in here
+    for key in {*by_key, *awards, *bids}:
+        f = figures_of((), by_key.get(key, ()), ())
         if key in awards:
             a = awards[key]
             f.awards, f.awarded, f.paid = a.awards, a.awarded, a.paid
@@ -287,23 +269,9 @@ def counted_figures(
 
 
 def counted_table(
-    facts: Facts, contracts: dict[str, Figures], tallies: GrantTallies, dimension: str
+    facts: Facts, contracts: Sequence[ContractFact], tallies: GrantTallies, dimension: str
 ) -> list[Row]:
     return table_of(facts, dimension, counted_figures(contracts, tallies, dimension))
-
-
-def count_contract_figures(scope: Scope, plan: _Plan) -> dict[str, dict[str, Figures]]:
-    """{dimension: {row key: the contracts' figures}}: added up by the database (2
-    queries), or, through a crosswalk into the plan, from the contracts' facts."""
-    if not scope.includes_contracts:
-        return {dimension: {} for dimension in DIMENSIONS}
-    if plan.earlier:
-        found = contract_facts(scope, plan)
-        return {dimension: contract_figures(found, dimension) for dimension in DIMENSIONS}
-    return {
-        dimension: {key: _contract_figures(tally) for key, tally in rows.items()}
-        for dimension, rows in count_contracts(scope, plan).items()
-    }
 
 
 @dataclass
@@ -345,15 +313,14 @@ class Dashboard:
 def dashboard(scope: Scope) -> Dashboard:
     """Every table of the plan-delivery dashboard for one scope, in a fixed number of
     queries: the plan (plan_facts), the awards and bids added up as they are read without
-    an object each (counting.count_grants), and the contracts' likewise
-    (contract_counting.count_contracts). The figures are those of grouping every fact
-    (load_facts, table)."""
+    an object each (counting.count_grants), and the contracts' facts (one per contract).
+    The figures are those of grouping every fact (load_facts, table)."""
     facts, plan = plan_facts(scope)
     tallies = count_grants(scope, plan)
-    contracts = count_contract_figures(scope, plan)
+    contracts = contract_facts(scope, plan) if scope.includes_contracts else []
 
     def of(dimension: str) -> list[Row]:
-        return counted_table(facts, contracts[dimension], tallies, dimension)
+        return counted_table(facts, contracts, tallies, dimension)
 
     priorities, outcomes, themes = of(PRIORITY), of(OUTCOME), of(THEME)
     return Dashboard(

@@ -60,11 +60,12 @@ def test_the_dashboard_and_its_lists_make_the_same_queries_at_any_size(client_fo
     # plan's priorities, outcomes (+priority), themes, districts and crosswalk links; the
     # awards grouped by the database, with what was paid on each and the people its newest
     # accepted report reached (by priority, round and area, and by outcome, theme and
-    # district, in one UNION); the bids grouped likewise (1); the contracts' funding and
-    # their returns' figures and number, each grouped by the database likewise (2).
-    assert large["dashboard"] == 15
+    # district, in one UNION); the bids grouped likewise (1); contract funding (+contract,
+    # provider, service) and the contracts' outcomes, themes, service areas, accepted
+    # returns' figures and returns per contract.
+    assert large["dashboard"] == 20
     # A table's download is the dashboard's queries, no page.
-    assert large["dashboard csv"] == 15
+    assert large["dashboard csv"] == 20
     # A list: the filters' choices and the plan as above, then only its own rows: awards and
     # their total in one aggregate (with the people their accepted reports reached), then
     # the page's 50 ids and their facts (awards with their reports, outcomes, themes,
