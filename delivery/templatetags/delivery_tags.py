@@ -130,22 +130,47 @@ def counted(value, nouns: str) -> str:
     return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
 
 
+def _stream_query(context, stream: str) -> str:
+    """The dashboard's filters with the source set to one funding stream: made once a
+    page for each stream."""
+    from django.http import QueryDict
+
+    made = context.render_context.setdefault("delivery_stream_queries", {})
+    query_string = context.get("query", "")
+    found = (query_string, stream)
+    if found not in made:
+        query = QueryDict(query_string, mutable=True)
+        query["source"] = f"stream:{stream}"
+        made[found] = query.urlencode()
+    return made[found]
+
+
 @register.simple_tag(takes_context=True)
 def stream_figure(context, row, stream: str, label: str):
     """A row's contract value from one funding stream, linked to those contracts: the list
     behind it is the row's contracts with the dashboard filtered to that stream."""
-    from django.http import QueryDict
-
     value = row.figures.stream(stream)
     if not value:
         return money(value)
-    query = QueryDict(context.get("query", ""), mutable=True)
-    query["source"] = f"stream:{stream}"
     return format_html(
         '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> from {}, {}'
         "</span></a>",
-        _row_url(context, "contracts", row, query.urlencode()),
+        _row_url(context, "contracts", row, _stream_query(context, stream)),
         money(value),
         label,
         row.label,
     )
+
+
+@register.simple_tag(takes_context=True)
+def stream_cells(context, row, streams):
+    """A streams table row's cells: each stream's value, then every stream's (one tag for
+    the row, not one a figure)."""
+    cells = [(value, stream_figure(context, row, value, label)) for value, label in streams]
+    cells.append(
+        (
+            "contract_value",
+            figure(context, row, "contracts", row.figures.contract_value, "contract value", True),
+        )
+    )
+    return format_html_join("", _CELL, cells)

@@ -21,7 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import District, Organisation
-from commissioning.models import Contract, ContractFunding, FundingStream
+from commissioning.models import (
+    Contract,
+    ContractFunding,
+    FundingStream,
+    MonitoringReturn,
+    Service,
+)
+from commissioning.models.returns import ReturnValue
 from delivery.selectors import (
     AREA,
     DISTRICT,
@@ -39,7 +46,7 @@ from delivery.selectors import (
 )
 from delivery.selectors.tables import gaps
 from grants.models import Application, Award, MonitoringReport, PaymentInstalment
-from tests.commissioning.builders import measure_set, service
+from tests.commissioning.builders import measure_set
 from tests.factories import OrganisationFactory, RoundFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -77,6 +84,24 @@ contracts = st.lists(
                 ),
                 max_size=4,
                 unique_by=lambda line: (line[0], line[1]),
+            ),
+            "outcomes": st.lists(st.integers(0, 4), max_size=3, unique=True),
+            "themes": st.lists(st.integers(0, 2), max_size=3, unique=True),
+            # The service's districts: none, some, or every one (across West Yorkshire).
+            "areas": st.one_of(
+                st.just("all"), st.lists(st.integers(0, 4), max_size=3, unique=True)
+            ),
+            # Returns: (quarter, accepted, victims supported, cases closed, a cope value).
+            "returns": st.lists(
+                st.tuples(
+                    st.integers(1, 4),
+                    st.booleans(),
+                    st.one_of(st.none(), st.integers(0, 40)),
+                    st.one_of(st.none(), st.integers(0, 9)),
+                    st.one_of(st.none(), st.decimals(0, 100, places=2)),
+                ),
+                max_size=3,
+                unique_by=lambda r: r[0],
             ),
         }
     ),
@@ -140,10 +165,15 @@ def _make_award(spec, number, round, plan, districts) -> tuple[Award, bool]:
 
 
 def _make_contract(spec, number, plan, provider, commissioner) -> Decimal:
+    districts = list(District.objects.order_by("position"))
+    own = Service.objects.create(name=f"Service {number}", category=Service.Category.ISVA)
+    own.areas.set(
+        districts if spec.get("areas") == "all" else [districts[i] for i in spec.get("areas", [])]
+    )
     contract = Contract.objects.create(
         reference=f"C-{number}",
         provider=provider,
-        service=service(),
+        service=own,
         start_date=dt.date(YEAR - 1, 4, 1),
         end_date=dt.date(YEAR + 2, 3, 31),
         status=Contract.Status.DRAFT if spec["draft"] else Contract.Status.ACTIVE,
@@ -156,6 +186,27 @@ def _make_contract(spec, number, plan, provider, commissioner) -> Decimal:
         ContractFunding.objects.create(
             contract=contract, stream=stream, financial_year=year, amount=Decimal(pence) / 100
         )
+    outcomes = list(contract.primary_priority.outcomes.order_by("position"))
+    contract.outcomes.set([outcomes[i] for i in spec.get("outcomes", []) if i < len(outcomes)])
+    themes = list(plan.themes.order_by("position"))
+    contract.themes.set([themes[i] for i in spec.get("themes", [])])
+    by_code = {m.code: m for m in contract.measure_set.measures.all()}
+    for quarter, accepted, supported, closed, cope in spec.get("returns", []):
+        made = MonitoringReturn.objects.create(
+            contract=contract,
+            measure_set=contract.measure_set,
+            financial_year=YEAR,
+            quarter=quarter,
+            due_date=LAST,
+            status=MonitoringReturn.Status.ACCEPTED
+            if accepted
+            else MonitoringReturn.Status.SUBMITTED,
+        )
+        for code, value in (("SUPPORTED", supported), ("CLOSED", closed), ("OUT_COPE", cope)):
+            if value is not None:
+                ReturnValue.objects.create(
+                    monitoring_return=made, measure=by_code[code], value=Decimal(value)
+                )
     if spec["draft"]:
         return Decimal(0)
     return sum((Decimal(p) / 100 for y, _, p in spec["funding"] if y == YEAR), Decimal(0))
