@@ -319,7 +319,7 @@ def _pot_totals(ranked: str, params: list) -> dict[int, int]:
     """Each pot's pence above the line, when no row is shown to carry it."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.pot_order, SUM(CASE WHEN {WITHIN} THEN r.pence ELSE 0 END)"  # noqa: S608
+            f"SELECT r.pot_order, SUM(CASE WHEN {WITHIN} THEN r.pence ELSE 0 END)"  # noqa: S608  # nosec B608  # constants and the ORM's SQL; values are parameters
             f" FROM ({ranked}) r GROUP BY r.pot_order",
             params,
         )
@@ -342,7 +342,7 @@ def _page_rows(ranked: str, params: list, pots: int, *, page: int, size: int) ->
     )
     last_page = f"({' + '.join(f'x.shown_{n}' for n in each)} - 1) / %s"
     sql = (
-        "SELECT a.id, a.uuid, a.reference, a.status, a.mark, a.pot_id, a.primary_priority_id,"  # noqa: S608
+        "SELECT a.id, a.uuid, a.reference, a.status, a.mark, a.pot_id, a.primary_priority_id,"  # noqa: S608  # nosec B608  # constants and the ORM's SQL; values are parameters
         " a.score_mean, a.moderated_score, a.amount_requested, a.recommended_amount,"
         " a.project_title, a.moderation_flags, o.district_id AS ranked_district_id,"
         " o.name AS ranked_organisation, d.name AS ranked_district, p.code AS ranked_priority,"
