@@ -69,6 +69,9 @@ def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view:
         "headers": headers,
         "statuses": statuses,
         "views": views,
+        "headers_html": _headers_html(headers),
+        "statuses_html": _links_html(statuses, counted=True),
+        "views_html": _links_html(views, counted=False),
         "next": _query(query, cursor=page.next_cursor or "") if page.next_cursor else "",
         "previous": _query(query, cursor=page.previous_cursor or "")
         if page.previous_cursor
@@ -76,6 +79,54 @@ def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view:
         "csv": _query(query, format="csv"),
         "here": _query(query),
     }
+
+
+CURRENT = ' aria-current="page"'
+
+
+def _links_html(links: list[Link], *, counted: bool) -> SafeString:
+    """A row of links, each an item: the one showing marked as the current page."""
+    items = [
+        f'<li><a class="govuk-link" href="?{escape(link.query)}"'
+        f"{' aria-current="page"' if link.current else ''}>{escape(link.label)}"
+        f"{f' ({link.count})' if counted else ''}</a></li>"
+        for link in links
+    ]
+    return mark_safe("".join(items))  # noqa: S308  # nosec B308 B703  # every value escaped
+
+
+# The table's columns: (heading, sort key or "", numeric).
+COLUMNS = [
+    ("Reference", "reference", False),
+    ("Organisation", "", False),
+    ("District", "district", False),
+    ("Pot", "", False),
+    ("Requested", "amount", True),
+    ("Score", "score", True),
+    ("Status", "", False),
+    ("Submitted", "submitted", False),
+]
+
+
+def _headers_html(headers: dict[str, Link]) -> SafeString:
+    """The column headings after the selection column; a sortable one links to sorting by
+    it and says how the table is sorted (aria-sort)."""
+    cells = [
+        '<th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Select</span></th>'
+    ]
+    for heading, key, numeric in COLUMNS:
+        css = (
+            "govuk-table__header govuk-table__header--numeric" if numeric else "govuk-table__header"
+        )
+        if key:
+            link = headers[key]
+            cells.append(
+                f'<th scope="col" class="{css}" aria-sort="{link.aria_sort}">'
+                f'<a class="govuk-link" href="?{escape(link.query)}">{heading}</a></th>'
+            )
+        else:
+            cells.append(f'<th scope="col" class="{css}">{heading}</th>')
+    return mark_safe("\n          ".join(cells))  # noqa: S308  # nosec B308 B703  # escaped
 
 
 STATUS_LABELS = {value: str(label) for value, label in Application.Status.choices}

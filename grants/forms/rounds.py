@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import District
 from core.forms import ModelMultipleChoiceField, MoneyField, WholeNumberField
 from core.govuk import GovukDateField, GovukFormMixin
-from core.widgets import Select
+from core.widgets import FieldGroup, Select, TextInput
 from grants.forms.common import PlainWordsMixin, details_from
 from grants.models import Application, Fund, Pot, Round
 from grants.selectors.application_list import PRESET_VIEWS, SORT_CHOICES
@@ -238,7 +238,9 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
 class ApplicationFilterForm(GovukFormMixin, forms.Form):
     """The officers' search and filters; the choices come from the round's cache entry
     (grants.selectors.choices), so the form costs no queries after the first visit, and
-    its selects are drawn in Python (core.widgets), not an include per option."""
+    its fields are drawn in Python (core.widgets), not an include per option."""
+
+    bound_field_class = FieldGroup
 
     q = forms.CharField(
         label="Search",
@@ -246,6 +248,7 @@ class ApplicationFilterForm(GovukFormMixin, forms.Form):
         max_length=200,
         help_text="Reference, organisation or project title",
         error_messages={"max_length": "Search must be 200 characters or fewer"},
+        widget=TextInput,
     )
     status = forms.ChoiceField(
         required=False,

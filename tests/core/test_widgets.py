@@ -66,3 +66,72 @@ def test_the_checkboxes_are_drawn_as_djangos_templates_draw_them(data):
     ours, django = form(CheckboxSelectMultiple), form(forms.CheckboxSelectMultiple)
     assert ours["people"].as_field_group() == django["people"].as_field_group()
     assert str(ours["people"]) == str(django["people"])
+
+
+def _text_and_select_form(*, fast: bool, data):
+    from core.widgets import FieldGroup, TextInput
+
+    class Search(GovukFormMixin, forms.Form):
+        q = forms.CharField(
+            label="Search <bids>",
+            required=False,
+            max_length=20,
+            help_text="Reference, organisation\n\nor title",
+            widget=TextInput if fast else forms.TextInput,
+        )
+        name = forms.CharField(label="Name", widget=TextInput if fast else forms.TextInput)
+        district = forms.TypedChoiceField(
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=CHOICES,
+            widget=Select,
+            help_text="Where the bid is",
+        )
+
+    if fast:
+        Search.bound_field_class = FieldGroup
+    made = Search(data)
+    if data is not None:
+        made.is_valid()
+    return made
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"q": "Leeds & <b>", "name": "Ann", "district": "2"},
+        {"q": "x" * 30, "name": "", "district": "9"},
+    ],
+)
+def test_a_field_group_drawn_in_python_is_the_templates_markup(data):
+    """Label, hint, errors, character count and widget: the same HTML as
+    includes/govuk_field.html draws, for text boxes and selects, with and without errors."""
+    from django.test.html import parse_html
+
+    ours = _text_and_select_form(fast=True, data=data)
+    template = _text_and_select_form(fast=False, data=data)
+    for name in ("q", "name", "district"):
+        drawn = ours[name].as_field_group()
+        assert parse_html(drawn) == parse_html(template[name].as_field_group())
+        assert str(ours[name]) == str(template[name])
+    if data and data["name"] == "":
+        assert "govuk-form-group--error" in ours["name"].as_field_group()
+        assert "govuk-character-count" in ours["q"].as_field_group()
+
+
+def test_other_fields_in_a_fast_form_are_drawn_by_the_template():
+    from core.widgets import FieldGroup
+
+    class Notes(GovukFormMixin, forms.Form):
+        bound_field_class = FieldGroup
+        notes = forms.CharField(widget=forms.Textarea, help_text="What happened")
+        agree = forms.BooleanField()
+
+    class Template(GovukFormMixin, forms.Form):
+        notes = forms.CharField(widget=forms.Textarea, help_text="What happened")
+        agree = forms.BooleanField()
+
+    for name in ("notes", "agree"):
+        assert Notes()[name].as_field_group() == Template()[name].as_field_group()

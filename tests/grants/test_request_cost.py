@@ -3,6 +3,7 @@ templates compiled once (issue 18)."""
 
 from __future__ import annotations
 
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.template import engines
@@ -131,3 +132,77 @@ def test_number_text_prints_as_localize_does_in_english():
     for value in (Decimal("7.25"), Decimal("12"), Decimal("-0.50"), Decimal("12345.6"), 3, 2.5):
         assert number_text(value) == localize(value)
     assert number_text(None) == ""
+
+
+def test_a_fixed_url_with_ids_is_what_reverse_gives(open_round):
+    """Ids go into a pattern reversed once; the answer is reverse()'s, for UUIDs and whole
+    numbers, under a script prefix too; anything else is reversed as usual."""
+    import uuid
+
+    from django.urls import NoReverseMatch, set_script_prefix
+
+    from core.links import fixed_url
+
+    some = uuid.uuid4()
+    cases = [
+        ("grants:staff-round-ranking", (open_round.uuid,)),
+        ("grants:staff-round-ranking", (some,)),
+        ("grants:staff-pot-edit", (some, 7)),
+        ("grants:staff-pot-edit", (open_round.uuid, 0)),
+    ]
+    for prefix in ("/", "/grants/"):
+        set_script_prefix(prefix)
+        try:
+            for name, args in cases:
+                assert fixed_url(name, *args) == reverse(name, args=args)
+            assert fixed_url("grants:staff-pot-edit", str(some), "3") == reverse(
+                "grants:staff-pot-edit", args=[str(some), "3"]
+            )
+        finally:
+            set_script_prefix("/")
+    with pytest.raises(NoReverseMatch):
+        fixed_url("grants:staff-pot-edit", some, some)
+    with pytest.raises(NoReverseMatch):
+        fixed_url("grants:staff-pot-edit", some, -1)
+
+
+def test_a_rounds_pages_link_to_each_other_without_reversing_each_time(
+    client_for, personas, open_round
+):
+    from unittest import mock
+
+    import django.urls
+
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-applications", args=[open_round.uuid])
+    client.get(url)
+    real = django.urls.reverse
+    with mock.patch.object(django.urls, "reverse", side_effect=real) as spy:
+        body = client.get(url).content.decode()
+    assert not spy.call_args_list
+    for name in ("ranking", "letters", "summary", "assign", "edit", "applications-bulk"):
+        assert f'"{real(f"grants:staff-round-{name}", args=[open_round.uuid])}"' in body
+
+
+def test_the_layouts_static_files_are_looked_up_once_per_process(client_for, personas, settings):
+    """The stylesheet, icons and scripts: what `{% static %}` gives, without asking the
+    storage again on every page; a changed STATIC_URL is followed."""
+    from unittest import mock
+
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.templatetags.static import static
+
+    from core.links import fixed_static
+
+    client = client_for(personas.officer)
+    client.get(reverse("accounts:staff-home"))
+    with mock.patch.object(
+        type(staticfiles_storage._wrapped), "url", autospec=True, side_effect=AssertionError
+    ):
+        body = client.get(reverse("accounts:staff-home")).content.decode()
+    for path in ("build/app.css", "build/app.js", "favicon.svg"):
+        assert f'"{static(path)}"' in body
+        assert fixed_static(path) == static(path)
+    settings.STATIC_URL = "/assets/"
+    assert fixed_static("build/app.css") == static("build/app.css")
+    assert fixed_static("build/app.css").startswith("/assets/")
