@@ -117,12 +117,15 @@ def _applications_page(
 
 
 def _row_links(round) -> dict:
-    """Each row's link from one reversed pattern, not one {% url %} per row."""
+    """Each row's link from one reversed pattern, not one {% url %} per row; and the list's
+    own address, which its links and filters go to even on a refused bulk action's page
+    (shown at the bulk action's address, where a bare "?..." link would be refused)."""
     placeholder = "00000000-0000-0000-0000-000000000000"
     return {
         "bid_url": reverse("grants:staff-application", args=[placeholder]).replace(
             placeholder + "/", ""
-        )
+        ),
+        "list_url": reverse("grants:staff-round-applications", args=[round.uuid]),
     }
 
 
