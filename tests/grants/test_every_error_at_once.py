@@ -175,6 +175,7 @@ def test_marking_more_than_was_requested_shows_the_error_beside_the_amount(
     assert 'href="#id_recommended_amount"' in body
     assert 'value="999999"' in body
     assert "govuk-error-message" in body
+    assert f"<title>Error: Mark {assessed_application.reference} " in body  # "Error: " once
     assessed_application.refresh_from_db()
     assert assessed_application.mark == "" and assessed_application.recommended_amount is None
 
