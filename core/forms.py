@@ -181,7 +181,9 @@ class WholeNumberField(forms.IntegerField):
                 value, name=str(self.label or "The number"), min_value=floor, max_value=BIGINT_MAX
             )
         except InvalidInput as refused:
-            if refused.reason == "negative" and floor is not None:
+            # Below the floor ("0" where 1 is the least, or "-1") is the min_value problem,
+            # not a badly typed number.
+            if refused.reason in ("negative", "too_small") and floor is not None:
                 raise forms.ValidationError(
                     self.error_messages.get("min_value", MinValueValidator.message),
                     code="min_value",

@@ -38,8 +38,11 @@ def _query(base: QueryDict, **changes: str) -> str:
     return query.urlencode()
 
 
-def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view: str) -> dict:
-    """Everything the list links to, built from the current query in one pass."""
+def application_list_links(
+    query: QueryDict, *, page: ListPage, sort: str, view: str, address: str
+) -> dict:
+    """Everything the list links to, built from the current query in one pass; the links
+    drawn here go to `address`, the list's own (see grants.views.rounds._row_links)."""
     sort = sort if sort.lstrip("-") in SORTS else "reference"
     headers = {}
     for key, spec in SORTS.items():
@@ -69,9 +72,9 @@ def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view:
         "headers": headers,
         "statuses": statuses,
         "views": views,
-        "headers_html": _headers_html(headers),
-        "statuses_html": _links_html(statuses, counted=True),
-        "views_html": _links_html(views, counted=False),
+        "headers_html": _headers_html(headers, address),
+        "statuses_html": _links_html(statuses, address, counted=True),
+        "views_html": _links_html(views, address, counted=False),
         "next": _query(query, cursor=page.next_cursor or "") if page.next_cursor else "",
         "previous": _query(query, cursor=page.previous_cursor or "")
         if page.previous_cursor
@@ -84,10 +87,10 @@ def application_list_links(query: QueryDict, *, page: ListPage, sort: str, view:
 CURRENT = ' aria-current="page"'
 
 
-def _links_html(links: list[Link], *, counted: bool) -> SafeString:
+def _links_html(links: list[Link], address: str, *, counted: bool) -> SafeString:
     """A row of links, each an item: the one showing marked as the current page."""
     items = [
-        f'<li><a class="govuk-link" href="?{escape(link.query)}"'
+        f'<li><a class="govuk-link" href="{escape(address)}?{escape(link.query)}"'
         f"{' aria-current="page"' if link.current else ''}>{escape(link.label)}"
         f"{f' ({link.count})' if counted else ''}</a></li>"
         for link in links
@@ -108,7 +111,7 @@ COLUMNS = [
 ]
 
 
-def _headers_html(headers: dict[str, Link]) -> SafeString:
+def _headers_html(headers: dict[str, Link], address: str) -> SafeString:
     """The column headings after the selection column; a sortable one links to sorting by
     it and says how the table is sorted (aria-sort)."""
     cells = [
@@ -122,7 +125,8 @@ def _headers_html(headers: dict[str, Link]) -> SafeString:
             link = headers[key]
             cells.append(
                 f'<th scope="col" class="{css}" aria-sort="{link.aria_sort}">'
-                f'<a class="govuk-link" href="?{escape(link.query)}">{heading}</a></th>'
+                f'<a class="govuk-link" href="{escape(address)}?{escape(link.query)}">'
+                f"{heading}</a></th>"
             )
         else:
             cells.append(f'<th scope="col" class="{css}">{heading}</th>')

@@ -103,7 +103,12 @@ class BulkAssignForm(GovukFormMixin, forms.Form):
         label="Assessors for each bid",
         min_value=1,
         max_value=10,
-        error_messages={"required": "Say how many assessors each bid needs."},
+        error_messages={
+            "required": "Say how many assessors each bid needs.",
+            "invalid": "Assessors for each bid must be a whole number, like 2.",
+            "min_value": "Assessors for each bid must be 1 or more.",
+            "max_value": "Assessors for each bid must be 10 or fewer.",
+        },
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -3,6 +3,8 @@ rounds and pots, the bids to a round, and the round's summary."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
+from core.links import fixed_url
 from documents.formatting import count_text
 from grants import services
 from grants.access import (
@@ -104,7 +107,11 @@ def _applications_page(
                 page, selected=(chosen or {}).get("selected", set()), bid_url=links["bid_url"]
             ),
             "listing": application_list_links(
-                query, page=page, sort=sort, view=filters.get("view", "")
+                query,
+                page=page,
+                sort=sort,
+                view=filters.get("view", ""),
+                address=links["list_url"],
             ),
             "bulk_actions": BULK_ACTIONS,
             "errors": errors or [],
@@ -117,13 +124,16 @@ def _applications_page(
 
 
 def _row_links(round) -> dict:
-    """Each row's link from one reversed pattern, not one {% url %} per row."""
-    placeholder = "00000000-0000-0000-0000-000000000000"
+    """Each row's link from one reversed pattern, not one {% url %} per row; and the list's
+    own address, which its links and filters go to even on a refused bulk action's page
+    (shown at the bulk action's address, where a bare "?..." link would be refused)."""
     return {
-        "bid_url": reverse("grants:staff-application", args=[placeholder]).replace(
-            placeholder + "/", ""
-        )
+        "bid_url": fixed_url("grants:staff-application", ZERO_UUID).removesuffix(f"{ZERO_UUID}/"),
+        "list_url": fixed_url("grants:staff-round-applications", round.uuid),
     }
+
+
+ZERO_UUID = uuid.UUID(int=0)
 
 
 BULK_ACTIONS = [

@@ -85,3 +85,23 @@ def test_an_empty_message_says_nothing():
     response = run_form(request, form, lambda data: None, "/done/", lambda _: "")
     assert response.status_code == 302
     assert list(get_messages(request)) == []
+
+
+def test_a_whole_number_below_a_floor_above_zero_is_the_fields_min_value_problem():
+    """ "0" where 1 is the least is a whole number, just too small: the field's min_value
+    message, not its message for a badly typed number."""
+    from core.forms import WholeNumberField
+
+    field = WholeNumberField(
+        label="Assessors for each bid",
+        min_value=1,
+        max_value=10,
+        error_messages={"invalid": "Type a number", "min_value": "Must be 1 or more"},
+    )
+    for typed in ("0", "-1"):
+        try:
+            field.clean(typed)
+        except ValidationError as error:
+            assert error.messages == ["Must be 1 or more"], typed
+        else:
+            raise AssertionError(f"{typed} was taken")

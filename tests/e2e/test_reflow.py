@@ -251,3 +251,29 @@ def test_staff_pages_reflow_at_320_pixels(browser, live_server, settings):
     page.context.close()
 
     assert not problems, "\n".join(problems)
+
+
+# Each single-word numeric cell (a figure, or a heading such as "Value") and its lines.
+ONE_LINE_FIGURES = r"""
+() => [...document.querySelectorAll(
+    "td.govuk-table__cell--numeric, th.govuk-table__header--numeric"
+  )].filter((cell) => /^\S+$/.test(cell.textContent.trim())).map((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    return {text: cell.textContent.trim(), lines: lines.size};
+  })
+"""
+
+
+def test_a_figure_in_a_narrow_column_is_never_broken_across_lines(browser, live_server, settings):
+    """The page lets long words wrap anywhere (for reflow), but not a figure: in the
+    dashboard's three value tables "£1,010,000" showed as "£1,010,0" over "00"."""
+    _seed(settings)
+    page = _signed_in(browser, live_server, "commissioner@demo.example")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server.url}/commissioning/")
+        broken = [cell["text"] for cell in page.evaluate(ONE_LINE_FIGURES) if cell["lines"] > 1]
+        assert not broken, f"at {width}px: {broken}"
+    page.context.close()

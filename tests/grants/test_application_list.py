@@ -139,11 +139,12 @@ def test_each_row_shows_its_bid_escaped_and_in_london_time(sized, client_for, pe
 def test_the_sortable_headers_say_how_the_list_is_sorted(sized, client_for, personas):
     round = sized(3)
     client = client_for(personas.officer)
+    url = _url(round)
     body = client.get(_url(round), {"sort": "score"}).content.decode()
-    assert 'aria-sort="descending"><a class="govuk-link" href="?sort=-score">Score' in body
-    assert 'aria-sort="none"><a class="govuk-link" href="?sort=amount">Requested' in body
+    assert f'aria-sort="descending"><a class="govuk-link" href="{url}?sort=-score">Score' in body
+    assert f'aria-sort="none"><a class="govuk-link" href="{url}?sort=amount">Requested' in body
     body = client.get(_url(round), {"sort": "-score"}).content.decode()
-    assert 'aria-sort="ascending"><a class="govuk-link" href="?sort=score">Score' in body
+    assert f'aria-sort="ascending"><a class="govuk-link" href="{url}?sort=score">Score' in body
 
 
 def test_the_preset_views(sized, client_for, personas):
@@ -325,3 +326,32 @@ def test_only_officers_act_on_the_selected_bids(sized, client_for, personas, act
         refused_with=403,
     )
     assert refused == []
+
+
+def test_a_refused_bulk_action_leaves_every_link_and_filter_on_the_list(
+    sized, client_for, personas
+):
+    """The refusal is shown at the bulk action's address (POST only): the sorts, counts,
+    views, CSV link, pages and the filter form must go to the list, not to "?..." there."""
+    import re
+
+    round = sized(6)
+    chosen = Application.objects.filter(round=round, status="assessed").first()
+    response = client_for(personas.officer).post(
+        reverse("grants:staff-round-applications-bulk", args=[round.uuid]),
+        {"application": [str(chosen.uuid)], "action": "", "query": "sort=-score"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    list_url = _url(round)
+    assert 'href="?' not in body
+    assert f'<form method="get" action="{list_url}"' in body
+    for query in ("sort=score", "sort=-score&amp;format=csv", "sort=-score&amp;view=waiting"):
+        assert f'href="{list_url}?{query}"' in body
+    assert re.search(r"<title>Error: Applications to round", body)
+
+
+def test_a_page_with_a_problem_says_error_once_in_its_title(sized, client_for, personas):
+    round = sized(2)
+    response = client_for(personas.officer).get(_url(round), {"status": "not-a-status"})
+    assert "<title>Error: Applications to round" in response.content.decode()

@@ -175,6 +175,7 @@ def test_marking_more_than_was_requested_shows_the_error_beside_the_amount(
     assert 'href="#id_recommended_amount"' in body
     assert 'value="999999"' in body
     assert "govuk-error-message" in body
+    assert f"<title>Error: Mark {assessed_application.reference} " in body  # "Error: " once
     assessed_application.refresh_from_db()
     assert assessed_application.mark == "" and assessed_application.recommended_amount is None
 
@@ -440,3 +441,17 @@ def test_names_already_taken_are_explained_in_plain_words(client_for, personas, 
     ).content.decode()
     assert summary(body) == ["This round already has a pot called “Pot 1”"]
     assert open_round.pots.count() == 2
+
+
+def test_sharing_out_bids_says_plainly_how_many_assessors_a_bid_can_have(
+    scoring_round, client_for, personas
+):
+    url = reverse("grants:staff-round-assign", args=[scoring_round.uuid])
+    client = client_for(personas.officer)
+    for typed, message in (
+        ("0", "Assessors for each bid must be 1 or more."),
+        ("11", "Assessors for each bid must be 10 or fewer."),
+        ("two", "Assessors for each bid must be a whole number, like 2."),
+    ):
+        response = client.post(url, {"assessors": [personas.assessor.pk], "per_application": typed})
+        assert summary(response.content.decode()) == [message], typed
