@@ -85,7 +85,10 @@ def access_round_by_uuid(user: User, round_uuid) -> Round:
 
 def access_staff_round_by_uuid(user: User, round_uuid) -> Round:
     """A round for the officers' pages (drafts included)."""
-    round = Round.objects.select_related("fund", "plan").filter(uuid=round_uuid).first()
+    try:  # get(), not filter().first(): no ordering or slicing to work out on every page
+        round = Round.objects.select_related("fund").get(uuid=round_uuid)
+    except Round.DoesNotExist:
+        round = None
     return _found(round, _runs_grants(user), "No such round")
 
 

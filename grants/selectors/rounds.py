@@ -214,7 +214,7 @@ def round_results(*, round: Round) -> RoundResults:
             ),
         )
     )
-    plan_priorities = list(round.plan.priorities.order_by("position", "code"))
+    plan_priorities = list(Priority.objects.filter(plan=round.plan_id).order_by("position", "code"))
     seen = {p.pk for p in plan_priorities}
     # A bid whose priority is not in the round's plan still counts, under its own label.
     others = {g["primary_priority_id"] for g in groups} - seen - {None}
