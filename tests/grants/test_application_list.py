@@ -355,3 +355,22 @@ def test_a_page_with_a_problem_says_error_once_in_its_title(sized, client_for, p
     round = sized(2)
     response = client_for(personas.officer).get(_url(round), {"status": "not-a-status"})
     assert "<title>Error: Applications to round" in response.content.decode()
+
+
+def test_a_search_too_long_is_named_at_the_top_and_at_the_box_and_kept(sized, client_for, personas):
+    """The search and filters are drawn in Python (core.widgets.FieldGroup): a problem is
+    still shown the GOV.UK way, and what was typed and chosen stays in the boxes."""
+    round = sized(2)
+    typed = "Leeds & <b>" + "x" * 200
+    response = client_for(personas.officer).get(_url(round), {"q": typed, "status": "eligible"})
+    body = response.content.decode()
+    message = "Search must be 200 characters or fewer"
+    assert f'<a href="#id_q">{message}</a>' in body
+    assert (
+        '<p id="id_q-error" class="govuk-error-message">'
+        f'<span class="govuk-visually-hidden">Error:</span> {message}</p>'
+    ) in body
+    assert 'class="govuk-form-group govuk-form-group--error"' in body
+    assert 'aria-describedby="id_q-hint id_q-error"' in body
+    assert f'value="Leeds &amp; &lt;b&gt;{"x" * 200}"' in body
+    assert '<option value="eligible" selected>Eligible</option>' in body
