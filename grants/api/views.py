@@ -544,15 +544,9 @@ class RoundApplications(generics.ListAPIView):
         form = ApplicationFilterForm(self.request.query_params, round=round)
         if not form.is_valid():
             raise form_problem(form, "The filters have problems.")
-        data = form.cleaned_data
-        return applications_for_round(
-            round=round,
-            search=data["q"],
-            status=data["status"],
-            district_id=data["district"].pk if data["district"] else None,
-            pot_id=data["pot"].pk if data["pot"] else None,
-            priority_id=data["priority"].pk if data["priority"] else None,
-        ).select_related("round")
+        filters = form.filters()
+        filters.pop("view")  # the web list's preset views are not offered here
+        return applications_for_round(round=round, **filters).select_related("round")
 
     @api_operation(
         summary="A round's applications, with the web list's filters",

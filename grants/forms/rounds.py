@@ -254,12 +254,34 @@ class ApplicationFilterForm(GovukFormMixin, forms.Form):
         required=False,
         choices=[("", "Any status"), *list(Application.Status.choices)],
         widget=Select,
+        error_messages={"invalid_choice": "Choose a status from the list"},
     )
-    district = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=Select)
-    pot = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=Select)
-    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=Select)
-    view = forms.ChoiceField(required=False, choices=[("", "Every bid"), *PRESET_VIEWS])
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
+    district = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=Select,
+        error_messages={"invalid_choice": "Choose a district from the list"},
+    )
+    pot = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=Select,
+        error_messages={"invalid_choice": "Choose a pot from the list"},
+    )
+    priority = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=Select,
+        error_messages={"invalid_choice": "Choose a priority from the list"},
+    )
+    # The preset view and the sort come from the page's links, not from a field someone
+    # fills in: one that is not known is left out (every bid, by reference), not refused
+    # with a message pointing at a box the page does not have.
+    view = forms.CharField(required=False)
+    sort = forms.CharField(required=False)
 
     def __init__(self, *args, round: Round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -268,3 +290,29 @@ class ApplicationFilterForm(GovukFormMixin, forms.Form):
         self.fields["district"].choices = [("", "Any district"), *choices.districts]
         self.fields["pot"].choices = [("", "Any pot"), *choices.pots]
         self.fields["priority"].choices = [("", "Any priority"), *choices.priorities]
+
+    def clean_view(self) -> str:
+        view = self.cleaned_data["view"]
+        return view if view in dict(PRESET_VIEWS) else ""
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data["sort"]
+        return sort if sort in dict(SORT_CHOICES) else ""
+
+    def filters(self) -> dict:
+        """The search and filters that are right, as the list's selector takes them: a
+        wrong one is shown as a problem and left out, and the others still apply."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # none when nothing was asked
+        return {
+            "search": data.get("q") or "",
+            "status": data.get("status") or "",
+            "district_id": data.get("district"),
+            "pot_id": data.get("pot"),
+            "priority_id": data.get("priority"),
+            "view": data.get("view") or "",
+        }
+
+    def sort_key(self) -> str:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("sort") or ""

@@ -242,6 +242,7 @@ def round_assign(request, round_uuid):
         request,
         "grants/staff_round_assign.html",
         {"round": round, "form": form, "result": result, "workload": workload},
+        status=400 if form.errors else 200,
     )
 
 

@@ -82,12 +82,12 @@ def staff_round_list(request):
 def round_applications(request, round_uuid):
     round = access_staff_round_by_uuid(request.user, round_uuid)
     form = ApplicationFilterForm(request.GET or None, round=round)
-    filters = _filters(form)
-    applications = applications_for_round(round=round, **filters)
-    if request.GET.get("format") == "csv":
-        return applications_csv(round, applications)
-    sort = form.cleaned_data.get("sort", "") if form.is_valid() else ""
-    return _applications_page(request, round, form, filters, sort=sort)
+    filters = form.filters()
+    # A download with a wrong filter is refused on the page that names it, not sent with
+    # that filter left out.
+    if request.GET.get("format") == "csv" and not form.errors:
+        return applications_csv(round, applications_for_round(round=round, **filters))
+    return _applications_page(request, round, form, filters, sort=form.sort_key())
 
 
 def _applications_page(
@@ -119,7 +119,7 @@ def _applications_page(
             "pots": form.pots,
             **links,
         },
-        status=400 if errors else 200,
+        status=400 if errors or form.errors else 200,
     )
 
 
@@ -173,15 +173,14 @@ def round_applications_bulk(request, round_uuid):
             messages.success(request, f"{count_text(result.done, 'bid')} marked.")
             return redirect(back)
     form = ApplicationFilterForm(query or None, round=round)
-    filters = _filters(form)
-    data = form.cleaned_data if form.is_valid() else {}
+    filters = form.filters()
     chosen = {"selected": {str(u) for u in selected}, "action": action}
     return _applications_page(
         request,
         round,
         form,
         filters,
-        sort=data.get("sort", ""),
+        sort=form.sort_key(),
         query=query,
         errors=errors,
         chosen=chosen,
@@ -219,20 +218,6 @@ def _bulk_assign(request, round, selected, back):
         },
         status=400 if errors or form.errors else 200,
     )
-
-
-def _filters(form) -> dict:
-    if not form.is_valid():
-        return {}
-    data = form.cleaned_data
-    return {
-        "search": data["q"],
-        "status": data["status"],
-        "district_id": data["district"],
-        "pot_id": data["pot"],
-        "priority_id": data["priority"],
-        "view": data["view"],
-    }
 
 
 def _edit(request, *, form, save, template: str, context: dict, done):

@@ -374,3 +374,39 @@ def test_a_search_too_long_is_named_at_the_top_and_at_the_box_and_kept(sized, cl
     assert 'aria-describedby="id_q-hint id_q-error"' in body
     assert f'value="Leeds &amp; &lt;b&gt;{"x" * 200}"' in body
     assert '<option value="eligible" selected>Eligible</option>' in body
+
+
+def test_a_wrong_filter_is_named_and_left_out_and_the_others_still_apply(
+    sized, client_for, personas
+):
+    round = sized(30)
+    client = client_for(personas.officer)
+    response = client.get(_url(round), {"q": "bulk", "status": "eligible", "pot": "999999"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_pot">Choose a pot from the list</a>' in body
+    assert "valid choice" not in body
+    assert response.context["page"].total == 6  # the search and the status still apply
+    assert '<option value="eligible" selected>Eligible</option>' in body
+
+
+def test_an_unknown_view_or_sort_from_an_old_link_shows_every_bid_by_reference(
+    sized, client_for, personas
+):
+    round = sized(5)
+    response = client_for(personas.officer).get(_url(round), {"view": "old", "sort": "colour"})
+    assert response.status_code == 200
+    assert response.context["page"].total == 5
+    assert "There is a problem" not in response.content.decode()
+
+
+def test_a_download_with_a_wrong_filter_is_refused_on_the_page_that_names_it(
+    sized, client_for, personas
+):
+    round = sized(5)
+    response = client_for(personas.officer).get(
+        _url(round), {"format": "csv", "district": "nowhere"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Choose a district from the list" in response.content.decode()

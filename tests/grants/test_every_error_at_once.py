@@ -455,3 +455,5 @@ def test_sharing_out_bids_says_plainly_how_many_assessors_a_bid_can_have(
     ):
         response = client.post(url, {"assessors": [personas.assessor.pk], "per_application": typed})
         assert summary(response.content.decode()) == [message], typed
+        assert response.status_code == 400
+        assert f'value="{typed}"' in response.content.decode()  # what was typed stays

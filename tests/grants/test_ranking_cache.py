@@ -79,3 +79,23 @@ def test_a_bid_leaving_the_ranking_goes_at_once(
         bid.status = Application.Status.WITHDRAWN
         bid.save(update_fields=["status"])
     assert bid.reference not in [reference for reference, *_ in _rows(ranked)]
+
+
+def _line(client, round) -> str:
+    body = client.get(reverse("grants:staff-round-ranking", args=[round.uuid])).content.decode()
+    start = body.index("<strong>Budget line:</strong>")
+    return body[start : body.index("</td>", start)]
+
+
+def test_the_budget_line_says_why_the_bids_below_it_are_not_counted(plan, client_for, personas):
+    client = client_for(personas.officer)
+    over = with_criteria(make_round(plan, number=8))
+    bulk_assessed_applications(over, 4)
+    over.pots.update(min_award=Decimal(0), max_award=Decimal(1), budget=Decimal(1))
+    assert "do not fit in the £1 budget" in _line(client, over)
+
+    unscored = with_criteria(make_round(plan, number=9))
+    bulk_assessed_applications(unscored, 4)
+    Application.objects.filter(round=unscored).update(score_mean=None, moderated_score=None)
+    line = _line(client, unscored)
+    assert "not scored yet" in line and "do not fit" not in line
