@@ -162,7 +162,7 @@ def application_rows_html(page: ListPage, *, selected: set[str], bid_url: str) -
         link = (
             f'<a class="govuk-link" href="{escape(bid_url)}{uuid_text}/">{reference}</a>'
             if submitted
-            else "Draft"
+            else "Not submitted"  # a draft, or one withdrawn before it was sent
         )
         score = number_text(bid.final_score)
         # As the date filter's "j M Y H:i" gave it.

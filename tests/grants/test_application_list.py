@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from grants.models import Application, Assessment
 from grants.selectors.application_list import PAGE_SIZE, SORTS
+from tests.factories import ApplicationFactory
 from tests.grants.builders import bulk_assessed_applications, with_criteria
 from tests.grants.conftest import make_round
 from tests.personas import refused_everywhere_else
@@ -410,3 +411,14 @@ def test_a_download_with_a_wrong_filter_is_refused_on_the_page_that_names_it(
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "Choose a district from the list" in response.content.decode()
+
+
+def test_a_bid_never_submitted_says_so_where_its_reference_would_be(sized, client_for, personas):
+    round = sized(2)
+    ApplicationFactory(round=round, organisation=personas.org_a, status="withdrawn")
+    body = client_for(personas.officer).get(_url(round), {"status": "withdrawn"}).content.decode()
+    row = body[body.index('<tbody class="govuk-table__body">') :]
+    row = row[: row.index("</tr>")]
+    cells = [cell.split("</td>")[0] for cell in row.split('<td class="govuk-table__cell">')[1:]]
+    assert cells[1] == "Not submitted"
+    assert "Withdrawn" in row and "Draft" not in row
