@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import timeit
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -974,6 +975,27 @@ def _against_before(label: str, rows: list[dict]) -> list[str]:
     return lines
 
 
+def host_speed_us() -> float:
+    """Microseconds for one fixed piece of pure Python (the best of five timings). The host
+    under this machine is sometimes several times slower than at other hours, on every
+    page and on bare Django alike; this says which kind of hour a run had, so absolute
+    times from different runs are compared only when this figure is close."""
+    timer = timeit.Timer("sum(range(1000))")
+    loops = 2000
+    return min(timer.repeat(repeat=5, number=loops)) / loops * 1e6
+
+
+def _host_speed_line(run: dict) -> list[str]:
+    if "host_speed_us" not in run:
+        return []
+    return [
+        "",
+        f"Host speed: `sum(range(1000))` took {run['host_speed_us']:.1f} microseconds (the "
+        "lower, the faster the host; absolute times are comparable between runs only when "
+        "this is).",
+    ]
+
+
 def report(label: str, run: dict) -> str:
     rows = run["rows"]
     lines = [
@@ -983,6 +1005,7 @@ def report(label: str, run: dict) -> str:
         f"{' (with uncommitted changes)' if run['dirty'] else ''}. Load average "
         f"{run['load_before']:.1f} at the start and {run['load_after']:.1f} at the end on "
         f"{run['cores']} cores: {run['note']}",
+        *_host_speed_line(run),
         "",
         f"Sets: {run['sets']}. Requests per page: {run['requests']} in 4 blocks alternating "
         f"with bare Django (concurrency 2; 1 for pages over 10,000 rows that still take over a "
@@ -1161,6 +1184,7 @@ def main(argv: list[str] | None = None) -> None:
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "load_before": load_before,
         "load_after": os.getloadavg()[0],
+        "host_speed_us": host_speed_us(),
         "note": args.note,
         "sets": ", ".join(f"{n} ({SETS[n][0]})" for n in sets),
         "requests": args.requests,
