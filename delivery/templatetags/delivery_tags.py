@@ -174,3 +174,19 @@ def stream_cells(context, row, streams):
         )
     )
     return format_html_join("", _CELL, cells)
+
+
+@register.simple_tag
+def stream_list(streams):
+    """A contract's money by funding stream, one stream a line ("Home Office: £95,000"), as
+    a GOV.UK list so screen readers hear how many there are and each on its own (run on, the
+    names and amounts read "£115,000Home Office £95,000Violence Reduction ..."). Nothing
+    when no stream is named."""
+    if not streams:
+        return ""
+    return format_html(
+        '<ul class="govuk-list app-stream-list">{}</ul>',
+        format_html_join(
+            "", "<li>{}: {}</li>", ((label, money(amount)) for label, amount in streams)
+        ),
+    )

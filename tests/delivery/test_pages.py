@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import District
+from commissioning.models import ContractFunding, FundingStream
 from commissioning.quarters import financial_year_of
 from delivery.charts import Bar, bar_chart
 from grants.models import BankDetails
@@ -371,3 +372,36 @@ def test_the_exports_are_the_bytes_they_were_before_they_streamed(lead, plan):
     assert_golden("delivery-awards.csv", fixed(awards).encode())
     assert_golden("delivery-awards.xlsx.txt", fixed(xlsx_text(body(awards_xlsx))).encode())
     assert_golden("delivery-outcomes.xlsx.txt", fixed(xlsx_text(body(outcomes))).encode())
+
+
+def test_a_contracts_money_is_listed_a_funding_stream_a_line(lead, personas, plan):
+    """Each stream on its own line, named then its amount, in a GOV.UK list (run together,
+    the list read "£100,000MoJ victims grant £70,000Home Office £30,000"), largest first;
+    the contract's own page lists each year's streams the same way."""
+    contract = make_contract(
+        provider=personas.provider_org,
+        commissioner=personas.commissioner,
+        plan=plan,
+        start=dt.date(THIS_YEAR, 4, 1),
+        end=dt.date(THIS_YEAR + 1, 3, 31),
+        amount=Decimal("70000"),
+    )
+    ContractFunding.objects.create(
+        contract=contract,
+        stream=FundingStream.HOME_OFFICE,
+        financial_year=THIS_YEAR,
+        amount=Decimal("30000"),
+    )
+    streams = (
+        '<ul class="govuk-list app-stream-list"><li>MoJ victims grant: £70,000</li>'
+        "<li>Home Office: £30,000</li></ul>"
+    )
+    listed = lead.get(reverse("delivery:contracts"), {"by": "area", "key": "total"})
+    assert f'<td class="govuk-table__cell govuk-table__cell--numeric">£100,000{streams}</td>' in (
+        listed.content.decode()
+    )
+    summary = lead.get(reverse("delivery:contract", args=[contract.uuid])).content.decode()
+    assert (
+        'data-label="Funding streams"><ul class="govuk-list app-stream-list">'
+        "<li>Home Office: £30,000</li><li>MoJ victims grant: £70,000</li></ul></td>"
+    ) in summary

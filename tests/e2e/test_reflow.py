@@ -277,3 +277,16 @@ def test_a_figure_in_a_narrow_column_is_never_broken_across_lines(browser, live_
         broken = [cell["text"] for cell in page.evaluate(ONE_LINE_FIGURES) if cell["lines"] > 1]
         assert not broken, f"at {width}px: {broken}"
     page.context.close()
+
+
+def test_the_contracts_list_fits_its_region_in_a_1280_pixel_window(browser, live_server, settings):
+    """On a desktop window the plan-delivery contracts list is not cut off: its table was
+    25px wider than its scrolling region, hiding part of the last column."""
+    _seed(settings)
+    page = _signed_in(browser, live_server, "performance@demo.example")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/delivery/contracts/?by=area&key=total")
+    tables = page.evaluate(MEASURE)["tables"]
+    assert tables, "the contracts list shows no table"
+    assert not [table["name"] for table in tables if table["scrolls"]]
+    page.context.close()
