@@ -235,6 +235,17 @@ class PotForm(PlainWordsMixin, forms.ModelForm):
         return details_from(self, PotDetails)
 
 
+def _id_filter(name: str) -> forms.TypedChoiceField:
+    """A filter chosen by id from the round's choices (set by the form)."""
+    return forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=Select,
+        error_messages={"invalid_choice": f"Choose a {name} from the list"},
+    )
+
+
 class ApplicationFilterForm(GovukFormMixin, forms.Form):
     """The officers' search and filters; the choices come from the round's cache entry
     (grants.selectors.choices), so the form costs no queries after the first visit, and
@@ -256,27 +267,9 @@ class ApplicationFilterForm(GovukFormMixin, forms.Form):
         widget=Select,
         error_messages={"invalid_choice": "Choose a status from the list"},
     )
-    district = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=Select,
-        error_messages={"invalid_choice": "Choose a district from the list"},
-    )
-    pot = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=Select,
-        error_messages={"invalid_choice": "Choose a pot from the list"},
-    )
-    priority = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=Select,
-        error_messages={"invalid_choice": "Choose a priority from the list"},
-    )
+    district = _id_filter("district")
+    pot = _id_filter("pot")
+    priority = _id_filter("priority")
     # The preset view and the sort come from the page's links, not from a field someone
     # fills in: one that is not known is left out (every bid, by reference), not refused
     # with a message pointing at a box the page does not have.
