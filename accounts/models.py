@@ -123,6 +123,8 @@ class Organisation(models.Model):
                 name="organisation_is_applicant_or_provider",
             ),
         ]
+        # The staff directory's order: a page of 50 without sorting every organisation.
+        indexes = [models.Index(fields=["name", "id"], name="organisation_by_name")]
 
     def __str__(self) -> str:
         return self.name

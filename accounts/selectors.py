@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import ApiToken, District, Invitation, Membership, Organisation, User
 from accounts.permissions import api_tokens_for_user
@@ -9,9 +10,18 @@ from accounts.permissions import api_tokens_for_user
 def organisation_list_for_staff(
     *, search: str = "", district: District | None = None
 ) -> QuerySet[Organisation]:
-    """Organisations with their district and member count, for the staff directory."""
+    """Organisations with their district and member count, for the staff directory, by
+    name. The count is a subquery, so only the page's rows are counted, and the name's
+    index gives the page without sorting every organisation."""
+    members = (
+        Membership.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     organisations = Organisation.objects.select_related("district").annotate(
-        member_count=Count("memberships")
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0)
     )
     if search:
         organisations = organisations.filter(
@@ -21,7 +31,7 @@ def organisation_list_for_staff(
         )
     if district is not None:
         organisations = organisations.filter(district=district)
-    return organisations.order_by("name")
+    return organisations.order_by("name", "pk")
 
 
 def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]:

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Organisation
@@ -63,3 +65,21 @@ def test_the_organisation_list_filters_by_name_and_district(client_for, personas
     assert names == set(
         Organisation.objects.filter(district=personas.org_a.district).values_list("name", flat=True)
     )
+
+
+def test_the_organisation_list_counts_each_organisations_people_by_name(client_for, personas):
+    """The member count is worked out for the page's rows only, and the total is a plain
+    count: no organisation is grouped or sorted that the page does not show."""
+    alone = OrganisationFactory(name="Aaa Nobody Yet")
+    pair = OrganisationFactory(name="Aaa Two People")
+    MembershipFactory(organisation=pair)
+    MembershipFactory(organisation=pair)
+    twin = OrganisationFactory(name="Aaa Nobody Yet")
+    client = client_for(personas.officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("accounts:staff-organisation-list"))
+    rows = [(o.pk, o.member_count) for o in response.context["page"]][:3]
+    assert rows == [(alone.pk, 0), (twin.pk, 0), (pair.pk, 2)]
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert counts, "the total was not counted"
+    assert all("GROUP BY" not in sql.upper() for sql in counts)
