@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +60,30 @@ def forget_on_commit(version_key: str) -> None:
             logger.exception("Cache unavailable; %s may be out of date", version_key)
 
     transaction.on_commit(forget)
+
+
+# Writes that bypass save() and delete() (bulk_create, update, bulk_update) send no model
+# signal. A writer whose rows something may keep sends this instead, with the model as
+# sender, once the rows are written: rows_written.send(sender=Model).
+rows_written = Signal()
+
+
+def forget_when_written(version_key: str, watched: Callable[[type, Any], bool]) -> None:
+    """Forget `version_key` whenever a model that `watched(model, instance)` accepts is
+    saved, deleted, linked (many-to-many) or written in bulk (rows_written; its instance is
+    None). It is forgotten at once, for readers inside the writing transaction, and again
+    when the transaction commits, for readers that kept a value in between."""
+
+    def forget(sender, instance=None, **kwargs) -> None:
+        if kwargs.get("action", "post_").startswith("pre_"):  # m2m_changed's pre_ actions
+            return
+        if not watched(sender, instance):
+            return
+        try:
+            cache.delete(version_key)
+        except Exception:
+            logger.exception("Cache unavailable; %s may be out of date", version_key)
+        forget_on_commit(version_key)
+
+    for signal in (post_save, post_delete, m2m_changed, rows_written):
+        signal.connect(forget, weak=False, dispatch_uid=f"forget:{version_key}:{id(signal)}")

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from core.errors import InvalidTransition
 from core.models import StatusChange
+from core.versioned import rows_written
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -89,6 +90,7 @@ def transition_many(
         bulk_update_with_history(objs, model, ["status"], default_user=person)
     else:
         model._default_manager.bulk_update(objs, ["status"])
+    rows_written.send(sender=model)
     content_type = ContentType.objects.get_for_model(model)
     return StatusChange.objects.bulk_create(
         StatusChange(

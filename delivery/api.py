@@ -208,7 +208,7 @@ class PlanDelivery(APIView):
             raise NotFound("No plan is loaded yet: load one with manage.py load_plan.")
         if not form.is_valid():
             raise form_problem(form, "The filters have problems.")
-        return Response(dashboard_data(selectors.dashboard(form.scope())))
+        return Response(dashboard_data(selectors.cached_dashboard(form.scope())))
 
 
 urlpatterns = [path("plan-delivery/", PlanDelivery.as_view(), name="plan-delivery")]

@@ -11,6 +11,9 @@ class DeliveryConfig(AppConfig):
             permissions,
             tasks,  # noqa: F401  (registers the build task, sent by name)
         )
+        from delivery.selectors.tables import watch_figures
+
+        watch_figures()
 
         areas.register(
             areas.Area(

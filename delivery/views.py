@@ -36,7 +36,9 @@ def _described(form) -> str:
 @rule_required(VIEW)
 def dashboard(request):
     form = _form(request, DashboardForm)
-    data = selectors.dashboard(form.scope()) if form.options.plan and form.is_valid() else None
+    data = (
+        selectors.cached_dashboard(form.scope()) if form.options.plan and form.is_valid() else None
+    )
     export, table = request.GET.get("export"), request.GET.get("table")
     if data is not None and export in FORMATS and table in TABLES:
         return exports.table_download(data, name=table, fmt=export, described=_described(form))

@@ -26,6 +26,7 @@ from commissioning.quarters import financial_year_label, financial_year_of
 from commissioning.services.tallies import contract_value, tally_contract_value
 from commissioning.validation import parse_figure
 from core.errors import NotAllowed
+from core.versioned import rows_written
 from core.workflow import SYSTEM, transition
 from outcomes.models import Outcome, Priority, Theme
 
@@ -157,6 +158,7 @@ def contract_save(
         )
         for line in data.funding
     )
+    rows_written.send(sender=ContractFunding)
     tally_contract_value(value, contract_value(contract.pk))
     return contract
 

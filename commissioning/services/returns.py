@@ -32,6 +32,7 @@ from commissioning.services.tallies import return_key, tally_returns
 from commissioning.validation import Key, check_figures, field_name
 from core.errors import NotAllowed
 from core.outbox import outbox_enqueue
+from core.versioned import rows_written
 from core.workflow import transition
 
 R = MonitoringReturn.Status
@@ -87,6 +88,7 @@ def returns_open_due(*, today: dt.date | None = None) -> int:
         if (contract.pk, quarter.year, quarter.number) not in existing
     ]
     MonitoringReturn.objects.bulk_create(new, ignore_conflicts=True)
+    rows_written.send(sender=MonitoringReturn)
     # An overlapping run's rows are skipped: count in the tallies only what this run
     # inserted (found by the uuids it gave them).
     inserted: list[MonitoringReturn] = []
@@ -144,6 +146,7 @@ def _write(
             )
         )
     ReturnValue.objects.bulk_create(rows)
+    rows_written.send(sender=ReturnValue)
 
 
 def _save(

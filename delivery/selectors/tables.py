@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.versioned import forget_when_written, read_through
 from delivery.selectors import lists
 from delivery.selectors.counting import GrantTallies, count_grants
 from delivery.selectors.facts import (
@@ -310,6 +311,9 @@ class Dashboard:
         return list(TABLES)
 
 
+DASHBOARD_TABLES = ("totals", "priorities", "outcomes", "themes", "areas", "gaps")
+
+
 def dashboard(scope: Scope) -> Dashboard:
     """Every table of the plan-delivery dashboard for one scope, in a fixed number of
     queries: the plan (plan_facts), the awards and bids added up as they are read without
@@ -332,6 +336,61 @@ def dashboard(scope: Scope) -> Dashboard:
         areas=of(AREA),
         gaps=gaps(outcomes, themes, of(DISTRICT)),
     )
+
+
+# The dashboard as kept in the cache: worked out once, shown to everyone, until something it
+# counts is written (watch_figures, connected by delivery.apps).
+FIGURES_VERSION = "delivery:figures"
+# A safety net only: every write the figures count forgets them at once (watch_figures).
+FIGURES_TIMEOUT = 60 * 60
+# The apps whose rows the figures count, and the one model of accounts (districts).
+COUNTED_APPS = frozenset({"grants", "commissioning", "outcomes"})
+COUNTED_MODELS = frozenset({("accounts", "district")})
+
+
+def cached_dashboard(scope: Scope) -> Dashboard:
+    """dashboard(scope), kept in the cache until a grant, bid, payment, report, contract,
+    return or the plan changes: the same tables, without the 20-odd queries."""
+    parts = (
+        scope.plan.pk,
+        scope.year,
+        scope.fund_id,
+        scope.round_id,
+        scope.stream,
+        scope.district_id,
+        scope.theme_id,
+        scope.quarter,
+    )
+    tables = read_through(
+        version_key=FIGURES_VERSION,
+        key="delivery:dashboard:" + ":".join(str(part) for part in parts),
+        tag=str(scope.plan.uuid),
+        compute=lambda: _tables_of(dashboard(scope)),
+        timeout=FIGURES_TIMEOUT,
+    )
+    return Dashboard(scope=scope, **tables)
+
+
+def _tables_of(board: Dashboard) -> dict[str, Any]:
+    """Everything but the scope (its plan is the caller's)."""
+    return {name: getattr(board, name) for name in DASHBOARD_TABLES}
+
+
+def counted(model: type, instance: Any) -> bool:
+    """Does writing this change a figure? Any row of the counted apps does, except their
+    history rows and a draft application being typed (drafts are not bids)."""
+    meta = model._meta  # type: ignore[attr-defined]
+    if meta.app_label not in COUNTED_APPS and (meta.app_label, meta.model_name) not in (
+        COUNTED_MODELS
+    ):
+        return False
+    if meta.model_name.startswith("historical"):
+        return False
+    return not (meta.model_name == "application" and getattr(instance, "status", "") == "draft")
+
+
+def watch_figures() -> None:
+    forget_when_written(FIGURES_VERSION, counted)
 
 
 # One call per table, for a report that needs only some of them (each reads the facts).

@@ -17,6 +17,7 @@ from accounts.permissions import is_decision_maker
 from core.errors import NotAllowed
 from core.money import InvalidMoney, parse_money
 from core.outbox import outbox_enqueue, outbox_next_period
+from core.versioned import rows_written
 from core.workflow import transition
 from documents.formatting import date_text, money
 from grants.models import (
@@ -430,6 +431,7 @@ def award_schedule_set(*, award: Award, actor: User, instalments: list[Instalmen
         PaymentInstalment(award=award, position=position, due_date=due, amount=amount)
         for position, (due, amount) in enumerate(filled, start=1)
     )
+    rows_written.send(sender=PaymentInstalment)
     _offer_letter_refresh(award)
     return award
 

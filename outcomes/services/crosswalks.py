@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from core.versioned import rows_written
 from outcomes.crosswalk_file import CrosswalkData, CrosswalkFileError
 from outcomes.models import Crosswalk, CrosswalkLink, Plan
 
@@ -74,4 +75,5 @@ def crosswalk_load(*, data: CrosswalkData) -> tuple[Crosswalk, int]:
         )
         for link in data.links
     )
+    rows_written.send(sender=CrosswalkLink)
     return crosswalk, len(data.links)
