@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from core.versioned import forget_when_written, read_through
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -83,13 +84,37 @@ def access_round_by_uuid(user: User, round_uuid) -> Round:
     return _found(round, visible, "No such round")
 
 
+# A round and its fund as the officers' pages read them, kept in the cache until any round
+# or fund is written (watch_staff_rounds, connected by grants.apps). The services change a
+# round through a fresh, locked copy, never through this one.
+STAFF_ROUNDS_VERSION = "grants:staff-rounds"
+STAFF_ROUND_TIMEOUT = 60 * 60
+
+
+def _staff_round(round_uuid) -> Round | None:
+    def load() -> Round | None:
+        try:  # get(), not filter().first(): no ordering or slicing to work out
+            return Round.objects.select_related("fund").get(uuid=round_uuid)
+        except Round.DoesNotExist:
+            return None
+
+    return read_through(
+        version_key=STAFF_ROUNDS_VERSION,
+        key=f"grants:staff-round:{round_uuid}",
+        tag=str(round_uuid),
+        compute=load,
+        timeout=STAFF_ROUND_TIMEOUT,
+    )
+
+
+def watch_staff_rounds() -> None:
+    forget_when_written(STAFF_ROUNDS_VERSION, lambda model, instance: model in (Round, Fund))
+
+
 def access_staff_round_by_uuid(user: User, round_uuid) -> Round:
     """A round for the officers' pages (drafts included)."""
-    try:  # get(), not filter().first(): no ordering or slicing to work out on every page
-        round = Round.objects.select_related("fund").get(uuid=round_uuid)
-    except Round.DoesNotExist:
-        round = None
-    return _found(round, _runs_grants(user), "No such round")
+    allowed = _runs_grants(user)
+    return _found(_staff_round(round_uuid) if allowed else None, allowed, "No such round")
 
 
 def access_fund_by_uuid(user: User, fund_uuid) -> Fund:

@@ -14,6 +14,9 @@ class GrantsConfig(AppConfig):
         )
 
         notifications.register()
+        from grants.access import watch_staff_rounds
+
+        watch_staff_rounds()
         retention.register_rules()
         areas.register(
             areas.Area(

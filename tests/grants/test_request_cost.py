@@ -206,3 +206,32 @@ def test_the_layouts_static_files_are_looked_up_once_per_process(client_for, per
     settings.STATIC_URL = "/assets/"
     assert fixed_static("build/app.css") == static("build/app.css")
     assert fixed_static("build/app.css").startswith("/assets/")
+
+
+def test_a_rounds_staff_pages_read_the_round_once_until_it_is_written(
+    client_for, personas, open_round
+):
+    """The round (with its fund) comes from the cache after the first staff page; saving the
+    round or its fund shows at once."""
+    client = client_for(personas.officer)
+    url = reverse("grants:staff-round-applications", args=[open_round.uuid])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        checks = reverse("grants:staff-round-checks", args=[open_round.uuid])
+        assert client.get(checks).status_code == 200
+    assert not [q for q in queries if q["sql"].startswith('SELECT "grants_round"')]
+    open_round.title = "A new name for the round"
+    open_round.save()
+    assert client.get(url).context["round"].title == "A new name for the round"
+    open_round.fund.name = "A new name for the fund"
+    open_round.fund.save()
+    assert client.get(url).context["round"].fund.name == "A new name for the fund"
+
+
+@pytest.mark.parametrize("persona", ["assessor", "applicant_a", "commissioner"])
+def test_a_round_kept_in_the_cache_is_still_refused_to_those_kept_out(
+    client_for, personas, open_round, persona
+):
+    url = reverse("grants:staff-round-applications", args=[open_round.uuid])
+    assert client_for(personas.officer).get(url).status_code == 200
+    assert client_for(personas.get(persona)).get(url).status_code in (403, 404)
