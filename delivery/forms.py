@@ -12,6 +12,7 @@ from django import forms
 
 from commissioning.quarters import financial_year_of
 from core.govuk import GovukFormMixin
+from core.widgets import FieldGroup
 from delivery.models import SECTION_ORDER, Section
 from delivery.selectors import DIMENSIONS, TOTAL, Options, Scope, slug
 
@@ -21,6 +22,10 @@ FILTERS = ("plan", "year", "source", "district", "theme")
 
 
 class DashboardForm(GovukFormMixin, forms.Form):
+    # Drawn in Python (core.widgets), not an include per option: every plan-delivery page
+    # shows these filters.
+    bound_field_class = FieldGroup
+
     plan = forms.ChoiceField(
         label="Plan",
         error_messages={"invalid_choice": "Choose a plan from the list"},

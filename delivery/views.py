@@ -62,7 +62,9 @@ def _drilldown(request, kind: str):
     drill = None
     if form.options.plan and form.is_valid():
         data = form.cleaned_data
-        drill = selectors.drilldown(form.scope(), dimension=data["by"], key=data["key"], kind=kind)
+        drill = selectors.drilldown(
+            form.scope(), dimension=data["by"], key=data["key"], kind=kind, kept=True
+        )
         if drill is None:
             form.figure_missing()
     export = request.GET.get("export")

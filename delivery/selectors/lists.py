@@ -59,18 +59,21 @@ class Listing[T]:
         return iter(self._build(self._rows) if self._count else [])
 
 
+# How a list's total is read: worked out now, or kept (tables.Drilldown passes its cache).
+Keep = Callable[[str, Callable[[], Any]], Any]
+
+
+def work_out[T](name: str, compute: Callable[[], T]) -> T:
+    return compute()
+
+
 def _rows(kind: Kind, scope: Scope, plan: _Plan, dimension: str, key: str) -> QuerySet:
     if not scope.includes_grants:
         return kind.model._default_manager.none()
     return in_scope(kind, scope, plan).filter(row_filter(kind, plan, dimension, key))
 
 
-def award_list(
-    scope: Scope, plan: _Plan, dimension: str, key: str
-) -> tuple[Listing[AwardFact], AwardTally]:
-    """The awards behind a figure, and their total: 1 query; then 6 a page, or 5 for
-    every row (a download)."""
-    rows = _rows(AWARDS, scope, plan, dimension, key)
+def _award_total(rows: QuerySet) -> AwardTally:
     total = (
         with_people_reached(rows)
         .annotate(paid_each=_paid_each("pk"))
@@ -82,7 +85,7 @@ def award_list(
             people=Sum("reached"),
         )
     )
-    tally = AwardTally(
+    return AwardTally(
         awards=total["n"],
         awarded=total["money"] or ZERO,
         paid=total["paid"] or ZERO,
@@ -90,20 +93,33 @@ def award_list(
         people_reached=total["people"] or 0,
     )
 
+
+def award_list(
+    scope: Scope, plan: _Plan, dimension: str, key: str, keep: Keep = work_out
+) -> tuple[Listing[AwardFact], AwardTally]:
+    """The awards behind a figure, and their total: 1 query (none when kept); then 6 a
+    page, or 5 for every row (a download)."""
+    rows = _rows(AWARDS, scope, plan, dimension, key)
+    tally = keep("awards", lambda: _award_total(rows))
+
     def build(awards: QuerySet) -> list[AwardFact]:
         return _award_facts(scope, plan, awards)
 
     return Listing(rows.order_by(*AWARDS.order), tally.awards, build), tally
 
 
-def bid_list(
-    scope: Scope, plan: _Plan, dimension: str, key: str
-) -> tuple[Listing[BidFact], BidTally]:
-    """The bids behind a figure, and their total: 1 query; then 5 a page, or 4 for every
-    row (a download)."""
-    rows = _rows(BIDS, scope, plan, dimension, key)
+def _bid_total(rows: QuerySet) -> BidTally:
     total = rows.aggregate(n=Count("pk"), money=money_sum("amount_requested"))
-    tally = BidTally(bids=total["n"], requested=total["money"] or ZERO)
+    return BidTally(bids=total["n"], requested=total["money"] or ZERO)
+
+
+def bid_list(
+    scope: Scope, plan: _Plan, dimension: str, key: str, keep: Keep = work_out
+) -> tuple[Listing[BidFact], BidTally]:
+    """The bids behind a figure, and their total: 1 query (none when kept); then 5 a page,
+    or 4 for every row (a download)."""
+    rows = _rows(BIDS, scope, plan, dimension, key)
+    tally = keep("bids", lambda: _bid_total(rows))
 
     def build(bids: QuerySet) -> list[BidFact]:
         return _bid_facts(scope, plan, bids)

@@ -9,7 +9,7 @@ each, so those rows do not add up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -351,6 +351,18 @@ COUNTED_MODELS = frozenset({("accounts", "district")})
 def cached_dashboard(scope: Scope) -> Dashboard:
     """dashboard(scope), kept in the cache until a grant, bid, payment, report, contract,
     return or the plan changes: the same tables, without the 20-odd queries."""
+    tables = read_through(
+        version_key=FIGURES_VERSION,
+        key=f"{_scope_key(scope)}:dashboard",
+        tag=str(scope.plan.uuid),
+        compute=lambda: _tables_of(dashboard(scope)),
+        timeout=FIGURES_TIMEOUT,
+    )
+    return Dashboard(scope=scope, **tables)
+
+
+def _scope_key(scope: Scope) -> str:
+    """A scope's part of a cache key: every choice of the filters."""
     parts = (
         scope.plan.pk,
         scope.year,
@@ -361,14 +373,7 @@ def cached_dashboard(scope: Scope) -> Dashboard:
         scope.theme_id,
         scope.quarter,
     )
-    tables = read_through(
-        version_key=FIGURES_VERSION,
-        key="delivery:dashboard:" + ":".join(str(part) for part in parts),
-        tag=str(scope.plan.uuid),
-        compute=lambda: _tables_of(dashboard(scope)),
-        timeout=FIGURES_TIMEOUT,
-    )
-    return Dashboard(scope=scope, **tables)
+    return "delivery:" + ":".join(str(part) for part in parts)
 
 
 def _tables_of(board: Dashboard) -> dict[str, Any]:
@@ -453,7 +458,9 @@ class Drilldown:
         key: str,
         label: str,
         kind: str,
+        kept: bool = False,
     ) -> None:
+        self._keep: lists.Keep = self._kept if kept else lists.work_out
         self.scope, self.dimension, self.key, self.label, self.kind = (
             scope,
             dimension,
@@ -464,11 +471,21 @@ class Drilldown:
         self._plan = plan
         self._lists: dict[str, tuple[Any, Figures]] = {}
 
+    def _kept(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A list's total (or the scope's contracts) from the cache, as the dashboard's."""
+        return read_through(
+            version_key=FIGURES_VERSION,
+            key=f"{_scope_key(self.scope)}:{self.dimension}:{self.key}:{name}",
+            tag=str(self.scope.plan.uuid),
+            compute=compute,
+            timeout=FIGURES_TIMEOUT,
+        )
+
     def _list(self, kind: str) -> tuple[Any, Figures]:
         if kind not in self._lists:
             scope, plan, dimension, key = self.scope, self._plan, self.dimension, self.key
             if kind == "awards":
-                awards, a = lists.award_list(scope, plan, dimension, key)
+                awards, a = lists.award_list(scope, plan, dimension, key, self._keep)
                 figures = Figures(
                     awards=a.awards,
                     awarded=a.awarded,
@@ -478,14 +495,30 @@ class Drilldown:
                 )
                 self._lists[kind] = (awards, figures)
             elif kind == "bids":
-                bids, b = lists.bid_list(scope, plan, dimension, key)
+                bids, b = lists.bid_list(scope, plan, dimension, key, self._keep)
                 self._lists[kind] = (bids, Figures(bids=b.bids, requested=b.requested))
             else:
-                found = contract_facts(scope, plan) if scope.includes_contracts else []
+                found = (
+                    self._keep_contracts(lambda: contract_facts(scope, plan))
+                    if scope.includes_contracts
+                    else []
+                )
                 if key != TOTAL:
                     found = [c for c in found if key in keys(c, dimension)]
                 self._lists[kind] = (found, figures_of((), found, ()))
         return self._lists[kind]
+
+    def _keep_contracts(self, compute: Callable[[], list[ContractFact]]) -> list[ContractFact]:
+        """The scope's contracts, whichever row they are listed for (kept once a scope)."""
+        if self._keep is lists.work_out:
+            return compute()
+        return read_through(
+            version_key=FIGURES_VERSION,
+            key=f"{_scope_key(self.scope)}:contracts",
+            tag=str(self.scope.plan.uuid),
+            compute=compute,
+            timeout=FIGURES_TIMEOUT,
+        )
 
     @property
     def awards(self) -> Sequence[AwardFact]:
@@ -522,14 +555,19 @@ class Drilldown:
         return figures
 
 
-def drilldown(scope: Scope, *, dimension: str, key: str, kind: str) -> Drilldown | None:
+def drilldown(
+    scope: Scope, *, dimension: str, key: str, kind: str, kept: bool = False
+) -> Drilldown | None:
     """The list behind a figure: the same awards, contracts or bids the dashboard's row
     was counted from. None when the dimension, key or kind names nothing. The plan is read
-    here (5 queries); the list and its total when asked for."""
+    here (5 queries); the list and its total when asked for. `kept`: the totals (and the
+    scope's contracts) come from the cache, kept as the dashboard's tables are."""
     if dimension not in DIMENSIONS or kind not in KINDS:
         return None
     facts, plan = plan_facts(scope)
     label = label_of(facts, dimension, key)
     if label is None:
         return None
-    return Drilldown(scope=scope, plan=plan, dimension=dimension, key=key, label=label, kind=kind)
+    return Drilldown(
+        scope=scope, plan=plan, dimension=dimension, key=key, label=label, kind=kind, kept=kept
+    )

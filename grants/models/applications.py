@@ -343,6 +343,9 @@ class Application(models.Model):
                 condition=Q(status__in=["approved", "offered", "accepted", "active"]),
                 name="application_live_award",
             ),
+            # Plan delivery's list of bids, in the order they came in: a page of 50 without
+            # sorting every bid of the year.
+            models.Index(fields=["submitted_at", "id"], name="application_by_submitted"),
         ]
 
     def __str__(self) -> str:

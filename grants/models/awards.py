@@ -156,6 +156,9 @@ class Award(models.Model):
                 condition=Q(planned_end__gte=F("planned_start")), name="award_dates_in_order"
             ),
         ]
+        # Plan delivery's list of awards, in the order they were decided: a page of 50
+        # without sorting every award of the year.
+        indexes = [models.Index(fields=["decided_at", "id"], name="award_by_decided")]
 
     def __str__(self) -> str:
         return self.reference

@@ -140,3 +140,30 @@ def test_typing_a_draft_forgets_nothing(plan):
     draft.title = "A new title, typed"
     draft.save()
     assert cache.get(FIGURES_VERSION) == version
+
+
+def test_a_list_behind_a_figure_keeps_its_total_until_a_grant_changes(client_for, personas, plan):
+    award = _award(plan, amount="1000")
+    client = client_for(personas.performance_lead)
+    url = reverse("delivery:awards")
+    query = {"year": THIS_YEAR, "by": "priority", "key": "P3"}
+    assert client.get(url, query).context["drill"].totals.awarded == Decimal("1000")
+    with CaptureQueriesContext(connection) as warm:
+        response = client.get(url, query)
+    assert response.context["drill"].totals.awarded == Decimal("1000")
+    # The total is not added up again: only the page's awards are read.
+    assert not [q for q in warm.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    award.amount = Decimal("1400")
+    award.save()
+    assert client.get(url, query).context["drill"].totals.awarded == Decimal("1400")
+
+
+def test_the_contracts_behind_a_figure_are_kept_until_a_contract_changes(
+    client_for, personas, plan
+):
+    client = client_for(personas.performance_lead)
+    url = reverse("delivery:contracts")
+    query = {"year": THIS_YEAR, "by": "priority", "key": "total"}
+    assert client.get(url, query).context["drill"].totals.contracts == 0
+    make_contract(provider=personas.provider_org, commissioner=personas.commissioner, plan=plan)
+    assert client.get(url, query).context["drill"].totals.contracts == 1
