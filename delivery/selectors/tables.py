@@ -351,14 +351,19 @@ COUNTED_MODELS = frozenset({("accounts", "district")})
 def cached_dashboard(scope: Scope) -> Dashboard:
     """dashboard(scope), kept in the cache until a grant, bid, payment, report, contract,
     return or the plan changes: the same tables, without the 20-odd queries."""
-    tables = read_through(
+    tables = kept_figures(scope, "dashboard", lambda: _tables_of(dashboard(scope)))
+    return Dashboard(scope=scope, **tables)
+
+
+def kept_figures(scope: Scope, name: str, compute: Callable[[], Any]) -> Any:
+    """What `compute` works out for the scope, kept under `name` until a figure changes."""
+    return read_through(
         version_key=FIGURES_VERSION,
-        key=f"{_scope_key(scope)}:dashboard",
+        key=f"{_scope_key(scope)}:{name}",
         tag=str(scope.plan.uuid),
-        compute=lambda: _tables_of(dashboard(scope)),
+        compute=compute,
         timeout=FIGURES_TIMEOUT,
     )
-    return Dashboard(scope=scope, **tables)
 
 
 def _scope_key(scope: Scope) -> str:
@@ -472,14 +477,8 @@ class Drilldown:
         self._lists: dict[str, tuple[Any, Figures]] = {}
 
     def _kept(self, name: str, compute: Callable[[], Any]) -> Any:
-        """A list's total (or the scope's contracts) from the cache, as the dashboard's."""
-        return read_through(
-            version_key=FIGURES_VERSION,
-            key=f"{_scope_key(self.scope)}:{self.dimension}:{self.key}:{name}",
-            tag=str(self.scope.plan.uuid),
-            compute=compute,
-            timeout=FIGURES_TIMEOUT,
-        )
+        """A list's total from the cache, as the dashboard's tables."""
+        return kept_figures(self.scope, f"{self.dimension}:{self.key}:{name}", compute)
 
     def _list(self, kind: str) -> tuple[Any, Figures]:
         if kind not in self._lists:
@@ -512,13 +511,7 @@ class Drilldown:
         """The scope's contracts, whichever row they are listed for (kept once a scope)."""
         if self._keep is lists.work_out:
             return compute()
-        return read_through(
-            version_key=FIGURES_VERSION,
-            key=f"{_scope_key(self.scope)}:contracts",
-            tag=str(self.scope.plan.uuid),
-            compute=compute,
-            timeout=FIGURES_TIMEOUT,
-        )
+        return kept_figures(self.scope, "contracts", compute)
 
     @property
     def awards(self) -> Sequence[AwardFact]:
