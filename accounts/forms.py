@@ -116,8 +116,18 @@ class InvitationForm(GovukFormMixin, forms.Form):
 class OrganisationSearchForm(GovukFormMixin, forms.Form):
     q = forms.CharField(label="Name, charity or company number", required=False)
     district = forms.ModelChoiceField(
-        queryset=District.objects.all(), required=False, empty_label="All districts"
+        queryset=District.objects.all(),
+        required=False,
+        empty_label="All districts",
+        error_messages={"invalid_choice": "Choose a district from the list, or all districts"},
     )
+
+    def filters(self) -> dict:
+        """The search and district that are right, as the selector takes them: a wrong
+        district is shown as a problem and left out, and the search still applies."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # none when nothing was asked
+        return {"search": (data.get("q") or "").strip(), "district": data.get("district")}
 
 
 # allauth's forms, in the service's words (settings.ACCOUNT_FORMS). allauth builds some

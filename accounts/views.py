@@ -174,13 +174,14 @@ def staff_home(request):
 @permission_required("accounts.list_organisations")
 def staff_organisation_list(request):
     form = OrganisationSearchForm(request.GET or None)
-    search, district = "", None
-    if form.is_valid():
-        search = form.cleaned_data["q"].strip()
-        district = form.cleaned_data["district"]
-    organisations = selectors.organisation_list_for_staff(search=search, district=district)
+    organisations = selectors.organisation_list_for_staff(**form.filters())
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/staff_organisation_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "accounts/staff_organisation_list.html",
+        {"form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
 
 
 # API access --------------------------------------------------------------------------------

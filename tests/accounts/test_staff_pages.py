@@ -83,3 +83,16 @@ def test_the_organisation_list_counts_each_organisations_people_by_name(client_f
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
     assert counts, "the total was not counted"
     assert all("GROUP BY" not in sql.upper() for sql in counts)
+
+
+def test_a_wrong_district_is_named_and_the_search_still_applies(client_for, personas):
+    response = client_for(personas.officer).get(
+        reverse("accounts:staff-organisation-list"), {"q": "boxing", "district": "abc"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose a district from the list, or all districts" in page
+    assert "There is a problem" in page
+    assert "Select a valid choice" not in page
+    assert [o.name for o in response.context["page"]] == ["Org B Boxing Club"]
+    assert 'value="boxing"' in page  # what was typed is kept
